@@ -1,0 +1,21 @@
+namespace Hotline.Domain.Tickets;
+
+/// <summary>
+/// One reason a request is refused, named by its JSON field path (e.g. "requester.creditCode") and a stable code.
+/// The server turns the code into a localized message; the domain never formats text for people.
+/// </summary>
+public sealed record FieldError(string Field, string Code, params object[] Arguments);
+
+public static class ErrorCodes
+{
+    public const string Required = "Required";
+    public const string TooLong = "TooLong";
+    public const string InvalidCreditCode = "InvalidCreditCode";
+    public const string InvalidPhone = "InvalidPhone";
+    public const string InvalidEmail = "InvalidEmail";
+    public const string UnknownCategory = "UnknownCategory";
+    public const string UnknownDistrict = "UnknownDistrict";
+    public const string UnknownDepartment = "UnknownDepartment";
+    public const string NotAllowedForCitizen = "NotAllowedForCitizen";
+    public const string TooMany = "TooMany";
+}

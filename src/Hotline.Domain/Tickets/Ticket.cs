@@ -1,0 +1,181 @@
+using Hotline.Domain.Access;
+
+namespace Hotline.Domain.Tickets;
+
+/// <summary>
+/// 工单: one citizen's or enterprise's matter. The row is a projection of the ticket's events: every change is made by
+/// <see cref="Apply"/> on a <see cref="TicketEvent"/>, so replaying the history rebuilds exactly this state.
+/// </summary>
+public sealed class Ticket
+{
+    public long Id { get; private set; }
+    public string Number { get; private set; } = "";
+    public TicketType Type { get; private set; }
+    public Channel Channel { get; private set; }
+    public Priority Priority { get; private set; }
+
+    public RequesterKind RequesterKind { get; private set; }
+    public string RequesterName { get; private set; } = "";
+    public string RequesterPhone { get; private set; } = "";
+    public string? RequesterEmail { get; private set; }
+    public string? RequesterCreditCode { get; private set; }
+    public string? RequesterContactPerson { get; private set; }
+    public bool RequesterConfidential { get; private set; }
+
+    public string Title { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public string CategoryCode { get; private set; } = "";
+    public string? DistrictCode { get; private set; }
+    public string? Address { get; private set; }
+    public List<string> Tags { get; private set; } = [];
+
+    /// <summary>首问负责: the agent who registered the ticket stays its first-contact owner.</summary>
+    public string OwnerId { get; private set; } = "";
+    public string OwnerName { get; private set; } = "";
+
+    public TicketStatus Status { get; private set; }
+    public string? AssignedDepartmentCode { get; private set; }
+    public string? IntakeAnswer { get; private set; }
+    public ReplyResult? ReplyResult { get; private set; }
+    public string? Resolution { get; private set; }
+    public int ReturnCount { get; private set; }
+    public int ReopenCount { get; private set; }
+
+    public DateTimeOffset RegisteredAt { get; private set; }
+    public DateTimeOffset? DispatchedAt { get; private set; }
+    public DateTimeOffset? SignedForAt { get; private set; }
+    public DateTimeOffset? RepliedAt { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Number of events applied; the optimistic-concurrency token.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Set by intake so a retried registration returns this ticket instead of a second one.</summary>
+    public string? IdempotencyKey { get; set; }
+    public string? IdempotencyFingerprint { get; set; }
+
+    public Requester Requester => new()
+    {
+        Kind = RequesterKind,
+        Name = RequesterName,
+        Phone = RequesterPhone,
+        Email = RequesterEmail,
+        CreditCode = RequesterCreditCode,
+        ContactPerson = RequesterContactPerson,
+        Confidential = RequesterConfidential,
+    };
+
+    private Ticket()
+    {
+    }
+
+    /// <summary>Registers a new ticket: its first event carries the whole draft.</summary>
+    public static (Ticket Ticket, TicketEvent Event) Register(string number, TicketDraft draft, Actor actor, DateTimeOffset now)
+    {
+        var ticket = new Ticket();
+        var e = TicketEvent.Create(ticket, 1, TicketAction.Register, null, TicketStatus.Registered, actor, now, new Registered(number, draft));
+        ticket.Apply(e);
+        return (ticket, e);
+    }
+
+    /// <summary>
+    /// Takes a lifecycle action. The caller has already checked <see cref="TicketWorkflow.Check"/> and the change's
+    /// own validation; this records the event and moves the projection.
+    /// </summary>
+    public TicketEvent Act(TicketChange change, Actor actor, DateTimeOffset now)
+    {
+        var transition = TicketWorkflow.ForChange(change);
+        if (TicketWorkflow.Check(transition.Action, Status, AssignedDepartmentCode, actor) != TransitionVerdict.Allowed)
+            throw new InvalidOperationException($"{transition.Action} is not allowed for {actor.Role} in {Status}.");
+        var e = TicketEvent.Create(this, Version + 1, transition.Action, Status, transition.To ?? Status, actor, now, change);
+        Apply(e);
+        return e;
+    }
+
+    /// <summary>Rebuilds a ticket from its history, oldest first.</summary>
+    public static Ticket Replay(IEnumerable<TicketEvent> history)
+    {
+        var ticket = new Ticket();
+        foreach (var e in history)
+        {
+            ticket.Id = e.TicketId;
+            ticket.Apply(e);
+        }
+        return ticket;
+    }
+
+    private void Apply(TicketEvent e)
+    {
+        if (e.Version != Version + 1)
+            throw new InvalidOperationException($"Event version {e.Version} does not follow {Version}.");
+
+        switch (e.Change)
+        {
+            case Registered r:
+                ApplyRegistration(r, e);
+                break;
+            case ResolvedAtIntake r:
+                IntakeAnswer = r.Answer;
+                break;
+            case Dispatched d:
+                AssignedDepartmentCode = d.DepartmentCode;
+                DispatchedAt = e.OccurredAt;
+                SignedForAt = null;
+                break;
+            case SignedFor:
+                SignedForAt = e.OccurredAt;
+                break;
+            case Returned:
+                ReturnCount++;
+                AssignedDepartmentCode = null;
+                SignedForAt = null;
+                break;
+            case Replied r:
+                ReplyResult = r.Result;
+                Resolution = r.Resolution;
+                RepliedAt = e.OccurredAt;
+                break;
+            case Closed:
+                ClosedAt = e.OccurredAt;
+                break;
+            case Reopened:
+                ReopenCount++;
+                ClosedAt = null;
+                break;
+            case AttachmentAdded:
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown change {e.Change.GetType().Name}.");
+        }
+
+        Status = e.ToStatus;
+        Version = e.Version;
+        UpdatedAt = e.OccurredAt;
+    }
+
+    private void ApplyRegistration(Registered r, TicketEvent e)
+    {
+        var d = r.Draft;
+        Number = r.Number;
+        Type = d.Type;
+        Channel = d.Channel;
+        Priority = d.Priority;
+        RequesterKind = d.Requester.Kind;
+        RequesterName = d.Requester.Name;
+        RequesterPhone = d.Requester.Phone;
+        RequesterEmail = d.Requester.Email;
+        RequesterCreditCode = d.Requester.CreditCode;
+        RequesterContactPerson = d.Requester.ContactPerson;
+        RequesterConfidential = d.Requester.Confidential;
+        Title = d.Title;
+        Description = d.Description;
+        CategoryCode = d.CategoryCode;
+        DistrictCode = d.DistrictCode;
+        Address = d.Address;
+        Tags = [.. d.Tags];
+        OwnerId = e.ActorId;
+        OwnerName = e.ActorName;
+        RegisteredAt = e.OccurredAt;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text.Json.Serialization;
+
+namespace Hotline.Domain.Tickets;
+
+/// <summary>
+/// What happened to a ticket: the payload of one ticket event. Each lifecycle action has one change type; the
+/// request body of <c>POST /api/tickets/{number}/actions/{action}</c> is that change, validated by <see cref="Validate"/>.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$kind")]
+[JsonDerivedType(typeof(Registered), "registered")]
+[JsonDerivedType(typeof(ResolvedAtIntake), "resolved-at-intake")]
+[JsonDerivedType(typeof(Dispatched), "dispatched")]
+[JsonDerivedType(typeof(SignedFor), "signed-for")]
+[JsonDerivedType(typeof(Returned), "returned")]
+[JsonDerivedType(typeof(Replied), "replied")]
+[JsonDerivedType(typeof(Closed), "closed")]
+[JsonDerivedType(typeof(Reopened), "reopened")]
+[JsonDerivedType(typeof(AttachmentAdded), "attachment-added")]
+public abstract record TicketChange
+{
+    public virtual IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => [];
+
+    private protected static void RequireText(List<FieldError> errors, string field, string? value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            errors.Add(new(field, ErrorCodes.Required));
+        else if (value.Length > max)
+            errors.Add(new(field, ErrorCodes.TooLong, max));
+    }
+
+    private protected static void OptionalText(List<FieldError> errors, string field, string? value, int max)
+    {
+        if (value is { Length: > 0 } && value.Length > max)
+            errors.Add(new(field, ErrorCodes.TooLong, max));
+    }
+
+    public const int MaxText = 4000;
+}
+
+/// <summary>登记: the first event of every ticket, carrying everything registered.</summary>
+public sealed record Registered(string Number, TicketDraft Draft) : TicketChange;
+
+/// <summary>一次办结: the agent answered the caller at once, usually from the knowledge base.</summary>
+public sealed record ResolvedAtIntake(string Answer) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "answer", Answer, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>派单: sent to the department that must answer it.</summary>
+public sealed record Dispatched(string DepartmentCode, string? Instructions) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(DepartmentCode))
+            errors.Add(new("departmentCode", ErrorCodes.Required));
+        else if (!codes.IsDepartment(DepartmentCode))
+            errors.Add(new("departmentCode", ErrorCodes.UnknownDepartment, DepartmentCode));
+        OptionalText(errors, "instructions", Instructions, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>签收: the assigned department accepts the ticket.</summary>
+public sealed record SignedFor(string? Note) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        OptionalText(errors, "note", Note, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>Why a department sends a ticket back (退单原因).</summary>
+public enum ReturnReason
+{
+    /// <summary>非本单位职责</summary>
+    NotOurResponsibility,
+    /// <summary>不属本辖区</summary>
+    OutsideJurisdiction,
+    /// <summary>诉求信息不全</summary>
+    IncompleteInformation,
+    /// <summary>其他</summary>
+    Other,
+}
+
+/// <summary>退单: the department says the ticket is not theirs; it goes back to the dispatch queue.</summary>
+public sealed record Returned(ReturnReason? Reason, string Explanation) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (Reason is null)
+            errors.Add(new("reason", ErrorCodes.Required));
+        RequireText(errors, "explanation", Explanation, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>The outcome a department reports with its reply (办理结果).</summary>
+public enum ReplyResult
+{
+    /// <summary>已解决</summary>
+    Resolved,
+    /// <summary>部分解决</summary>
+    PartiallyResolved,
+    /// <summary>已解释说明 (无法解决，附法律依据)</summary>
+    Explained,
+    /// <summary>重复件</summary>
+    Duplicate,
+}
+
+/// <summary>办结/答复: the department's answer; ends the department's clock.</summary>
+public sealed record Replied(ReplyResult? Result, string Resolution, string? LegalBasis) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (Result is null)
+            errors.Add(new("result", ErrorCodes.Required));
+        RequireText(errors, "resolution", Resolution, MaxText);
+        if (Result == ReplyResult.Explained)
+            RequireText(errors, "legalBasis", LegalBasis, MaxText); // "not resolvable" must cite its basis
+        else
+            OptionalText(errors, "legalBasis", LegalBasis, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>归档: the matter is finished.</summary>
+public sealed record Closed(string? Note) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        OptionalText(errors, "note", Note, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>重办: reopened for another round of handling, history intact.</summary>
+public sealed record Reopened(string Reason) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "reason", Reason, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>A file was attached; the bytes live under data/attachments, the metadata in the database.</summary>
+public sealed record AttachmentAdded(long AttachmentId, string FileName, string ContentType, long Size) : TicketChange;

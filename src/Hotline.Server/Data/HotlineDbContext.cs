@@ -1,0 +1,173 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Access;
+using Hotline.Server.Reference;
+using Hotline.Server.Sla;
+using Hotline.Server.Tickets;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Hotline.Server.Data;
+
+/// <summary>
+/// The one database: tickets and their events, reference data, Identity. Each provider has a subclass with its own
+/// migrations (<see cref="SqliteHotlineDbContext"/>, <see cref="PostgresHotlineDbContext"/>).
+/// </summary>
+public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbContext<HotlineUser>(options)
+{
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<DailySequence> DailySequences => Set<DailySequence>();
+    public DbSet<Department> Departments => Set<Department>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<District> Districts => Set<District>();
+    public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
+    public DbSet<CalendarDay> CalendarDays => Set<CalendarDay>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
+    public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+
+        b.Entity<Ticket>(t =>
+        {
+            t.ToTable("tickets");
+            t.HasKey(x => x.Id);
+            t.Property(x => x.Number).HasMaxLength(TicketNumber.Length);
+            t.HasIndex(x => x.Number).IsUnique();
+            t.Property(x => x.Version).IsConcurrencyToken();
+            t.Property(x => x.Type).HasConversion<string>().HasMaxLength(20);
+            t.Property(x => x.Channel).HasConversion<string>().HasMaxLength(10);
+            t.Property(x => x.Priority).HasConversion<string>().HasMaxLength(10);
+            t.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            t.Property(x => x.RequesterKind).HasConversion<string>().HasMaxLength(12);
+            t.Property(x => x.ReplyResult).HasConversion<string>().HasMaxLength(20);
+            t.Property(x => x.Title).HasMaxLength(TicketDraftValidator.MaxTitle);
+            t.Property(x => x.Description).HasMaxLength(TicketDraftValidator.MaxDescription);
+            t.Property(x => x.RequesterName).HasMaxLength(TicketDraftValidator.MaxName);
+            t.Property(x => x.RequesterPhone).HasMaxLength(20);
+            t.Property(x => x.RequesterCreditCode).HasMaxLength(18);
+            t.Property(x => x.CategoryCode).HasMaxLength(64);
+            t.Property(x => x.DistrictCode).HasMaxLength(64);
+            t.Property(x => x.AssignedDepartmentCode).HasMaxLength(64);
+            t.Property(x => x.IdempotencyKey).HasMaxLength(200);
+            t.Property(x => x.IdempotencyFingerprint).HasMaxLength(64);
+            t.Ignore(x => x.Requester);
+            t.HasOne<Category>().WithMany().HasForeignKey(x => x.CategoryCode).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne<Department>().WithMany().HasForeignKey(x => x.AssignedDepartmentCode).OnDelete(DeleteBehavior.Restrict);
+
+            // Keyset pagination walks Id descending; each filter has an index that ends in Id so a page is a range scan.
+            t.HasIndex(x => new { x.Status, x.Id });
+            t.HasIndex(x => new { x.AssignedDepartmentCode, x.Id });
+            t.HasIndex(x => new { x.CategoryCode, x.Id });
+            t.HasIndex(x => new { x.DistrictCode, x.Id });
+            t.HasIndex(x => new { x.Type, x.Id });
+            t.HasIndex(x => x.RegisteredAt);
+            t.HasIndex(x => x.RequesterPhone);
+            t.HasIndex(x => x.RequesterCreditCode);
+            t.HasIndex(x => new { x.OwnerId, x.IdempotencyKey }).IsUnique();
+        });
+
+        b.Entity<TicketEvent>(e =>
+        {
+            e.ToTable("ticket_events");
+            e.HasKey(x => x.Id);
+            e.HasOne(x => x.Ticket).WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.TicketId, x.Version }).IsUnique();
+            e.Property(x => x.Action).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.FromStatus).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.ToStatus).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.ActorId).HasMaxLength(100);
+            e.Property(x => x.ActorName).HasMaxLength(100);
+            e.Property(x => x.ActorRole).HasMaxLength(30);
+            e.Property(x => x.Change).HasColumnName("Payload").HasConversion(new ValueConverter<TicketChange, string>(
+                c => JsonSerializer.Serialize(c, PayloadJson),
+                s => JsonSerializer.Deserialize<TicketChange>(s, PayloadJson)!));
+        });
+
+        b.Entity<Attachment>(a =>
+        {
+            a.ToTable("attachments");
+            a.HasOne<Ticket>().WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Restrict);
+            a.Property(x => x.FileName).HasMaxLength(255);
+            a.Property(x => x.ContentType).HasMaxLength(100);
+            a.Property(x => x.StoragePath).HasMaxLength(300);
+            a.Property(x => x.Sha256).HasMaxLength(64);
+            a.Property(x => x.UploadedBy).HasMaxLength(100);
+        });
+
+        b.Entity<DailySequence>(s =>
+        {
+            s.ToTable("daily_sequences");
+            s.HasKey(x => x.Day);
+            s.Property(x => x.LastValue).IsConcurrencyToken();
+        });
+
+        b.Entity<Department>(d =>
+        {
+            d.ToTable("departments");
+            d.HasKey(x => x.Code);
+            d.Property(x => x.Code).HasMaxLength(64);
+            d.Property(x => x.Kind).HasMaxLength(20);
+        });
+        b.Entity<Category>(c =>
+        {
+            c.ToTable("categories");
+            c.HasKey(x => x.Code);
+            c.Property(x => x.Code).HasMaxLength(64);
+            c.HasOne<Category>().WithMany().HasForeignKey(x => x.ParentCode).OnDelete(DeleteBehavior.Restrict);
+            c.HasOne<Department>().WithMany().HasForeignKey(x => x.DepartmentCode).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<District>(d =>
+        {
+            d.ToTable("districts");
+            d.HasKey(x => x.Code);
+            d.Property(x => x.Code).HasMaxLength(64);
+            d.HasOne<Department>().WithMany().HasForeignKey(x => x.DepartmentCode).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<SlaPolicy>(p =>
+        {
+            p.ToTable("sla_policies");
+            p.Property(x => x.TicketType).HasConversion<string>().HasMaxLength(20);
+            p.Property(x => x.Priority).HasConversion<string>().HasMaxLength(10);
+            p.HasIndex(x => new { x.TicketType, x.Priority }).IsUnique();
+        });
+        b.Entity<CalendarDay>(c =>
+        {
+            c.ToTable("calendar_days");
+            c.HasKey(x => x.Date);
+            c.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+        });
+        b.Entity<ApiKey>(k =>
+        {
+            k.ToTable("api_keys");
+            k.HasIndex(x => x.Prefix).IsUnique();
+            k.Property(x => x.Prefix).HasMaxLength(16);
+            k.Property(x => x.Role).HasMaxLength(30);
+        });
+        b.Entity<HotlineUser>(u => u.Property(x => x.DepartmentCode).HasMaxLength(64));
+    }
+}
+
+public sealed class SqliteHotlineDbContext(DbContextOptions<SqliteHotlineDbContext> options) : HotlineDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare DateTimeOffset text; the binary form orders by the instant.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
+
+public sealed class PostgresHotlineDbContext(DbContextOptions<PostgresHotlineDbContext> options) : HotlineDbContext(options);

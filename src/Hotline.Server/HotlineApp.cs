@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Hotline.Server.Access;
+using Hotline.Server.Console;
+using Hotline.Server.Data;
+using Hotline.Server.Operations;
+using Hotline.Server.Problems;
+using Hotline.Server.Reference;
+using Hotline.Server.Tickets;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace Hotline.Server;
+
+/// <summary>The table of contents: what Hotline is made of and the order requests pass through it.</summary>
+public static class HotlineApp
+{
+    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
+
+    public static WebApplicationBuilder AddHotline(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<HotlineOptions>().BindConfiguration(HotlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        builder.AddHotlineLogging();
+        builder.AddHotlineDatabase();
+        builder.AddHotlineAccess();
+
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandler.Localize);
+        services.AddExceptionHandler<ProblemHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // malformed JSON reaches ProblemHandler
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddOpenApi();
+        services.AddHealthChecks().AddDbContextCheck<HotlineDbContext>("database", tags: ["ready"]);
+
+        services.AddSingleton<ReferenceData>();
+        services.AddSingleton<SeedLoader>();
+        services.AddTickets();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddSingleton<ConsoleQueries>();
+        services.AddScoped<Demo.DemoTicketGenerator>();
+        return builder;
+    }
+
+    public static WebApplication UseHotline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestLocalization(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("zh-CN");
+            o.SupportedCultures = o.SupportedUICultures = Cultures;
+            o.FallBackToParentCultures = true;
+            o.FallBackToParentUICultures = true;
+        });
+        app.UseHotlineRequestLogging();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseBodySizeLimit(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotlineOptions>>().Value.MaxJsonBodyBytes);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api/docs");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        app.MapAccess();
+        app.MapReference();
+        app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
+        app.MapConsole();
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using Hotline.Server.Access;
+using Hotline.Server.Data;
+using Hotline.Server.Reference;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Operations;
+
+public sealed class InitialAdminOptions
+{
+    public const string Section = "Hotline:InitialAdmin";
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+}
+
+/// <summary>Brings the database to the current schema and reference data before the server takes requests.</summary>
+public static class StartupTasks
+{
+    public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hotline.Startup");
+
+        var db = sp.GetRequiredService<HotlineDbContext>();
+        await db.Database.MigrateAsync(ct);
+
+        await sp.GetRequiredService<SeedLoader>().LoadAsync(SeedLoader.DefaultSeedPath, ct);
+        await sp.GetRequiredService<ReferenceData>().RefreshAsync(ct);
+
+        var users = sp.GetRequiredService<UserAdministration>();
+        await users.EnsureRolesAsync();
+        var env = sp.GetRequiredService<IHostEnvironment>();
+        if (env.IsDevelopment())
+            await users.SeedDemoUsersAsync(Path.Combine(SeedLoader.DefaultSeedPath, "demo-users.json"));
+
+        var admin = sp.GetRequiredService<IConfiguration>().GetSection(InitialAdminOptions.Section).Get<InitialAdminOptions>();
+        if (!string.IsNullOrWhiteSpace(admin?.UserName) && !string.IsNullOrWhiteSpace(admin.Password)
+            && await users.EnsureAdminAsync(admin.UserName, admin.Password))
+            logger.LogInformation("Initial admin {UserName} created from configuration", admin.UserName);
+    }
+}

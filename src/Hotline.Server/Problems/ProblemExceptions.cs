@@ -1,0 +1,50 @@
+using Hotline.Domain.Tickets;
+
+namespace Hotline.Server.Problems;
+
+/// <summary>Thrown when a request's fields break the rules; becomes 400 with every field's message.</summary>
+public sealed class RequestValidationException(IReadOnlyList<FieldError> errors) : Exception("Request validation failed.")
+{
+    public IReadOnlyList<FieldError> Errors { get; } = errors;
+}
+
+/// <summary>The ticket does not exist, or the caller may not see it (another department's ticket is 404, not 403).</summary>
+public sealed class TicketNotFoundException(string number) : Exception($"Ticket {number} not found.")
+{
+    public string Number { get; } = number;
+}
+
+/// <summary>The action is not allowed in the ticket's current state: 409 with what is allowed.</summary>
+public sealed class TransitionNotAllowedException(TicketStatus status, TicketAction action, IReadOnlyList<string> allowedActions)
+    : Exception($"{action} is not allowed in {status}.")
+{
+    public TicketStatus Status { get; } = status;
+    public TicketAction Action { get; } = action;
+    public IReadOnlyList<string> AllowedActions { get; } = allowedActions;
+}
+
+/// <summary>The caller's role may not take this action at all: 403.</summary>
+public sealed class ActionForbiddenException(TicketAction action) : Exception($"{action} is not allowed for this role.")
+{
+    public TicketAction Action { get; } = action;
+}
+
+/// <summary>Someone else changed the ticket since the caller read it: 409 with the current version.</summary>
+public sealed class ConcurrencyConflictException(int expectedVersion, int currentVersion)
+    : Exception($"Expected version {expectedVersion}, current is {currentVersion}.")
+{
+    public int ExpectedVersion { get; } = expectedVersion;
+    public int CurrentVersion { get; } = currentVersion;
+}
+
+/// <summary>An Idempotency-Key was reused with a different request body: 422.</summary>
+public sealed class IdempotencyKeyReusedException(string existingNumber) : Exception("Idempotency key reused with a different request.")
+{
+    public string ExistingNumber { get; } = existingNumber;
+}
+
+/// <summary>An unknown action name in the route: 404 with the known ones.</summary>
+public sealed class UnknownActionException(string action) : Exception($"Unknown action {action}.")
+{
+    public string ActionName { get; } = action;
+}

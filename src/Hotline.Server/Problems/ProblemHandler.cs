@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using Hotline.Domain.Tickets;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace Hotline.Server.Problems;
+
+/// <summary>
+/// Maps every refusal to an RFC 7807 ProblemDetails in the caller's language (Accept-Language: zh-CN default, en).
+/// Endpoints throw; this is the one place that decides status codes and wording.
+/// </summary>
+public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocalizer<Messages> text, ILogger<ProblemHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        UseRequestCulture(http);
+        var problem = exception switch
+        {
+            RequestValidationException v => Validation(v.Errors),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "Title.TooLarge"),
+            BadHttpRequestException b when b.InnerException is JsonException j => MalformedJson(j),
+            BadHttpRequestException b => Problem(b.StatusCode, "Title.BadRequest"),
+            TicketNotFoundException => Problem(404, "Title.NotFound"),
+            UnknownActionException u => WithExtension(Problem(404, "Title.UnknownAction"), "knownActions",
+                Domain.Tickets.TicketWorkflow.Transitions.Where(t => t.Action != TicketAction.Register).Select(t => t.RouteName).ToArray()),
+            TransitionNotAllowedException t => TransitionNotAllowed(t),
+            ActionForbiddenException => Problem(403, "Title.Forbidden"),
+            ConcurrencyConflictException c => WithExtension(
+                Problem(409, "Title.Concurrency", text["Detail.Concurrency", c.ExpectedVersion, c.CurrentVersion]), "currentVersion", c.CurrentVersion),
+            IdempotencyKeyReusedException i => WithExtension(Problem(422, "Title.IdempotencyReused"), "ticketNumber", i.ExistingNumber),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled exception");
+            return false;
+        }
+
+        http.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>Localizes the title of bodiless 401/403/404 answers that the status-code middleware turns into problems.</summary>
+    public static void Localize(ProblemDetailsContext context)
+    {
+        UseRequestCulture(context.HttpContext);
+        var text = context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<Messages>>();
+        var key = context.ProblemDetails.Status switch
+        {
+            401 => "Title.Unauthorized",
+            403 => "Title.Forbidden",
+            404 => "Title.NotFound",
+            500 => "Title.ServerError",
+            _ => null,
+        };
+        if (key is not null && context.Exception is null)
+            context.ProblemDetails.Title = text[key];
+        context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+    }
+
+    private HttpValidationProblemDetails Validation(IReadOnlyList<FieldError> errors) => new HttpValidationProblemDetails(
+        errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(Message).ToArray()))
+    {
+        Status = 400,
+        Title = text["Title.Validation"],
+    };
+
+    private string Message(FieldError e) => text[$"Error.{e.Code}", e.Arguments];
+
+    private HttpValidationProblemDetails MalformedJson(JsonException j)
+    {
+        // "$.requester.creditCode" → "requester.creditCode", the same names validation errors use.
+        var field = string.IsNullOrEmpty(j.Path) || j.Path == "$" ? "$" : j.Path.TrimStart('$', '.');
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [text["Error.InvalidValue"]] })
+        {
+            Status = 400,
+            Title = text["Title.MalformedJson"],
+        };
+    }
+
+    private ProblemDetails TransitionNotAllowed(TransitionNotAllowedException t)
+    {
+        var problem = Problem(409, "Title.TransitionNotAllowed", text["Detail.TransitionNotAllowed", text[$"Status.{t.Status}"], text[$"Action.{t.Action}"]]);
+        problem.Extensions["status"] = t.Status.ToString();
+        problem.Extensions["allowedActions"] = t.AllowedActions;
+        return problem;
+    }
+
+    private ProblemDetails Problem(int status, string titleKey, string? detail = null) =>
+        new() { Status = status, Title = text[titleKey], Detail = detail };
+
+    private static ProblemDetails WithExtension(ProblemDetails problem, string name, object value)
+    {
+        problem.Extensions[name] = value;
+        return problem;
+    }
+
+    private static void UseRequestCulture(HttpContext http)
+    {
+        // The localization middleware's culture does not flow back out to the exception handler, so set it again.
+        var culture = http.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture;
+        if (culture is not null)
+        {
+            CultureInfo.CurrentUICulture = culture;
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+}
+
+/// <summary>
+/// Refuses oversized bodies with 413 before anything is read or stored: each API endpoint's limit comes from its
+/// <see cref="IRequestSizeLimitMetadata"/> (attachments) or the JSON default.
+/// </summary>
+public static class BodySizeLimit
+{
+    public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app, long defaultMaxBytes) =>
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/api"))
+            {
+                var max = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultMaxBytes;
+                if (http.Request.ContentLength > max)
+                    throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+                // Chunked bodies have no length: let the server stop reading past the limit.
+                var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+                if (feature is { IsReadOnly: false })
+                    feature.MaxRequestBodySize = max;
+            }
+            await next(http);
+        });
+}

@@ -1,0 +1,23 @@
+using Hotline.Server.Data;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Server.Tickets;
+
+/// <summary>The city's time zone over the injected <see cref="TimeProvider"/>: registration days and local dates.</summary>
+public sealed class CityClock(TimeProvider time, IOptions<HotlineOptions> options)
+{
+    public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public DateOnly Today => LocalDay(time.GetUtcNow());
+
+    public DateOnly LocalDay(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+
+    /// <summary>The instant a local day starts, in UTC.</summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+}

@@ -1,0 +1,185 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+using Channel = System.Threading.Channels.Channel;
+using Hotline.Domain.Access;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Data;
+using Hotline.Server.Problems;
+using Hotline.Server.Reference;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Tickets;
+
+/// <summary>The ticket a registration produced; <see cref="Replayed"/> when an Idempotency-Key matched an earlier one.</summary>
+public sealed record IntakeResult(Ticket Ticket, bool Replayed);
+
+/// <summary>
+/// 工单登记 with group commit. Concurrent registrations queue here; one writer takes everything waiting and commits
+/// it in a single transaction (one fsync for many tickets), then answers each caller. Every ticket is durable before
+/// its caller gets 201, and ticket numbers are allocated inside that same transaction, so they never repeat.
+/// </summary>
+public sealed class TicketIntake(
+    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, CityClock clock, ILogger<TicketIntake> logger)
+    : BackgroundService
+{
+    private const int MaxBatch = 256;
+
+    private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    public async Task<IntakeResult> RegisterAsync(TicketDraft draft, Actor actor, string? idempotencyKey, CancellationToken ct)
+    {
+        var errors = TicketDraftValidator.Validate(draft, reference);
+        if (errors.Count > 0)
+            throw new RequestValidationException(errors);
+        if (TicketWorkflow.Check(TicketAction.Register, TicketStatus.Registered, null, actor) == TransitionVerdict.RoleNotAllowed)
+            throw new ActionForbiddenException(TicketAction.Register);
+
+        var pending = new Pending(draft, actor, idempotencyKey, Fingerprint(draft));
+        await queue.Writer.WriteAsync(pending, ct);
+        // Once queued the registration completes even if this caller goes away; a retry finds it by its key.
+        return await pending.Completion.Task.WaitAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
+                    batch.Add(item);
+                await WriteBatchAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            foreach (var p in batch)
+                p.Completion.TrySetCanceled(stoppingToken);
+            while (queue.Reader.TryRead(out var left))
+                left.Completion.TrySetCanceled(stoppingToken);
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch, CancellationToken ct)
+    {
+        try
+        {
+            await CommitAsync(batch, ct);
+        }
+        catch (DbUpdateException ex) when (batch.Count > 1)
+        {
+            // Another instance may have taken a key or a number: retry one by one so one failure cannot sink the rest.
+            logger.LogWarning(ex, "Intake batch of {Count} failed; retrying one by one", batch.Count);
+            foreach (var p in batch)
+                await WriteBatchAsync([p], ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Intake of {Count} tickets failed", batch.Count);
+            foreach (var p in batch)
+                p.Completion.TrySetException(ex);
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = clock.Now;
+        var day = clock.LocalDay(now);
+
+        var answers = new Dictionary<Pending, Func<IntakeResult>>();
+        var toCreate = new List<Pending>();
+        var byKey = await ExistingByKeyAsync(db, batch, ct);
+        var firstInBatch = new Dictionary<(string, string), Pending>();
+        foreach (var p in batch)
+        {
+            if (p.IdempotencyKey is null)
+            {
+                toCreate.Add(p);
+                continue;
+            }
+            var key = (p.Actor.Id, p.IdempotencyKey);
+            if (byKey.TryGetValue(key, out var existing))
+                answers[p] = () => Replay(existing, p);
+            else if (firstInBatch.TryGetValue(key, out var first))
+                answers[p] = () => Replay(answers[first]().Ticket, p);
+            else
+            {
+                firstInBatch[key] = p;
+                toCreate.Add(p);
+            }
+        }
+
+        if (toCreate.Count > 0)
+        {
+            var sequence = await db.DailySequences.FirstOrDefaultAsync(s => s.Day == day, ct);
+            if (sequence is null)
+            {
+                sequence = new DailySequence { Day = day, LastValue = 0 };
+                db.DailySequences.Add(sequence);
+            }
+            foreach (var p in toCreate)
+            {
+                var number = TicketNumber.Format(day, ++sequence.LastValue);
+                var (ticket, registered) = Ticket.Register(number, p.Draft, p.Actor, now);
+                ticket.IdempotencyKey = p.IdempotencyKey;
+                ticket.IdempotencyFingerprint = p.IdempotencyKey is null ? null : p.Fingerprint;
+                db.Tickets.Add(ticket);
+                db.TicketEvents.Add(registered);
+                answers[p] = () => new IntakeResult(ticket, false);
+            }
+            await db.SaveChangesAsync(ct);
+        }
+
+        foreach (var p in batch)
+        {
+            try
+            {
+                p.Completion.TrySetResult(answers[p]());
+            }
+            catch (IdempotencyKeyReusedException ex)
+            {
+                p.Completion.TrySetException(ex);
+            }
+        }
+        if (toCreate.Count > 0)
+            logger.LogDebug("Registered {Count} tickets in one transaction", toCreate.Count);
+    }
+
+    private static async Task<Dictionary<(string, string), Ticket>> ExistingByKeyAsync(HotlineDbContext db, List<Pending> batch, CancellationToken ct)
+    {
+        var keys = batch.Where(p => p.IdempotencyKey is not null).Select(p => p.IdempotencyKey!).Distinct().ToList();
+        if (keys.Count == 0)
+            return [];
+        var found = await db.Tickets.AsNoTracking().Where(t => t.IdempotencyKey != null && keys.Contains(t.IdempotencyKey)).ToListAsync(ct);
+        return found.ToDictionary(t => (t.OwnerId, t.IdempotencyKey!));
+    }
+
+    private static IntakeResult Replay(Ticket existing, Pending p) =>
+        existing.IdempotencyFingerprint == p.Fingerprint
+            ? new IntakeResult(existing, true)
+            : throw new IdempotencyKeyReusedException(existing.Number);
+
+    private static string Fingerprint(TicketDraft draft) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(draft, HotlineDbContext.PayloadJson)));
+
+    private sealed class Pending(TicketDraft draft, Actor actor, string? idempotencyKey, string fingerprint)
+    {
+        public TicketDraft Draft { get; } = draft;
+        public Actor Actor { get; } = actor;
+        public string? IdempotencyKey { get; } = idempotencyKey;
+        public string Fingerprint { get; } = fingerprint;
+        public TaskCompletionSource<IntakeResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Buffers.Text;
+using System.Globalization;
+using Hotline.Domain.Access;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Data;
+using Hotline.Server.Problems;
+using Hotline.Server.Reference;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Tickets;
+
+/// <summary>Query string of GET /api/tickets. Dates are local (China Standard Time) days, inclusive.</summary>
+public sealed record TicketFilter(
+    string? Status, string? Type, string? Department, string? Category, string? District,
+    string? From, string? To, string? Q, string? Phone, string? CreditCode, string? Cursor, int? Limit);
+
+/// <summary>
+/// Ticket list with filters and keyset pagination: pages walk the primary key downwards (newest first), so page
+/// 5,000 costs the same as page 1 at a million rows. The cursor is the last id of the previous page.
+/// </summary>
+public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, CityClock clock)
+{
+    public async Task<TicketPage> SearchAsync(TicketFilter f, Actor actor, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var query = TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor);
+
+        if (Parse<TicketStatus>(f.Status, "status", errors) is { } status)
+            query = query.Where(t => t.Status == status);
+        if (Parse<TicketType>(f.Type, "type", errors) is { } type)
+            query = query.Where(t => t.Type == type);
+        if (!string.IsNullOrWhiteSpace(f.Department))
+            query = query.Where(t => t.AssignedDepartmentCode == f.Department);
+        if (!string.IsNullOrWhiteSpace(f.Category))
+        {
+            // A parent category finds its children's tickets too.
+            var codes = reference.Categories.Values.Where(c => c.Code == f.Category || c.ParentCode == f.Category).Select(c => c.Code).ToList();
+            if (codes.Count == 0)
+                errors.Add(new("category", ErrorCodes.UnknownCategory, f.Category));
+            query = query.Where(t => codes.Contains(t.CategoryCode));
+        }
+        if (!string.IsNullOrWhiteSpace(f.District))
+            query = query.Where(t => t.DistrictCode == f.District);
+        if (ParseDay(f.From, "from", errors) is { } from)
+        {
+            var start = clock.StartOf(from);
+            query = query.Where(t => t.RegisteredAt >= start);
+        }
+        if (ParseDay(f.To, "to", errors) is { } to)
+        {
+            var end = clock.StartOf(to.AddDays(1));
+            query = query.Where(t => t.RegisteredAt < end);
+        }
+        if (!string.IsNullOrWhiteSpace(f.Q))
+        {
+            var q = f.Q.Trim();
+            query = query.Where(t => t.Title.Contains(q) || t.Description.Contains(q));
+        }
+        if (!string.IsNullOrWhiteSpace(f.Phone))
+            query = query.Where(t => t.RequesterPhone == f.Phone.Trim());
+        if (!string.IsNullOrWhiteSpace(f.CreditCode) && f.CreditCode.Trim().ToUpperInvariant() is var creditCode)
+            query = query.Where(t => t.RequesterCreditCode == creditCode);
+        if (!string.IsNullOrEmpty(f.Cursor))
+        {
+            if (DecodeCursor(f.Cursor) is { } after)
+                query = query.Where(t => t.Id < after);
+            else
+                errors.Add(new("cursor", "InvalidCursor"));
+        }
+        var limit = f.Limit ?? 50;
+        if (limit is < 1 or > TicketService.MaxPageSize)
+            errors.Add(new("limit", "OutOfRange", 1, TicketService.MaxPageSize));
+        if (errors.Count > 0)
+            throw new RequestValidationException(errors);
+
+        var rows = await query.OrderByDescending(t => t.Id).Take(limit + 1)
+            .Select(t => new
+            {
+                t.Id, t.Number, t.Type, t.Priority, t.Status, t.Title, t.CategoryCode, t.DistrictCode, t.AssignedDepartmentCode,
+                t.RequesterName, t.RequesterConfidential, t.RegisteredAt, t.UpdatedAt, t.Version,
+            })
+            .ToListAsync(ct);
+
+        var page = rows.Take(limit).Select(r => new TicketSummary(
+            r.Number, r.Type, r.Priority, r.Status, r.Title, r.CategoryCode, r.DistrictCode, r.AssignedDepartmentCode,
+            r.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(r.RequesterName) : r.RequesterName,
+            r.RegisteredAt, r.UpdatedAt, r.Version)).ToList();
+        var next = rows.Count > limit ? EncodeCursor(rows[limit - 1].Id) : null;
+        return new TicketPage(page, next);
+    }
+
+    private static string EncodeCursor(long id) => Base64Url.EncodeToString(BitConverter.GetBytes(id));
+
+    private static long? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var bytes = Base64Url.DecodeFromChars(cursor);
+            return bytes.Length == sizeof(long) ? BitConverter.ToInt64(bytes) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static T? Parse<T>(string? value, string field, List<FieldError> errors) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))
+            return parsed;
+        errors.Add(new(field, "InvalidValue"));
+        return null;
+    }
+
+    private static DateOnly? ParseDay(string? value, string field, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            return day;
+        errors.Add(new(field, "InvalidValue"));
+        return null;
+    }
+}
