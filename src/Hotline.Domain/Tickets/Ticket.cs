@@ -140,8 +140,12 @@ public sealed class Ticket
                 ClosedAt = e.OccurredAt;
                 break;
             case Reopened:
+                // A new round of handling: the previous answer stays in the history, not on the ticket.
                 ReopenCount++;
                 ClosedAt = null;
+                ReplyResult = null;
+                Resolution = null;
+                RepliedAt = null;
                 break;
             case AttachmentAdded:
                 break;

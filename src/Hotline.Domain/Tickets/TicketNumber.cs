@@ -19,5 +19,6 @@ public static class TicketNumber
         number is { Length: Length }
         && number.StartsWith("HL", StringComparison.Ordinal)
         && number.AsSpan(2).ContainsAnyExceptInRange('0', '9') is false
-        && DateOnly.TryParseExact(number.AsSpan(2, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        && DateOnly.TryParseExact(number.AsSpan(2, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+        && !number.EndsWith("000000", StringComparison.Ordinal); // sequences start at 1
 }

@@ -30,8 +30,8 @@ public sealed class ActionForbiddenException(TicketAction action) : Exception($"
 }
 
 /// <summary>Someone else changed the ticket since the caller read it: 409 with the current version.</summary>
-public sealed class ConcurrencyConflictException(int expectedVersion, int currentVersion)
-    : Exception($"Expected version {expectedVersion}, current is {currentVersion}.")
+public sealed class ConcurrencyConflictException(int expectedVersion, int currentVersion, Exception? inner = null)
+    : Exception($"Expected version {expectedVersion}, current is {currentVersion}.", inner)
 {
     public int ExpectedVersion { get; } = expectedVersion;
     public int CurrentVersion { get; } = currentVersion;

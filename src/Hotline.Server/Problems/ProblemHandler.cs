@@ -22,8 +22,9 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
         var problem = exception switch
         {
             RequestValidationException v => Validation(v.Errors),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "Title.TooLarge"),
-            BadHttpRequestException b when b.InnerException is JsonException j => MalformedJson(j),
+            // Body-reading failures arrive wrapped ("failed to read parameter"): look at the cause.
+            BadHttpRequestException b when Cause<BadHttpRequestException>(b) is { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "Title.TooLarge"),
+            BadHttpRequestException b when Cause<JsonException>(b) is { } j => MalformedJson(j),
             BadHttpRequestException b => Problem(b.StatusCode, "Title.BadRequest"),
             TicketNotFoundException => Problem(404, "Title.NotFound"),
             UnknownActionException u => WithExtension(Problem(404, "Title.UnknownAction"), "knownActions",
@@ -98,6 +99,16 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
     {
         problem.Extensions[name] = value;
         return problem;
+    }
+
+    private static T? Cause<T>(Exception e) where T : Exception
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is T match && (current is not BadHttpRequestException bad || bad.StatusCode != StatusCodes.Status400BadRequest || current.InnerException is null))
+                return match;
+        }
+        return null;
     }
 
     private static void UseRequestCulture(HttpContext http)

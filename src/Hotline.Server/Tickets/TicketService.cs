@@ -65,9 +65,12 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
         if (errors.Count > 0)
             throw new RequestValidationException(errors);
 
-        Check(ticket, transition.Action, actor);
+        // Role first (403), then staleness (the caller must reload), then whether the state allows it.
+        if (TicketWorkflow.Check(transition.Action, ticket.Status, ticket.AssignedDepartmentCode, actor) == TransitionVerdict.RoleNotAllowed)
+            throw new ActionForbiddenException(transition.Action);
         if (expectedVersion != ticket.Version)
             throw new ConcurrencyConflictException(expectedVersion!.Value, ticket.Version);
+        Check(ticket, transition.Action, actor);
 
         var e = ticket.Act(change, actor, clock.Now);
         db.TicketEvents.Add(e);
@@ -115,10 +118,13 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex)
         {
+            // Lost the race: either the version token or the unique (ticket, version) index of the events caught it.
             var current = await db.Tickets.AsNoTracking().Where(t => t.Id == ticket.Id).Select(t => t.Version).FirstAsync(ct);
-            throw new ConcurrencyConflictException(readVersion, current);
+            if (current == readVersion)
+                throw;
+            throw new ConcurrencyConflictException(readVersion, current, ex);
         }
     }
 

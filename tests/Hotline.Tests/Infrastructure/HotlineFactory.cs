@@ -1,0 +1,132 @@
+using System.Net.Http.Headers;
+using Hotline.Domain.Access;
+using Hotline.Server.Access;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hotline.Tests.Infrastructure;
+
+/// <summary>
+/// The real server over a real database: a fresh SQLite file in a temp folder (WAL, restarts), or a fresh PostgreSQL
+/// database when HOTLINE_TEST_POSTGRES holds a connection string. Time is a <see cref="FakeTimeProvider"/>.
+/// </summary>
+public sealed class HotlineFactory : WebApplicationFactory<Program>
+{
+    /// <summary>10:00 China Standard Time on Monday 23 November 2026.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 2, 0, 0, TimeSpan.Zero);
+
+    private readonly string? postgresDatabase;
+
+    public HotlineFactory(string? dataPath = null, string? postgresDatabase = null, bool kestrel = false)
+    {
+        if (kestrel)
+            UseKestrel(0); // a real socket: body limits, browsers
+
+        DataPath = dataPath ?? Path.Combine(Path.GetTempPath(), "hotline-tests", Guid.NewGuid().ToString("N"));
+        this.postgresDatabase = postgresDatabase ?? (TestDatabases.PostgresConnectionString is null ? null : $"hotline_test_{Guid.NewGuid():N}");
+    }
+
+    public string DataPath { get; }
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public bool UsesPostgres => postgresDatabase is not null;
+    public string? PostgresDatabase => postgresDatabase;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Hotline:DataPath"] = DataPath,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        if (postgresDatabase is not null)
+        {
+            settings["Database:Provider"] = "Postgres";
+            settings["Database:ConnectionString"] = TestDatabases.ForDatabase(postgresDatabase);
+        }
+        builder.UseSetting("Hotline:DataPath", DataPath);
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    /// <summary>A client that acts through an API key with this role (and department, for handlers).</summary>
+    public async Task<HttpClient> ClientAsync(string role, string? department = null, string? acceptLanguage = null)
+    {
+        var key = await ApiKeyAsync(role, department);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, key);
+        if (acceptLanguage is not null)
+            client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(acceptLanguage));
+        return client;
+    }
+
+    public async Task<string> ApiKeyAsync(string role, string? department = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var (_, key) = await scope.ServiceProvider.GetRequiredService<UserAdministration>()
+            .CreateApiKeyAsync($"test {role} {department}", role, department, CancellationToken.None);
+        return key;
+    }
+
+    public Task<HttpClient> AgentAsync() => ClientAsync(Roles.Agent);
+    public Task<HttpClient> DispatcherAsync() => ClientAsync(Roles.Dispatcher);
+    public Task<HttpClient> SupervisorAsync() => ClientAsync(Roles.Supervisor);
+    public Task<HttpClient> HandlerAsync(string department) => ClientAsync(Roles.DepartmentHandler, department);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Removes the data folder (and PostgreSQL database). Not done on dispose, so restart tests can reopen it.</summary>
+    public void DeleteData()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(DataPath))
+            Directory.Delete(DataPath, recursive: true);
+        if (postgresDatabase is not null)
+            TestDatabases.DropPostgres(postgresDatabase);
+    }
+}
+
+/// <summary>A fresh server per test class; its data is deleted afterwards.</summary>
+public class HotlineFixture : IAsyncLifetime
+{
+    public HotlineFixture()
+        : this(kestrel: false)
+    {
+    }
+
+    protected HotlineFixture(bool kestrel) => Factory = new HotlineFactory(kestrel: kestrel);
+
+    public HotlineFactory Factory { get; }
+
+    public Task InitializeAsync()
+    {
+        Factory.StartServer(); // migrations and seed run now, not in the first test
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        Factory.DeleteData();
+    }
+}
+
+/// <summary>The server on a real Kestrel socket, for what the in-memory test server does not do (body limits, browsers).</summary>
+public sealed class KestrelHotlineFixture() : HotlineFixture(kestrel: true)
+{
+    public Uri BaseAddress => Factory.ClientOptions.BaseAddress;
+}
