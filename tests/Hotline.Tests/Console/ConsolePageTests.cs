@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Hotline.Tests.Console;
+
+/// <summary>The landing page over plain HTTP (the browser tests drive the same pages in Chromium).</summary>
+public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<HotlineFixture>
+{
+    private HotlineFactory Factory => fixture.Factory;
+
+    [Fact]
+    public async Task An_anonymous_visitor_is_sent_to_the_sign_in_page()
+    {
+        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var response = await browser.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_is_chinese_by_default_with_labelled_inputs()
+    {
+        var html = WebUtility.HtmlDecode(await Factory.CreateClient().GetStringAsync("/login"));
+        Assert.Contains("登录", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"userName\">", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"password\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signed_in_agent_sees_the_landing_page_with_their_name()
+    {
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
+        {
+            ["userName"] = "wang.agent", ["displayName"] = "话务员 王芳", ["role"] = "Agent", ["password"] = "Correct-horse-9",
+        });
+        await Api.ExpectAsync(created, HttpStatusCode.Created);
+        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        using var login = await Api.PostAsync(browser, "/api/auth/login", new JsonObject { ["userName"] = "wang.agent", ["password"] = "Correct-horse-9" });
+        Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+
+        var html = WebUtility.HtmlDecode(await browser.GetStringAsync("/"));
+
+        Assert.Contains("您好，话务员 王芳", html, StringComparison.Ordinal);
+        Assert.Contains("最新工单", html, StringComparison.Ordinal);
+    }
+}
