@@ -64,13 +64,13 @@ public static class HotlineApp
             o.FallBackToParentUICultures = true;
         });
         app.UseHotlineRequestLogging();
-        app.UseStaticFiles();
         app.UseRouting();
         app.UseBodySizeLimit(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotlineOptions>>().Value.MaxJsonBodyBytes);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
 
+        app.MapStaticAssets();
         app.MapOpenApi();
         app.MapScalarApiReference("/api/docs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

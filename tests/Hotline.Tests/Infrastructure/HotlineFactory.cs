@@ -38,6 +38,7 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseStaticWebAssets(); // MudBlazor's CSS and blazor.web.js from the build output, as in Development
         var settings = new Dictionary<string, string?>
         {
             ["Hotline:DataPath"] = DataPath,

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Runs every Hotline test. Installs what the tests need when missing (as root), starts a throwaway PostgreSQL so the
+# integration suite runs on both SQLite and PostgreSQL, and ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# --- system packages -------------------------------------------------------------------------------------------
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk) # Chinese glyphs in browser screenshots
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}"; } >/tmp/hotline-apt.log 2>&1 \
+      || log "apt-get failed (see /tmp/hotline-apt.log); tests needing ${need[*]} will be skipped"
+  else
+    log "not root: cannot install ${need[*]}; tests needing them will be skipped with a reason"
+  fi
+fi
+
+# --- a throwaway PostgreSQL --------------------------------------------------------------------------------------
+pg_dir=""
+pg_port=54329
+start_postgres() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$bin" ] || return 1
+  pg_dir=$(mktemp -d /tmp/hotline-pg.XXXXXX)
+  local run=()
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || return 1
+    chown postgres "$pg_dir"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 || return 1
+  "${run[@]}" "$bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null 2>&1 || return 1
+  stop_postgres() { "${run[@]}" "$bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pg_dir"; }
+  trap stop_postgres EXIT
+}
+if [ -z "${HOTLINE_TEST_POSTGRES:-}" ]; then
+  if start_postgres; then
+    export HOTLINE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Pooling=true"
+    log "PostgreSQL started on port $pg_port"
+  else
+    log "PostgreSQL not available: the PostgreSQL run is skipped"
+  fi
+fi
+
+# --- tests -------------------------------------------------------------------------------------------------------
+passed=0; failed=0; skipped=0; status=0
+results=$(mktemp -d /tmp/hotline-results.XXXXXX)
+
+run_tests() { # label, then dotnet test arguments
+  local label=$1; shift
+  log "dotnet test ($label)"
+  local out="$results/$label.log"
+  dotnet test "$@" --no-build -c Release --blame-hang-timeout 5m 2>&1 | tee "$out" | grep -E '^(Passed!|Failed!)|\[FAIL\]|Skipped ' >&2
+  local code=${PIPESTATUS[0]}
+  local line p f s found=0
+  while IFS= read -r line; do
+    found=1
+    p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line"); f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line"); s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  done < <(grep -E '^(Passed!|Failed!) +- ' "$out")
+  if [ "$code" != 0 ] && [ "$found" = 0 ]; then
+    log "dotnet test ($label) failed before reporting results"; failed=$((failed + 1))
+  fi
+  [ "$code" = 0 ] || status=1
+}
+
+log "dotnet build"
+if ! dotnet build Hotline.sln -c Release 2>&1 | tail -n 5 >&2; then
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+pg_url=${HOTLINE_TEST_POSTGRES:-}
+HOTLINE_TEST_POSTGRES="" run_tests sqlite Hotline.sln
+if [ -n "$pg_url" ]; then
+  HOTLINE_TEST_POSTGRES="$pg_url" run_tests postgres tests/Hotline.Tests/Hotline.Tests.csproj
+fi
+
+rm -rf "$results"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] && exit $status || exit 1

@@ -1,0 +1,23 @@
+namespace Hotline.Tests.Infrastructure;
+
+/// <summary>A test that needs Debian's Chromium; skipped with a reason when it is not installed (./test.sh installs it).</summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    public BrowserFactAttribute()
+    {
+        if (!File.Exists(Chromium))
+            Skip = $"Chromium is not installed at {Chromium}; ./test.sh installs it (apt: chromium).";
+    }
+}
+
+/// <summary>A test about the PostgreSQL provider itself; skipped with a reason unless HOTLINE_TEST_POSTGRES is set.</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (TestDatabases.PostgresConnectionString is null)
+            Skip = "HOTLINE_TEST_POSTGRES is not set; ./test.sh starts a throwaway PostgreSQL and sets it.";
+    }
+}
