@@ -26,23 +26,25 @@ fi
 
 # --- a throwaway PostgreSQL --------------------------------------------------------------------------------------
 pg_dir=""
-pg_port=54329
+pg_port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])" 2>/dev/null || echo 54329)
+pg_bin=""
+pg_run=()
+stop_postgres() { "${pg_run[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pg_dir"; }
 start_postgres() {
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -n "$bin" ] || return 1
   pg_dir=$(mktemp -d /tmp/hotline-pg.XXXXXX)
-  local run=()
+  pg_bin=$bin
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || return 1
     chown postgres "$pg_dir"
-    run=(runuser -u postgres --)
+    pg_run=(runuser -u postgres --)
   fi
-  "${run[@]}" "$bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 || return 1
-  "${run[@]}" "$bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null 2>&1 || return 1
-  stop_postgres() { "${run[@]}" "$bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pg_dir"; }
   trap stop_postgres EXIT
+  "${pg_run[@]}" "$bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 || return 1
+  "${pg_run[@]}" "$bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null 2>&1 || return 1
 }
 if [ -z "${HOTLINE_TEST_POSTGRES:-}" ]; then
   if start_postgres; then
