@@ -1,1 +1,17 @@
-System.Console.WriteLine("Benchmarks: see docs/benchmarks.md");
+using Hotline.Benchmarks;
+
+// Benchmarks are run by hand in Release (see docs/benchmarks.md), never as timed unit tests:
+//   dotnet run -c Release --project tests/Hotline.Benchmarks -- intake [--tickets 50000] [--clients 64]
+var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["intake"] = IntakeBenchmark.RunAsync,
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: Hotline.Benchmarks <{string.Join('|', benchmarks.Keys)}> [--option value ...]");
+    Console.Error.WriteLine("Results are appended to docs/benchmarks.md unless --no-doc is given; see that file for the options.");
+    return 2;
+}
+
+return await run(BenchArgs.Parse(args.AsSpan(1)));

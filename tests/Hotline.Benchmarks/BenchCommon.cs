@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Hotline.Server;
+using Hotline.Server.Operations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Hotline.Benchmarks;
+
+/// <summary><c>--name value</c> options and <c>--flag</c> switches after the benchmark name.</summary>
+public sealed class BenchArgs
+{
+    private readonly Dictionary<string, string?> values = new(StringComparer.OrdinalIgnoreCase);
+
+    public IReadOnlyList<string> Raw { get; private init; } = [];
+
+    public static BenchArgs Parse(ReadOnlySpan<string> args)
+    {
+        var parsed = new BenchArgs { Raw = args.ToArray() };
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.");
+            var name = args[i][2..];
+            string? value = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null;
+            parsed.values[name] = value;
+        }
+        return parsed;
+    }
+
+    public int Whole(string name, int fallback) =>
+        values.TryGetValue(name, out var v) && v is not null ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public double Number(string name, double fallback) =>
+        values.TryGetValue(name, out var v) && v is not null ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public string? Text(string name) => values.TryGetValue(name, out var v) ? v : null;
+
+    public bool Flag(string name) => values.ContainsKey(name);
+}
+
+/// <summary>Latency samples in milliseconds; percentiles by nearest rank.</summary>
+public sealed class Latencies(int capacity)
+{
+    private readonly double[] samples = new double[capacity];
+    private int count;
+
+    public int Count => count;
+
+    public void Add(double ms) => samples[Interlocked.Increment(ref count) - 1] = ms;
+
+    public LatencySummary Summarize()
+    {
+        var sorted = samples.AsSpan(0, count).ToArray();
+        Array.Sort(sorted);
+        double P(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new LatencySummary(P(0.50), P(0.90), P(0.99), sorted.Length == 0 ? double.NaN : sorted[^1]);
+    }
+
+    public static double Ms(long fromTimestamp, long toTimestamp) => (toTimestamp - fromTimestamp) * 1000.0 / Stopwatch.Frequency;
+}
+
+public sealed record LatencySummary(double P50, double P90, double P99, double Max);
+
+/// <summary>Process CPU time and wall time over one phase.</summary>
+public sealed class PhaseMeter
+{
+    private readonly TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly long wallStart = Stopwatch.GetTimestamp();
+
+    public (double WallSeconds, double CpuSeconds) Stop()
+    {
+        var wall = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
+        return (wall, cpu);
+    }
+
+    public static double PeakWorkingSetMb()
+    {
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        return self.PeakWorkingSet64 / (1024.0 * 1024.0);
+    }
+}
+
+/// <summary>The real Hotline server (AddHotline/UseHotline, migrations and seed) on a loopback port, data in a fresh folder.</summary>
+public sealed class InProcessHotline : IAsyncDisposable
+{
+    private InProcessHotline(WebApplication app, string root, Uri address)
+    {
+        App = app;
+        Root = root;
+        Address = address;
+    }
+
+    public WebApplication App { get; }
+    public string Root { get; }
+    public string DataPath => Path.Combine(Root, "data");
+    public string DatabaseFile => Path.Combine(DataPath, "hotline.db");
+    public Uri Address { get; }
+
+    public static async Task<InProcessHotline> StartAsync(string root, IDictionary<string, string?>? extraConfig = null)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "wwwroot")); // UseStaticFiles warns without one
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Production,
+            ContentRootPath = root,
+            ApplicationName = typeof(HotlineApp).Assembly.GetName().Name,
+        });
+        var config = new Dictionary<string, string?>
+        {
+            ["Hotline:DataPath"] = Path.Combine(root, "data"),
+            // Request logging at Information would dominate the measurement.
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in extraConfig ?? new Dictionary<string, string?>())
+            config[k] = v;
+        builder.Configuration.AddInMemoryCollection(config); // before AddHotline, which reads Serilog settings
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddHotline();
+
+        var app = builder.Build();
+        app.UseHotline();
+        await StartupTasks.PrepareAsync(app.Services);
+        await app.StartAsync();
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new InProcessHotline(app, root, new Uri(addresses.First()));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>Facts about the machine, and the docs/benchmarks.md file each benchmark writes its section into.</summary>
+public static class BenchReport
+{
+    public static string Fmt(double value, int decimals = 1) =>
+        double.IsNaN(value) ? "–" : value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    public static string MachineSummary()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        var memGb = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+        return $"{Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), {Fmt(memGb)} GiB RAM, "
+            + $"{RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Server GC {System.Runtime.GCSettings.IsServerGC}";
+    }
+
+    /// <summary>The repository root (the folder holding Hotline.sln), found from the working directory upwards.</summary>
+    public static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Hotline.sln")))
+                return dir.FullName;
+        }
+        return null;
+    }
+
+    /// <summary>Replaces the "## {name}" section of docs/benchmarks.md (up to the next "## ") with <paramref name="body"/>, or appends it.</summary>
+    public static string? WriteSection(string name, string body)
+    {
+        var root = RepositoryRoot();
+        if (root is null)
+            return null;
+        var file = Path.Combine(root, "docs", "benchmarks.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var text = File.Exists(file) ? File.ReadAllText(file) : DefaultHeader;
+        var heading = $"## {name}\n";
+        var section = heading + "\n" + body.TrimEnd() + "\n";
+
+        var start = text.StartsWith(heading, StringComparison.Ordinal) ? 0 : text.IndexOf("\n" + heading, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            text = text.TrimEnd() + "\n\n" + section;
+        }
+        else
+        {
+            if (start > 0)
+                start++;
+            var next = text.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
+            text = text[..start] + section + (next < 0 ? "" : "\n" + text[(next + 1)..]);
+        }
+        File.WriteAllText(file, text, new UTF8Encoding(false));
+        return file;
+    }
+
+    private const string DefaultHeader = """
+        # Benchmarks
+
+        Run by hand in Release, never as timed unit tests:
+
+            dotnet run -c Release --project tests/Hotline.Benchmarks -- <benchmark> [--option value ...]
+
+        Each benchmark replaces its own section below.
+        """;
+}
