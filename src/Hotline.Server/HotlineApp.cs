@@ -54,7 +54,13 @@ public static class HotlineApp
 
     public static WebApplication UseHotline(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // Outermost, so each request is logged once with the status the client really got.
+        app.UseHotlineRequestLogging();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Refusals handled by ProblemHandler are answers, not faults: no error log and stack trace for each one.
+            SuppressDiagnosticsCallback = c => c.ExceptionHandledBy == Microsoft.AspNetCore.Diagnostics.ExceptionHandledType.ExceptionHandlerService,
+        });
         app.UseStatusCodePages();
         app.UseRequestLocalization(o =>
         {
@@ -63,7 +69,6 @@ public static class HotlineApp
             o.FallBackToParentCultures = true;
             o.FallBackToParentUICultures = true;
         });
-        app.UseHotlineRequestLogging();
         app.UseRouting();
         app.UseBodySizeLimit(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotlineOptions>>().Value.MaxJsonBodyBytes);
         app.UseAuthentication();

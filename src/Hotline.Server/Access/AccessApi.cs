@@ -42,8 +42,9 @@ public static class AccessApi
             var target = string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') || returnUrl.StartsWith("//", StringComparison.Ordinal) ? "/" : returnUrl;
             return result.Succeeded ? Results.LocalRedirect(target) : Results.LocalRedirect($"/login?failed=1&returnUrl={Uri.EscapeDataString(target)}");
         }).ExcludeFromDescription();
-        routes.MapPost("/account/logout", async (SignInManager<HotlineUser> signIn) =>
+        routes.MapPost("/account/logout", async (HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, SignInManager<HotlineUser> signIn) =>
         {
+            await antiforgery.ValidateRequestAsync(http); // no form fields bound, so check the token explicitly
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/login");
         }).ExcludeFromDescription();

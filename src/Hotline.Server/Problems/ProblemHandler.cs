@@ -28,7 +28,7 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
             BadHttpRequestException b => Problem(b.StatusCode, "Title.BadRequest"),
             TicketNotFoundException => Problem(404, "Title.NotFound"),
             UnknownActionException u => WithExtension(Problem(404, "Title.UnknownAction"), "knownActions",
-                Domain.Tickets.TicketWorkflow.Transitions.Where(t => t.Action != TicketAction.Register).Select(t => t.RouteName).ToArray()),
+                Domain.Tickets.TicketWorkflow.Transitions.Where(t => t.Action is not (TicketAction.Register or TicketAction.AttachFile)).Select(t => t.RouteName).ToArray()),
             TransitionNotAllowedException t => TransitionNotAllowed(t),
             ActionForbiddenException => Problem(403, "Title.Forbidden"),
             ConcurrencyConflictException c => WithExtension(
@@ -87,7 +87,7 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
     private ProblemDetails TransitionNotAllowed(TransitionNotAllowedException t)
     {
         var problem = Problem(409, "Title.TransitionNotAllowed", text["Detail.TransitionNotAllowed", text[$"Status.{t.Status}"], text[$"Action.{t.Action}"]]);
-        problem.Extensions["status"] = t.Status.ToString();
+        problem.Extensions["ticketStatus"] = t.Status.ToString();
         problem.Extensions["allowedActions"] = t.AllowedActions;
         return problem;
     }

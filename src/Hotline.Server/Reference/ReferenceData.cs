@@ -17,6 +17,9 @@ public sealed class ReferenceData(IDbContextFactory<HotlineDbContext> contexts) 
     public IReadOnlyDictionary<string, District> Districts => current.Districts;
     public IReadOnlyDictionary<string, Category> Categories => current.Categories;
 
+    /// <summary>The category tree in display order: each parent's children by their seeded order.</summary>
+    public IReadOnlyList<Category> CategoriesInOrder => current.CategoriesInOrder;
+
     public bool IsCategory(string code) => current.Categories.ContainsKey(code);
     public bool IsDistrict(string code) => current.Districts.ContainsKey(code);
     public bool IsDepartment(string code) => current.Departments.ContainsKey(code);
@@ -24,18 +27,21 @@ public sealed class ReferenceData(IDbContextFactory<HotlineDbContext> contexts) 
     public async Task RefreshAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        var categories = await db.Categories.AsNoTracking().OrderBy(c => c.ParentCode).ThenBy(c => c.SortOrder).ThenBy(c => c.Code).ToListAsync(ct);
         current = new Snapshot(
             (await db.Departments.AsNoTracking().ToListAsync(ct)).ToFrozenDictionary(d => d.Code),
             (await db.Districts.AsNoTracking().ToListAsync(ct)).ToFrozenDictionary(d => d.Code),
-            (await db.Categories.AsNoTracking().OrderBy(c => c.ParentCode).ThenBy(c => c.SortOrder).ToListAsync(ct)).ToFrozenDictionary(c => c.Code));
+            categories.ToFrozenDictionary(c => c.Code),
+            categories);
     }
 
     private sealed record Snapshot(
         FrozenDictionary<string, Department> Departments,
         FrozenDictionary<string, District> Districts,
-        FrozenDictionary<string, Category> Categories)
+        FrozenDictionary<string, Category> Categories,
+        IReadOnlyList<Category> CategoriesInOrder)
     {
         public static readonly Snapshot Empty = new(
-            FrozenDictionary<string, Department>.Empty, FrozenDictionary<string, District>.Empty, FrozenDictionary<string, Category>.Empty);
+            FrozenDictionary<string, Department>.Empty, FrozenDictionary<string, District>.Empty, FrozenDictionary<string, Category>.Empty, []);
     }
 }

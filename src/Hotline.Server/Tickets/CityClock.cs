@@ -8,7 +8,15 @@ public sealed class CityClock(TimeProvider time, IOptions<HotlineOptions> option
 {
     public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
-    public DateTimeOffset Now => time.GetUtcNow();
+    /// <summary>Now, to the whole millisecond: what a response shows is exactly what either database stores.</summary>
+    public DateTimeOffset Now
+    {
+        get
+        {
+            var now = time.GetUtcNow();
+            return now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMillisecond));
+        }
+    }
 
     public DateOnly Today => LocalDay(time.GetUtcNow());
 

@@ -87,7 +87,8 @@ public sealed class LifecycleTests(HotlineFixture fixture) : IClassFixture<Hotli
         using var response = await Api.ActionAsync(dispatcher, ticket.Number(), "close", 1);
 
         var problem = await Api.ExpectAsync(response, HttpStatusCode.Conflict);
-        Assert.Equal("Registered", problem.Str("status"));
+        Assert.Equal(409, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Registered", problem.Str("ticketStatus"));
         Assert.Equal(["resolve-at-intake", "dispatch", "attach-file"], problem.GetProperty("allowedActions").Strings());
         Assert.Contains("已登记", problem.Str("detail"), StringComparison.Ordinal);
         var after = await Api.GetAsync(agent, $"/api/tickets/{ticket.Number()}");
@@ -182,6 +183,8 @@ public sealed class LifecycleTests(HotlineFixture fixture) : IClassFixture<Hotli
 
         using var unknown = await Api.ActionAsync(agent, number, "teleport", 1);
         var problem = await Api.ExpectAsync(unknown, HttpStatusCode.NotFound);
-        Assert.Contains("dispatch", problem.GetProperty("knownActions").EnumerateArray().Select(a => a.GetString()));
+        var known = problem.GetProperty("knownActions").Strings();
+        Assert.Contains("dispatch", known);
+        Assert.DoesNotContain("attach-file", known); // files go to /attachments
     }
 }
