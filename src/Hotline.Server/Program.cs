@@ -1,7 +1,7 @@
 using Hotline.Server;
 using Hotline.Server.Operations;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = HotlineApp.CreateBuilder(new WebApplicationOptions { Args = args });
 builder.AddHotline();
 
 var app = builder.Build();

@@ -109,7 +109,7 @@ public sealed class InProcessHotline : IAsyncDisposable
     public static async Task<InProcessHotline> StartAsync(string root, IDictionary<string, string?>? extraConfig = null)
     {
         Directory.CreateDirectory(Path.Combine(root, "wwwroot")); // UseStaticFiles warns without one
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        var builder = HotlineApp.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Production,
             ContentRootPath = root,
