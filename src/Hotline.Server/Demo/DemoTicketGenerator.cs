@@ -36,9 +36,10 @@ public sealed class DemoTicketGenerator(IDbContextFactory<HotlineDbContext> cont
         var agents = Enumerable.Range(1, 12).Select(i => new Actor($"demo-agent-{i:D2}", $"话务员{i:D2}", Roles.Agent, null)).ToArray();
         var dispatcher = new Actor("demo-dispatcher", "派单员", Roles.Dispatcher, null);
 
-        // Registration instants, oldest first, so ticket numbers rise with time as they do in production.
+        // Registration instants, oldest first, so ticket numbers rise with time as they do in production. A third fall
+        // in the last three weeks, so the demo has a live workload (open, dispatched, overdue), not only archives.
         var instants = Enumerable.Range(0, count)
-            .Select(_ => now.AddMinutes(-random.Next(1, 365 * 24 * 60)))
+            .Select(_ => now.AddMinutes(-random.Next(1, (random.Next(3) == 0 ? 21 : 365) * 24 * 60)))
             .Order()
             .ToList();
 
