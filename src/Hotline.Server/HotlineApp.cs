@@ -6,6 +6,7 @@ using Hotline.Server.Data;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
+using Hotline.Server.Routing;
 using Hotline.Server.Tickets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -58,6 +59,7 @@ public static class HotlineApp
         services.AddSingleton<ReferenceData>();
         services.AddSingleton<SeedLoader>();
         services.AddTickets();
+        services.AddTicketRouting();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -97,6 +99,7 @@ public static class HotlineApp
 
         app.MapAccess();
         app.MapReference();
+        app.MapTicketRouting();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapConsole();
         return app;

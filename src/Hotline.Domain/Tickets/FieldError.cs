@@ -18,4 +18,5 @@ public static class ErrorCodes
     public const string UnknownDepartment = "UnknownDepartment";
     public const string NotAllowedForCitizen = "NotAllowedForCitizen";
     public const string TooMany = "TooMany";
+    public const string NoEnterpriseDesk = "NoEnterpriseDesk";
 }

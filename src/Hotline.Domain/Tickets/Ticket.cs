@@ -35,6 +35,8 @@ public sealed class Ticket
 
     public TicketStatus Status { get; private set; }
     public string? AssignedDepartmentCode { get; private set; }
+    /// <summary>Assigned to the department's enterprise-service desk (企业服务专席).</summary>
+    public bool AtEnterpriseDesk { get; private set; }
     public string? IntakeAnswer { get; private set; }
     public ReplyResult? ReplyResult { get; private set; }
     public string? Resolution { get; private set; }
@@ -120,6 +122,7 @@ public sealed class Ticket
                 break;
             case Dispatched d:
                 AssignedDepartmentCode = d.DepartmentCode;
+                AtEnterpriseDesk = d.EnterpriseDesk;
                 DispatchedAt = e.OccurredAt;
                 SignedForAt = null;
                 break;
@@ -129,6 +132,7 @@ public sealed class Ticket
             case Returned:
                 ReturnCount++;
                 AssignedDepartmentCode = null;
+                AtEnterpriseDesk = false;
                 SignedForAt = null;
                 break;
             case Replied r:

@@ -51,8 +51,11 @@ public sealed record ResolvedAtIntake(string Answer) : TicketChange
     }
 }
 
-/// <summary>派单: sent to the department that must answer it.</summary>
-public sealed record Dispatched(string DepartmentCode, string? Instructions) : TicketChange
+/// <summary>
+/// 派单: sent to the department that must answer it; <paramref name="EnterpriseDesk"/> routes an enterprise's ticket to
+/// that department's enterprise-service desk (企业服务专席) first.
+/// </summary>
+public sealed record Dispatched(string DepartmentCode, string? Instructions, bool EnterpriseDesk = false) : TicketChange
 {
     public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
     {
@@ -61,6 +64,8 @@ public sealed record Dispatched(string DepartmentCode, string? Instructions) : T
             errors.Add(new("departmentCode", ErrorCodes.Required));
         else if (!codes.IsDepartment(DepartmentCode))
             errors.Add(new("departmentCode", ErrorCodes.UnknownDepartment, DepartmentCode));
+        else if (EnterpriseDesk && !codes.HasEnterpriseDesk(DepartmentCode))
+            errors.Add(new("enterpriseDesk", ErrorCodes.NoEnterpriseDesk, DepartmentCode));
         OptionalText(errors, "instructions", Instructions, MaxText);
         return errors;
     }

@@ -8,6 +8,9 @@ public interface IReferenceCodes
     bool IsCategory(string code);
     bool IsDistrict(string code);
     bool IsDepartment(string code);
+
+    /// <summary>Whether the department runs an enterprise-service desk (企业服务专席).</summary>
+    bool HasEnterpriseDesk(string departmentCode) => false;
 }
 
 public static partial class TicketDraftValidator

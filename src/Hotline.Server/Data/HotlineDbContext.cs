@@ -27,6 +27,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<CalendarDay> CalendarDays => Set<CalendarDay>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Routing.RoutingRuleRow> RoutingRules => Set<Routing.RoutingRuleRow>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -157,6 +158,18 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             k.Property(x => x.Role).HasMaxLength(30);
         });
         b.Entity<HotlineUser>(u => u.Property(x => x.DepartmentCode).HasMaxLength(64));
+        b.Entity<Routing.RoutingRuleRow>(r =>
+        {
+            r.ToTable("routing_rules");
+            r.HasKey(x => x.Code);
+            r.Property(x => x.Code).HasMaxLength(64);
+            r.Property(x => x.Name).HasMaxLength(200);
+            r.Property(x => x.TicketType).HasConversion<string>().HasMaxLength(20);
+            r.Property(x => x.RequesterKind).HasConversion<string>().HasMaxLength(12);
+            r.HasOne<Department>().WithMany().HasForeignKey(x => x.MainDepartmentCode).OnDelete(DeleteBehavior.Restrict);
+            r.HasOne<Category>().WithMany().HasForeignKey(x => x.CategoryCode).OnDelete(DeleteBehavior.Restrict);
+            r.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);
+        });
     }
 }
 

@@ -23,6 +23,7 @@ public sealed class ReferenceData(IDbContextFactory<HotlineDbContext> contexts) 
     public bool IsCategory(string code) => current.Categories.ContainsKey(code);
     public bool IsDistrict(string code) => current.Districts.ContainsKey(code);
     public bool IsDepartment(string code) => current.Departments.ContainsKey(code);
+    public bool HasEnterpriseDesk(string departmentCode) => current.Departments.GetValueOrDefault(departmentCode)?.HasEnterpriseDesk == true;
 
     public async Task RefreshAsync(CancellationToken ct)
     {

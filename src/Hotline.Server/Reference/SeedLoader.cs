@@ -73,6 +73,11 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
             row.Note = p.Note;
         }
 
+        // Routing rules: seeded rules are added when missing but never overwritten, so an admin's edits survive restarts.
+        var seededRules = await Read<List<Domain.Routing.RoutingRule>>(seedPath, "routing-rules.json", ct);
+        var knownRules = (await db.RoutingRules.Select(r => r.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        db.RoutingRules.AddRange(seededRules.Where(r => !knownRules.Contains(r.Code)).Select(Routing.RoutingRuleRow.From));
+
         var days = new List<CalendarDay>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(seedPath, "calendars"), "*.json").Order(StringComparer.Ordinal))
         {

@@ -76,6 +76,7 @@ public sealed record TicketView(
     IReadOnlyList<string> Tags,
     PersonRef Owner,
     DepartmentRef? AssignedDepartment,
+    bool AtEnterpriseDesk,
     string? IntakeAnswer,
     ReplyResult? ReplyResult,
     string? Resolution,

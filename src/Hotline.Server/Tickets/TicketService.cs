@@ -31,7 +31,7 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
         t.DistrictCode, t.Address, t.Tags,
         new PersonRef(t.OwnerId, t.OwnerName),
         t.AssignedDepartmentCode is null ? null : new DepartmentRef(t.AssignedDepartmentCode, reference.Departments.GetValueOrDefault(t.AssignedDepartmentCode)?.Name ?? t.AssignedDepartmentCode),
-        t.IntakeAnswer, t.ReplyResult, t.Resolution, t.ReturnCount, t.ReopenCount,
+        t.AtEnterpriseDesk, t.IntakeAnswer, t.ReplyResult, t.Resolution, t.ReturnCount, t.ReopenCount,
         t.RegisteredAt, t.DispatchedAt, t.SignedForAt, t.RepliedAt, t.ClosedAt, t.UpdatedAt, t.Version,
         TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, viewer));
 

@@ -38,6 +38,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("AtEnterpriseDesk")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -465,6 +468,60 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.ToTable("districts", (string)null);
                 });
 
+            modelBuilder.Entity("Hotline.Server.Routing.RoutingRuleRow", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CategoryCode")
+                        .HasColumnType("character varying(64)");
+
+                    b.PrimitiveCollection<List<string>>("CoHandlingDepartmentCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("DistrictCode")
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("Keywords")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("MainDepartmentCode")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RequesterKind")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("TicketType")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Code");
+
+                    b.HasIndex("CategoryCode");
+
+                    b.HasIndex("DistrictCode");
+
+                    b.HasIndex("MainDepartmentCode");
+
+                    b.ToTable("routing_rules", (string)null);
+                });
+
             modelBuilder.Entity("Hotline.Server.Sla.CalendarDay", b =>
                 {
                     b.Property<DateOnly>("Date")
@@ -792,6 +849,25 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasOne("Hotline.Server.Reference.Department", null)
                         .WithMany()
                         .HasForeignKey("DepartmentCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hotline.Server.Routing.RoutingRuleRow", b =>
+                {
+                    b.HasOne("Hotline.Server.Reference.Category", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryCode")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Hotline.Server.Reference.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictCode")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Hotline.Server.Reference.Department", null)
+                        .WithMany()
+                        .HasForeignKey("MainDepartmentCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -30,6 +30,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AtEnterpriseDesk")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -453,6 +456,60 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.ToTable("districts", (string)null);
                 });
 
+            modelBuilder.Entity("Hotline.Server.Routing.RoutingRuleRow", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CategoryCode")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("CoHandlingDepartmentCodes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistrictCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Keywords")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MainDepartmentCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequesterKind")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TicketType")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Code");
+
+                    b.HasIndex("CategoryCode");
+
+                    b.HasIndex("DistrictCode");
+
+                    b.HasIndex("MainDepartmentCode");
+
+                    b.ToTable("routing_rules", (string)null);
+                });
+
             modelBuilder.Entity("Hotline.Server.Sla.CalendarDay", b =>
                 {
                     b.Property<DateOnly>("Date")
@@ -772,6 +829,25 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasOne("Hotline.Server.Reference.Department", null)
                         .WithMany()
                         .HasForeignKey("DepartmentCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hotline.Server.Routing.RoutingRuleRow", b =>
+                {
+                    b.HasOne("Hotline.Server.Reference.Category", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryCode")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Hotline.Server.Reference.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictCode")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Hotline.Server.Reference.Department", null)
+                        .WithMany()
+                        .HasForeignKey("MainDepartmentCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

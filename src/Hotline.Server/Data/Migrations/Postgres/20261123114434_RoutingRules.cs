@@ -1,0 +1,87 @@
+﻿using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Hotline.Server.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class RoutingRules : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "AtEnterpriseDesk",
+                table: "tickets",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "routing_rules",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Priority = table.Column<int>(type: "integer", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(64)", nullable: true),
+                    DistrictCode = table.Column<string>(type: "character varying(64)", nullable: true),
+                    TicketType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    RequesterKind = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
+                    Keywords = table.Column<List<string>>(type: "text[]", nullable: false),
+                    MainDepartmentCode = table.Column<string>(type: "character varying(64)", nullable: false),
+                    CoHandlingDepartmentCodes = table.Column<List<string>>(type: "text[]", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_routing_rules", x => x.Code);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_categories_CategoryCode",
+                        column: x => x.CategoryCode,
+                        principalTable: "categories",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_departments_MainDepartmentCode",
+                        column: x => x.MainDepartmentCode,
+                        principalTable: "departments",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_districts_DistrictCode",
+                        column: x => x.DistrictCode,
+                        principalTable: "districts",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_routing_rules_CategoryCode",
+                table: "routing_rules",
+                column: "CategoryCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_routing_rules_DistrictCode",
+                table: "routing_rules",
+                column: "DistrictCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_routing_rules_MainDepartmentCode",
+                table: "routing_rules",
+                column: "MainDepartmentCode");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "routing_rules");
+
+            migrationBuilder.DropColumn(
+                name: "AtEnterpriseDesk",
+                table: "tickets");
+        }
+    }
+}
