@@ -100,6 +100,7 @@ public static class HotlineApp
         app.MapAccess();
         app.MapReference();
         app.MapTicketRouting();
+        app.MapWorkQueues();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapConsole();
         return app;

@@ -220,10 +220,10 @@ public class TicketWorkflowTests
     }
 
     [Fact]
-    public void Only_department_work_is_restricted_to_the_assigned_department() =>
+    public void Only_the_main_departments_own_work_is_restricted_to_the_assigned_department() =>
         Assert.Equal(
-            [TicketAction.SignFor, TicketAction.Return, TicketAction.Reply],
-            TicketWorkflow.Transitions.Where(t => t.ByAssignedDepartment).Select(t => t.Action));
+            [TicketAction.SignFor, TicketAction.Return, TicketAction.RequestExtension, TicketAction.Reply, TicketAction.AnswerSupervision],
+            TicketWorkflow.Transitions.Where(t => t.Scope == DepartmentScope.Assigned).Select(t => t.Action));
 
     [Fact]
     public void Attaching_a_file_keeps_the_state_and_every_other_action_moves_it() =>

@@ -19,4 +19,6 @@ public static class ErrorCodes
     public const string NotAllowedForCitizen = "NotAllowedForCitizen";
     public const string TooMany = "TooMany";
     public const string NoEnterpriseDesk = "NoEnterpriseDesk";
+    public const string DuplicateDepartment = "DuplicateDepartment";
+    public const string InvalidTicketNumber = "InvalidTicketNumber";
 }

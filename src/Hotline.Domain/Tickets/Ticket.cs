@@ -43,6 +43,26 @@ public sealed class Ticket
     public int ReturnCount { get; private set; }
     public int ReopenCount { get; private set; }
 
+    /// <summary>协办单位 of the current dispatch.</summary>
+    public List<string> CoHandlingDepartmentCodes { get; private set; } = [];
+    /// <summary>Every department that returned this ticket, once per return: counts against them, limits ping-pong.</summary>
+    public List<string> ReturnedBy { get; private set; } = [];
+
+    public DateTimeOffset? PendingExtensionDeadline { get; private set; }
+    /// <summary>The approved new deadline (延期), which the SLA engine uses instead of the policy's.</summary>
+    public DateTimeOffset? ExtendedDeadline { get; private set; }
+    public int ExtensionCount { get; private set; }
+
+    /// <summary>Supervision orders raised so far (督办单), numbered 1, 2, ... per ticket.</summary>
+    public int SupervisionCount { get; private set; }
+    public List<int> OpenSupervisionOrders { get; private set; } = [];
+    /// <summary>In the leaders' queue of difficult tickets (领导督办), waiting for a leader's instructions.</summary>
+    public bool InLeaderQueue { get; private set; }
+    public string? LeaderInstructions { get; private set; }
+
+    /// <summary>For a duplicate (重复件): the ticket it follows.</summary>
+    public string? MasterNumber { get; private set; }
+
     public DateTimeOffset RegisteredAt { get; private set; }
     public DateTimeOffset? DispatchedAt { get; private set; }
     public DateTimeOffset? SignedForAt { get; private set; }
@@ -88,7 +108,7 @@ public sealed class Ticket
     public TicketEvent Act(TicketChange change, Actor actor, DateTimeOffset now)
     {
         var transition = TicketWorkflow.ForChange(change);
-        if (TicketWorkflow.Check(transition.Action, Status, AssignedDepartmentCode, actor) != TransitionVerdict.Allowed)
+        if (TicketWorkflow.Check(transition.Action, Status, AssignedDepartmentCode, actor, CoHandlingDepartmentCodes) != TransitionVerdict.Allowed)
             throw new InvalidOperationException($"{transition.Action} is not allowed for {actor.Role} in {Status}.");
         var e = TicketEvent.Create(this, Version + 1, transition.Action, Status, transition.To ?? Status, actor, now, change);
         Apply(e);
@@ -123,6 +143,7 @@ public sealed class Ticket
             case Dispatched d:
                 AssignedDepartmentCode = d.DepartmentCode;
                 AtEnterpriseDesk = d.EnterpriseDesk;
+                CoHandlingDepartmentCodes = [.. d.CoHandlers];
                 DispatchedAt = e.OccurredAt;
                 SignedForAt = null;
                 break;
@@ -131,14 +152,56 @@ public sealed class Ticket
                 break;
             case Returned:
                 ReturnCount++;
+                ReturnedBy = [.. ReturnedBy, AssignedDepartmentCode ?? ""];
                 AssignedDepartmentCode = null;
                 AtEnterpriseDesk = false;
+                CoHandlingDepartmentCodes = [];
                 SignedForAt = null;
+                PendingExtensionDeadline = null;
                 break;
             case Replied r:
                 ReplyResult = r.Result;
                 Resolution = r.Resolution;
                 RepliedAt = e.OccurredAt;
+                PendingExtensionDeadline = null;
+                break;
+            case AnsweredWithMaster m:
+                ReplyResult = m.Result;
+                Resolution = m.Resolution;
+                RepliedAt = e.OccurredAt;
+                break;
+            case ProgressAdded or CoHandlingContributed:
+                break;
+            case ExtensionRequested x:
+                PendingExtensionDeadline = x.RequestedDeadline;
+                break;
+            case ExtensionDecided x:
+                if (x.Approved == true)
+                {
+                    ExtendedDeadline = x.ApprovedDeadline ?? PendingExtensionDeadline;
+                    ExtensionCount++;
+                }
+                PendingExtensionDeadline = null;
+                break;
+            case SupervisionRaised s:
+                SupervisionCount = s.OrderNumber;
+                OpenSupervisionOrders = [.. OpenSupervisionOrders, s.OrderNumber];
+                break;
+            case SupervisionAnswered a:
+                OpenSupervisionOrders = OpenSupervisionOrders.Where(n => n != a.OrderNumber).ToList();
+                break;
+            case EscalatedToLeader:
+                InLeaderQueue = true;
+                break;
+            case LeaderInstructed l:
+                // The leader's instructions are a supervision order the department must answer, like any other.
+                InLeaderQueue = false;
+                LeaderInstructions = l.Instructions;
+                SupervisionCount = l.OrderNumber;
+                OpenSupervisionOrders = [.. OpenSupervisionOrders, l.OrderNumber];
+                break;
+            case MarkedDuplicate m:
+                MasterNumber = m.MasterNumber;
                 break;
             case Closed:
                 ClosedAt = e.OccurredAt;

@@ -16,9 +16,22 @@ namespace Hotline.Domain.Tickets;
 [JsonDerivedType(typeof(Closed), "closed")]
 [JsonDerivedType(typeof(Reopened), "reopened")]
 [JsonDerivedType(typeof(AttachmentAdded), "attachment-added")]
+[JsonDerivedType(typeof(ProgressAdded), "progress-added")]
+[JsonDerivedType(typeof(CoHandlingContributed), "co-handling-contributed")]
+[JsonDerivedType(typeof(ExtensionRequested), "extension-requested")]
+[JsonDerivedType(typeof(ExtensionDecided), "extension-decided")]
+[JsonDerivedType(typeof(SupervisionRaised), "supervision-raised")]
+[JsonDerivedType(typeof(SupervisionAnswered), "supervision-answered")]
+[JsonDerivedType(typeof(EscalatedToLeader), "escalated-to-leader")]
+[JsonDerivedType(typeof(LeaderInstructed), "leader-instructed")]
+[JsonDerivedType(typeof(MarkedDuplicate), "marked-duplicate")]
+[JsonDerivedType(typeof(AnsweredWithMaster), "answered-with-master")]
 public abstract record TicketChange
 {
     public virtual IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => [];
+
+    /// <summary>Fills what the server assigns rather than the caller (order numbers, the contributing department).</summary>
+    public virtual TicketChange Complete(Ticket ticket, Access.Actor actor) => this;
 
     private protected static void RequireText(List<FieldError> errors, string field, string? value, int max)
     {
@@ -55,8 +68,12 @@ public sealed record ResolvedAtIntake(string Answer) : TicketChange
 /// 派单: sent to the department that must answer it; <paramref name="EnterpriseDesk"/> routes an enterprise's ticket to
 /// that department's enterprise-service desk (企业服务专席) first.
 /// </summary>
-public sealed record Dispatched(string DepartmentCode, string? Instructions, bool EnterpriseDesk = false) : TicketChange
+public sealed record Dispatched(string DepartmentCode, string? Instructions, bool EnterpriseDesk = false, IReadOnlyList<string>? CoHandlingDepartmentCodes = null)
+    : TicketChange
 {
+    /// <summary>协办单位: departments that add their part; the main department (主办) coordinates and replies.</summary>
+    public IReadOnlyList<string> CoHandlers => CoHandlingDepartmentCodes ?? [];
+
     public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
     {
         var errors = new List<FieldError>();
@@ -66,6 +83,13 @@ public sealed record Dispatched(string DepartmentCode, string? Instructions, boo
             errors.Add(new("departmentCode", ErrorCodes.UnknownDepartment, DepartmentCode));
         else if (EnterpriseDesk && !codes.HasEnterpriseDesk(DepartmentCode))
             errors.Add(new("enterpriseDesk", ErrorCodes.NoEnterpriseDesk, DepartmentCode));
+        for (var i = 0; i < CoHandlers.Count; i++)
+        {
+            if (!codes.IsDepartment(CoHandlers[i]))
+                errors.Add(new($"coHandlingDepartmentCodes[{i}]", ErrorCodes.UnknownDepartment, CoHandlers[i]));
+            else if (CoHandlers[i] == DepartmentCode || CoHandlers.Take(i).Contains(CoHandlers[i]))
+                errors.Add(new($"coHandlingDepartmentCodes[{i}]", ErrorCodes.DuplicateDepartment, CoHandlers[i]));
+        }
         OptionalText(errors, "instructions", Instructions, MaxText);
         return errors;
     }
@@ -162,3 +186,127 @@ public sealed record Reopened(string Reason) : TicketChange
 
 /// <summary>A file was attached; the bytes live under data/attachments, the metadata in the database.</summary>
 public sealed record AttachmentAdded(long AttachmentId, string FileName, string ContentType, long Size) : TicketChange;
+
+/// <summary>办理进展: an intermediate note, so an agent can answer a caller who phones again.</summary>
+public sealed record ProgressAdded(string Note) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "note", Note, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>协办意见: a co-handling department's part of the answer; the main department replies.</summary>
+public sealed record CoHandlingContributed(string DepartmentCode, string Contribution) : TicketChange
+{
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { DepartmentCode = actor.DepartmentCode ?? "" };
+
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "contribution", Contribution, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>延期申请: the department asks for more time, with a reason and the deadline it wants.</summary>
+public sealed record ExtensionRequested(string Reason, DateTimeOffset? RequestedDeadline) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "reason", Reason, MaxText);
+        if (RequestedDeadline is null)
+            errors.Add(new("requestedDeadline", ErrorCodes.Required));
+        return errors;
+    }
+}
+
+/// <summary>延期审批: approved (the deadline moves; the SLA engine honours it) or rejected.</summary>
+public sealed record ExtensionDecided(bool? Approved, string? Comment, DateTimeOffset? ApprovedDeadline) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (Approved is null)
+            errors.Add(new("approved", ErrorCodes.Required));
+        else if (Approved == false)
+            RequireText(errors, "comment", Comment, MaxText); // a refusal says why
+        else
+            OptionalText(errors, "comment", Comment, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>督办: a supervisor's order with instructions and a deadline; the department must answer it.</summary>
+public sealed record SupervisionRaised(int OrderNumber, string Instructions, DateTimeOffset? DueAt, bool ByLeader = false) : TicketChange
+{
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { OrderNumber = ticket.SupervisionCount + 1, ByLeader = false };
+
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "instructions", Instructions, MaxText);
+        if (DueAt is null)
+            errors.Add(new("dueAt", ErrorCodes.Required));
+        return errors;
+    }
+}
+
+/// <summary>督办回复: the department's answer to one supervision order.</summary>
+public sealed record SupervisionAnswered(int? OrderNumber, string Answer) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (OrderNumber is null)
+            errors.Add(new("orderNumber", ErrorCodes.Required));
+        RequireText(errors, "answer", Answer, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>提请领导督办: a difficult, long-standing ticket goes to the leaders' queue ("区长热线日").</summary>
+public sealed record EscalatedToLeader(string Reason) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "reason", Reason, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>领导批示: a leader takes the ticket from the queue with instructions, which the department must answer.</summary>
+public sealed record LeaderInstructed(int OrderNumber, string Instructions, DateTimeOffset? DueAt) : TicketChange
+{
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { OrderNumber = ticket.SupervisionCount + 1 };
+
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "instructions", Instructions, MaxText);
+        if (DueAt is null)
+            errors.Add(new("dueAt", ErrorCodes.Required));
+        return errors;
+    }
+}
+
+/// <summary>重复件: this ticket repeats an open master; it follows the master and is answered with it, keeping its own requester.</summary>
+public sealed record MarkedDuplicate(string MasterNumber) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(MasterNumber))
+            errors.Add(new("masterNumber", ErrorCodes.Required));
+        else if (!TicketNumber.IsWellFormed(MasterNumber))
+            errors.Add(new("masterNumber", ErrorCodes.InvalidTicketNumber));
+        return errors;
+    }
+}
+
+/// <summary>随主件答复: the system answers a duplicate with its master's reply.</summary>
+public sealed record AnsweredWithMaster(string MasterNumber, ReplyResult Result, string Resolution) : TicketChange;

@@ -61,4 +61,6 @@ public enum TicketStatus
     Reopened,
     /// <summary>已归档</summary>
     Closed,
+    /// <summary>已并案: a duplicate (重复件) that follows its master ticket and is answered with it.</summary>
+    Merged,
 }

@@ -14,11 +14,32 @@ public enum TicketAction
     Close,
     Reopen,
     AttachFile,
+    AddProgress,
+    Contribute,
+    RequestExtension,
+    DecideExtension,
+    Supervise,
+    AnswerSupervision,
+    EscalateToLeader,
+    LeaderInstruct,
+    MarkDuplicate,
+    AnswerWithMaster,
+}
+
+/// <summary>Which department handlers may take an action (other roles are governed by the role list alone).</summary>
+public enum DepartmentScope
+{
+    /// <summary>Any handler whose department is on the ticket (main or co-handling).</summary>
+    Involved,
+    /// <summary>Only the main department (主办) the ticket is assigned to.</summary>
+    Assigned,
+    /// <summary>Only a co-handling department (协办).</summary>
+    CoHandling,
 }
 
 /// <summary>
-/// One row of the transition table: which action, from which states, to which state (null keeps the state), by whom.
-/// <paramref name="ByAssignedDepartment"/> means only a handler of the department the ticket is assigned to may act.
+/// One row of the transition table: which action, from which states, to which state (null keeps the state), by whom,
+/// and for department handlers, which of the ticket's departments (<see cref="DepartmentScope"/>).
 /// </summary>
 public sealed record TicketTransition(
     TicketAction Action,
@@ -27,7 +48,7 @@ public sealed record TicketTransition(
     IReadOnlySet<TicketStatus> From,
     TicketStatus? To,
     IReadOnlySet<string> Roles,
-    bool ByAssignedDepartment);
+    DepartmentScope Scope = DepartmentScope.Involved);
 
 /// <summary>The outcome of asking whether an actor may take an action now.</summary>
 public enum TransitionVerdict
@@ -47,29 +68,62 @@ public static class TicketWorkflow
 {
     private static readonly IReadOnlySet<TicketStatus> AnyOpen = Set(
         TicketStatus.Registered, TicketStatus.ResolvedAtIntake, TicketStatus.Dispatched, TicketStatus.SignedFor,
-        TicketStatus.Returned, TicketStatus.Replied, TicketStatus.Reopened);
+        TicketStatus.Returned, TicketStatus.Replied, TicketStatus.Reopened, TicketStatus.Merged);
+
+    /// <summary>With a department: what supervision and leaders act on.</summary>
+    private static readonly IReadOnlySet<TicketStatus> InHandling = Set(TicketStatus.Dispatched, TicketStatus.SignedFor);
+
+    /// <summary>Being handled or waiting for a department: where supervision and the leader queue apply.</summary>
+    private static readonly IReadOnlySet<TicketStatus> Unfinished = Set(
+        TicketStatus.Dispatched, TicketStatus.SignedFor, TicketStatus.Returned, TicketStatus.Reopened);
 
     public static IReadOnlyList<TicketTransition> Transitions { get; } =
     [
         new(TicketAction.Register, "register", typeof(Registered), Set(), TicketStatus.Registered,
-            Who(Roles.Agent, Roles.Dispatcher, Roles.Admin), false),
+            Who(Roles.Agent, Roles.Dispatcher, Roles.Admin)),
         new(TicketAction.ResolveAtIntake, "resolve-at-intake", typeof(ResolvedAtIntake), Set(TicketStatus.Registered), TicketStatus.ResolvedAtIntake,
-            Who(Roles.Agent, Roles.Dispatcher, Roles.Admin), false),
+            Who(Roles.Agent, Roles.Dispatcher, Roles.Admin)),
         new(TicketAction.Dispatch, "dispatch", typeof(Dispatched), Set(TicketStatus.Registered, TicketStatus.Returned, TicketStatus.Reopened), TicketStatus.Dispatched,
-            Who(Roles.Dispatcher, Roles.Admin), false),
+            Who(Roles.Dispatcher, Roles.Supervisor, Roles.Admin)),
         new(TicketAction.SignFor, "sign-for", typeof(SignedFor), Set(TicketStatus.Dispatched), TicketStatus.SignedFor,
-            Who(Roles.DepartmentHandler), true),
+            Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
         new(TicketAction.Return, "return", typeof(Returned), Set(TicketStatus.Dispatched, TicketStatus.SignedFor), TicketStatus.Returned,
-            Who(Roles.DepartmentHandler), true),
+            Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
+        new(TicketAction.AddProgress, "add-progress", typeof(ProgressAdded), InHandling, null,
+            Who(Roles.DepartmentHandler)),
+        new(TicketAction.Contribute, "contribute", typeof(CoHandlingContributed), InHandling, null,
+            Who(Roles.DepartmentHandler), DepartmentScope.CoHandling),
+        new(TicketAction.RequestExtension, "request-extension", typeof(ExtensionRequested), Set(TicketStatus.SignedFor), null,
+            Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
+        new(TicketAction.DecideExtension, "decide-extension", typeof(ExtensionDecided), Set(TicketStatus.SignedFor), null,
+            Who(Roles.Dispatcher, Roles.Supervisor, Roles.Admin)),
         new(TicketAction.Reply, "reply", typeof(Replied), Set(TicketStatus.SignedFor), TicketStatus.Replied,
-            Who(Roles.DepartmentHandler), true),
+            Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
         new(TicketAction.Close, "close", typeof(Closed), Set(TicketStatus.Replied, TicketStatus.ResolvedAtIntake), TicketStatus.Closed,
-            Who(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin), false),
+            Who(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin)),
         new(TicketAction.Reopen, "reopen", typeof(Reopened), Set(TicketStatus.Replied, TicketStatus.Closed, TicketStatus.ResolvedAtIntake), TicketStatus.Reopened,
-            Who(Roles.Supervisor, Roles.Admin), false),
+            Who(Roles.Supervisor, Roles.Admin)),
+        new(TicketAction.Supervise, "supervise", typeof(SupervisionRaised), Unfinished, null,
+            Who(Roles.Supervisor, Roles.Admin)),
+        new(TicketAction.AnswerSupervision, "answer-supervision", typeof(SupervisionAnswered), InHandling, null,
+            Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
+        new(TicketAction.EscalateToLeader, "escalate-to-leader", typeof(EscalatedToLeader), Unfinished, null,
+            Who(Roles.Supervisor, Roles.Admin)),
+        new(TicketAction.LeaderInstruct, "leader-instruct", typeof(LeaderInstructed), Unfinished, null,
+            Who(Roles.Leader)),
+        new(TicketAction.MarkDuplicate, "mark-duplicate", typeof(MarkedDuplicate), Set(TicketStatus.Registered, TicketStatus.Returned, TicketStatus.Reopened), TicketStatus.Merged,
+            Who(Roles.Agent, Roles.Dispatcher, Roles.Admin)),
+        new(TicketAction.AnswerWithMaster, "answer-with-master", typeof(AnsweredWithMaster), Set(TicketStatus.Merged), TicketStatus.Replied,
+            Who(Roles.Admin)),
         new(TicketAction.AttachFile, "attach-file", typeof(AttachmentAdded), AnyOpen, null,
-            Who(Roles.Agent, Roles.Dispatcher, Roles.DepartmentHandler, Roles.Supervisor, Roles.Admin), false),
+            Who(Roles.Agent, Roles.Dispatcher, Roles.DepartmentHandler, Roles.Supervisor, Roles.Admin)),
     ];
+
+    /// <summary>Actions taken by the system itself, never through the actions route.</summary>
+    public static bool IsSystemOnly(TicketAction action) => action is TicketAction.Register or TicketAction.AnswerWithMaster;
+
+    /// <summary>Actions with their own endpoint rather than the actions route.</summary>
+    public static bool HasOwnEndpoint(TicketAction action) => action is TicketAction.Register or TicketAction.AttachFile;
 
     public static TicketTransition For(TicketAction action) => Transitions.First(t => t.Action == action);
 
@@ -78,21 +132,34 @@ public static class TicketWorkflow
 
     public static TicketTransition ForChange(TicketChange change) => Transitions.First(t => t.ChangeType == change.GetType());
 
-    public static TransitionVerdict Check(TicketAction action, TicketStatus status, string? assignedDepartment, Actor actor)
+    public static TransitionVerdict Check(TicketAction action, TicketStatus status, string? assignedDepartment, Actor actor,
+        IReadOnlyCollection<string>? coHandlingDepartments = null)
     {
         var transition = For(action);
         if (!transition.Roles.Contains(actor.Role))
             return TransitionVerdict.RoleNotAllowed;
-        // A handler acts only on their own department's tickets, whatever the action.
-        if ((transition.ByAssignedDepartment || actor.IsDepartmentHandler) && (assignedDepartment is null || assignedDepartment != actor.DepartmentCode))
-            return TransitionVerdict.RoleNotAllowed;
+        // A handler acts only on tickets their department is on, and only in the part the action allows.
+        if (actor.IsDepartmentHandler)
+        {
+            var isMain = assignedDepartment is not null && assignedDepartment == actor.DepartmentCode;
+            var isCoHandler = actor.DepartmentCode is not null && coHandlingDepartments?.Contains(actor.DepartmentCode) == true;
+            var inScope = transition.Scope switch
+            {
+                DepartmentScope.Assigned => isMain,
+                DepartmentScope.CoHandling => isCoHandler,
+                _ => isMain || isCoHandler,
+            };
+            if (!inScope)
+                return TransitionVerdict.RoleNotAllowed;
+        }
         return transition.From.Contains(status) ? TransitionVerdict.Allowed : TransitionVerdict.NotAllowedInStatus;
     }
 
     /// <summary>The actions this actor may take on a ticket now: for 409 answers and the console's buttons.</summary>
-    public static IReadOnlyList<string> AllowedActions(TicketStatus status, string? assignedDepartment, Actor actor) =>
+    public static IReadOnlyList<string> AllowedActions(TicketStatus status, string? assignedDepartment, Actor actor,
+        IReadOnlyCollection<string>? coHandlingDepartments = null) =>
         Transitions
-            .Where(t => t.Action != TicketAction.Register && Check(t.Action, status, assignedDepartment, actor) == TransitionVerdict.Allowed)
+            .Where(t => !IsSystemOnly(t.Action) && Check(t.Action, status, assignedDepartment, actor, coHandlingDepartments) == TransitionVerdict.Allowed)
             .Select(t => t.RouteName)
             .ToList();
 

@@ -43,6 +43,20 @@ public sealed class IdempotencyKeyReusedException(string existingNumber) : Excep
     public string ExistingNumber { get; } = existingNumber;
 }
 
+/// <summary>A permitted action that this ticket's history refuses (return limit, pending extension, ...): 409 with a code.</summary>
+public sealed class GuardConflictException(string code, params object[] arguments) : Exception($"Refused by rule {code}.")
+{
+    public string Code { get; } = code;
+    public object[] Arguments { get; } = arguments;
+}
+
+/// <summary>Only a supervisor may do this for this ticket (e.g. send it back to a department that returned it): 403 with a code.</summary>
+public sealed class SupervisorRequiredException(string code, params object[] arguments) : Exception($"Supervisor required by rule {code}.")
+{
+    public string Code { get; } = code;
+    public object[] Arguments { get; } = arguments;
+}
+
 /// <summary>An unknown action name in the route: 404 with the known ones.</summary>
 public sealed class UnknownActionException(string action) : Exception($"Unknown action {action}.")
 {

@@ -28,9 +28,12 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
             BadHttpRequestException b => Problem(b.StatusCode, "Title.BadRequest"),
             TicketNotFoundException => Problem(404, "Title.NotFound"),
             UnknownActionException u => WithExtension(Problem(404, "Title.UnknownAction"), "knownActions",
-                Domain.Tickets.TicketWorkflow.Transitions.Where(t => t.Action is not (TicketAction.Register or TicketAction.AttachFile)).Select(t => t.RouteName).ToArray()),
+                Domain.Tickets.TicketWorkflow.Transitions
+                    .Where(t => !TicketWorkflow.IsSystemOnly(t.Action) && !TicketWorkflow.HasOwnEndpoint(t.Action)).Select(t => t.RouteName).ToArray()),
             TransitionNotAllowedException t => TransitionNotAllowed(t),
             ActionForbiddenException => Problem(403, "Title.Forbidden"),
+            GuardConflictException g => WithExtension(Problem(409, "Title.RuleRefused", text[$"Error.{g.Code}", g.Arguments]), "code", g.Code),
+            SupervisorRequiredException s => WithExtension(Problem(403, "Title.SupervisorRequired", text[$"Error.{s.Code}", s.Arguments]), "code", s.Code),
             ConcurrencyConflictException c => WithExtension(
                 Problem(409, "Title.Concurrency", text["Detail.Concurrency", c.ExpectedVersion, c.CurrentVersion]), "currentVersion", c.CurrentVersion),
             IdempotencyKeyReusedException i => WithExtension(Problem(422, "Title.IdempotencyReused"), "ticketNumber", i.ExistingNumber),

@@ -73,20 +73,25 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
         if (errors.Count > 0)
             throw new RequestValidationException(errors);
 
-        var rows = await query.OrderByDescending(t => t.Id).Take(limit + 1)
+        var rows = await SummariesAsync(query.OrderByDescending(t => t.Id).Take(limit + 1), actor, ct);
+        var next = rows.Count > limit ? EncodeCursor(rows[limit - 1].Id) : null;
+        return new TicketPage(rows.Take(limit).Select(r => r.Summary).ToList(), next);
+    }
+
+    /// <summary>List rows as a viewer may see them: only the columns a list needs, confidential requesters masked.</summary>
+    public static async Task<List<(long Id, TicketSummary Summary)>> SummariesAsync(IQueryable<Ticket> ordered, Actor actor, CancellationToken ct)
+    {
+        var rows = await ordered
             .Select(t => new
             {
                 t.Id, t.Number, t.Type, t.Priority, t.Status, t.Title, t.CategoryCode, t.DistrictCode, t.AssignedDepartmentCode,
                 t.RequesterName, t.RequesterConfidential, t.RegisteredAt, t.UpdatedAt, t.Version,
             })
             .ToListAsync(ct);
-
-        var page = rows.Take(limit).Select(r => new TicketSummary(
+        return rows.Select(r => (r.Id, new TicketSummary(
             r.Number, r.Type, r.Priority, r.Status, r.Title, r.CategoryCode, r.DistrictCode, r.AssignedDepartmentCode,
             r.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(r.RequesterName) : r.RequesterName,
-            r.RegisteredAt, r.UpdatedAt, r.Version)).ToList();
-        var next = rows.Count > limit ? EncodeCursor(rows[limit - 1].Id) : null;
-        return new TicketPage(page, next);
+            r.RegisteredAt, r.UpdatedAt, r.Version))).ToList();
     }
 
     private static string EncodeCursor(long id) => Base64Url.EncodeToString(BitConverter.GetBytes(id));

@@ -9,13 +9,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Hotline.Server.Tickets;
 
 /// <summary>Reads tickets as a viewer may see them and takes lifecycle actions through the domain's transition table.</summary>
-public sealed class TicketService(HotlineDbContext db, ReferenceData reference, CityClock clock, ILogger<TicketService> logger)
+public sealed class TicketService(
+    HotlineDbContext db, ReferenceData reference, CityClock clock, Microsoft.Extensions.Options.IOptions<WorkflowOptions> workflow, ILogger<TicketService> logger)
 {
     public const int MaxPageSize = 200;
 
-    /// <summary>Department isolation lives in the query: a handler's view holds only their department's tickets.</summary>
+    /// <summary>
+    /// Department isolation lives in the query: a handler's view holds only tickets their department is on, as the main
+    /// department (主办) or a co-handling one (协办).
+    /// </summary>
     public static IQueryable<Ticket> VisibleTo(IQueryable<Ticket> tickets, Actor actor) =>
-        actor.IsDepartmentHandler ? tickets.Where(t => t.AssignedDepartmentCode == actor.DepartmentCode) : tickets;
+        actor.IsDepartmentHandler
+            ? tickets.Where(t => t.AssignedDepartmentCode == actor.DepartmentCode || t.CoHandlingDepartmentCodes.Contains(actor.DepartmentCode!))
+            : tickets;
 
     public async Task<Ticket> FindAsync(string number, Actor actor, CancellationToken ct, bool track = false)
     {
@@ -31,9 +37,10 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
         t.DistrictCode, t.Address, t.Tags,
         new PersonRef(t.OwnerId, t.OwnerName),
         t.AssignedDepartmentCode is null ? null : new DepartmentRef(t.AssignedDepartmentCode, reference.Departments.GetValueOrDefault(t.AssignedDepartmentCode)?.Name ?? t.AssignedDepartmentCode),
-        t.AtEnterpriseDesk, t.IntakeAnswer, t.ReplyResult, t.Resolution, t.ReturnCount, t.ReopenCount,
+        t.AtEnterpriseDesk, t.CoHandlingDepartmentCodes, t.IntakeAnswer, t.ReplyResult, t.Resolution, t.ReturnCount, t.ReturnedBy, t.ReopenCount,
+        t.PendingExtensionDeadline, t.ExtendedDeadline, t.OpenSupervisionOrders, t.InLeaderQueue, t.LeaderInstructions, t.MasterNumber,
         t.RegisteredAt, t.DispatchedAt, t.SignedForAt, t.RepliedAt, t.ClosedAt, t.UpdatedAt, t.Version,
-        TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, viewer));
+        TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, viewer, t.CoHandlingDepartmentCodes));
 
     public async Task<IReadOnlyList<TicketEventView>> HistoryAsync(string number, Actor actor, CancellationToken ct)
     {
@@ -54,26 +61,32 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
     public async Task<Ticket> ActAsync(string number, string actionName, JsonElement body, Actor actor, CancellationToken ct)
     {
         var transition = TicketWorkflow.ForRoute(actionName);
-        if (transition is null || transition.Action is TicketAction.Register or TicketAction.AttachFile)
+        if (transition is null || TicketWorkflow.IsSystemOnly(transition.Action) || TicketWorkflow.HasOwnEndpoint(transition.Action))
             throw new UnknownActionException(actionName);
 
         var (change, expectedVersion) = ReadBody(body, transition.ChangeType);
         var ticket = await FindAsync(number, actor, ct, track: true);
+        change = change.Complete(ticket, actor);
         var errors = change.Validate(reference).ToList();
         if (expectedVersion is null)
             errors.Add(new("expectedVersion", ErrorCodes.Required));
         if (errors.Count > 0)
             throw new RequestValidationException(errors);
 
-        // Role first (403), then staleness (the caller must reload), then whether the state allows it.
-        if (TicketWorkflow.Check(transition.Action, ticket.Status, ticket.AssignedDepartmentCode, actor) == TransitionVerdict.RoleNotAllowed)
+        // Role first (403), then staleness (the caller must reload), then whether the state and the ticket's history allow it.
+        if (TicketWorkflow.Check(transition.Action, ticket.Status, ticket.AssignedDepartmentCode, actor, ticket.CoHandlingDepartmentCodes) == TransitionVerdict.RoleNotAllowed)
             throw new ActionForbiddenException(transition.Action);
         if (expectedVersion != ticket.Version)
             throw new ConcurrencyConflictException(expectedVersion!.Value, ticket.Version);
         Check(ticket, transition.Action, actor);
+        var now = clock.Now;
+        ThrowIfGuarded(TicketGuards.Check(ticket, change, actor, workflow.Value.ToPolicy(), now));
+        if (change is MarkedDuplicate duplicate)
+            await CheckMasterAsync(ticket, duplicate.MasterNumber, actor, ct);
 
-        var e = ticket.Act(change, actor, clock.Now);
+        var e = ticket.Act(change, actor, now);
         db.TicketEvents.Add(e);
+        await FollowMasterAsync(ticket, change, now, ct);
         await SaveAsync(ticket, expectedVersion.Value, ct);
         logger.LogInformation("Ticket {TicketNumber} {Action} → {Status}", ticket.Number, transition.Action, ticket.Status);
         return ticket;
@@ -103,12 +116,58 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
 
     public void Check(Ticket ticket, TicketAction action, Actor actor)
     {
-        switch (TicketWorkflow.Check(action, ticket.Status, ticket.AssignedDepartmentCode, actor))
+        switch (TicketWorkflow.Check(action, ticket.Status, ticket.AssignedDepartmentCode, actor, ticket.CoHandlingDepartmentCodes))
         {
             case TransitionVerdict.RoleNotAllowed:
                 throw new ActionForbiddenException(action);
             case TransitionVerdict.NotAllowedInStatus:
-                throw new TransitionNotAllowedException(ticket.Status, action, TicketWorkflow.AllowedActions(ticket.Status, ticket.AssignedDepartmentCode, actor));
+                throw new TransitionNotAllowedException(ticket.Status, action,
+                    TicketWorkflow.AllowedActions(ticket.Status, ticket.AssignedDepartmentCode, actor, ticket.CoHandlingDepartmentCodes));
+        }
+    }
+
+    private static void ThrowIfGuarded(GuardFailure? failure)
+    {
+        switch (failure?.Kind)
+        {
+            case null:
+                return;
+            case GuardKind.NeedsSupervisor:
+                throw new SupervisorRequiredException(failure.Code, failure.Arguments);
+            case GuardKind.Invalid:
+                throw new RequestValidationException([new(failure.Field ?? "$", failure.Code, failure.Arguments)]);
+            default:
+                throw new GuardConflictException(failure.Code, failure.Arguments);
+        }
+    }
+
+    /// <summary>A duplicate must point at another ticket the caller can see that is still being worked.</summary>
+    private async Task CheckMasterAsync(Ticket ticket, string masterNumber, Actor actor, CancellationToken ct)
+    {
+        if (masterNumber == ticket.Number)
+            throw new RequestValidationException([new("masterNumber", "SelfDuplicate")]);
+        var master = await VisibleTo(db.Tickets.AsNoTracking(), actor).FirstOrDefaultAsync(t => t.Number == masterNumber, ct)
+            ?? throw new RequestValidationException([new("masterNumber", "MasterNotFound")]);
+        if (master.Status is TicketStatus.Merged or TicketStatus.Closed or TicketStatus.ResolvedAtIntake)
+            throw new RequestValidationException([new("masterNumber", "MasterNotOpen")]);
+    }
+
+    /// <summary>
+    /// Duplicates follow their master in the same transaction: when the master is replied, each is answered with the
+    /// master's reply (keeping its own requester, who is told and asked to rate); when the master closes, so do they.
+    /// </summary>
+    private async Task FollowMasterAsync(Ticket master, TicketChange change, DateTimeOffset now, CancellationToken ct)
+    {
+        if (change is not (Replied or Closed))
+            return;
+        var followers = await db.Tickets.Where(t => t.MasterNumber == master.Number
+            && (change is Replied ? t.Status == TicketStatus.Merged : t.Status == TicketStatus.Replied)).ToListAsync(ct);
+        foreach (var follower in followers)
+        {
+            TicketChange follow = change is Replied
+                ? new AnsweredWithMaster(master.Number, master.ReplyResult ?? ReplyResult.Resolved, master.Resolution ?? "")
+                : new Closed($"随主件 {master.Number} 归档");
+            db.TicketEvents.Add(follower.Act(follow, Actor.System, now));
         }
     }
 

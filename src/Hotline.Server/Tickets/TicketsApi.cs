@@ -13,6 +13,7 @@ public static class TicketsApi
     public static IServiceCollection AddTickets(this IServiceCollection services)
     {
         services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CityClock>();
         services.AddSingleton<TicketIntake>();
         services.AddHostedService(sp => sp.GetRequiredService<TicketIntake>());

@@ -54,6 +54,10 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.PrimitiveCollection<List<string>>("CoHandlingDepartmentCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -66,6 +70,12 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset?>("ExtendedDeadline")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ExtensionCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IdempotencyFingerprint")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -74,13 +84,26 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("InLeaderQueue")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("IntakeAnswer")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LeaderInstructions")
+                        .HasColumnType("text");
+
+                    b.Property<string>("MasterNumber")
                         .HasColumnType("text");
 
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.PrimitiveCollection<List<int>>("OpenSupervisionOrders")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -89,6 +112,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Property<string>("OwnerName")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("PendingExtensionDeadline")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Priority")
                         .IsRequired()
@@ -142,6 +168,10 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Property<int>("ReturnCount")
                         .HasColumnType("integer");
 
+                    b.PrimitiveCollection<List<string>>("ReturnedBy")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<DateTimeOffset?>("SignedForAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -149,6 +179,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<int>("SupervisionCount")
+                        .HasColumnType("integer");
 
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()

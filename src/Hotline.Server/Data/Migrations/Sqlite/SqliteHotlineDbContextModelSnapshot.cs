@@ -46,6 +46,10 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("CoHandlingDepartmentCodes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -58,6 +62,12 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ExtendedDeadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExtensionCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IdempotencyFingerprint")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -66,12 +76,25 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("InLeaderQueue")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IntakeAnswer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaderInstructions")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MasterNumber")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("OpenSupervisionOrders")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OwnerId")
@@ -81,6 +104,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<string>("OwnerName")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("PendingExtensionDeadline")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Priority")
                         .IsRequired()
@@ -134,6 +160,10 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<int>("ReturnCount")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("ReturnedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SignedForAt")
                         .HasColumnType("INTEGER");
 
@@ -141,6 +171,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("SupervisionCount")
+                        .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("Tags")
                         .IsRequired()

@@ -1,0 +1,63 @@
+using Hotline.Domain.Access;
+
+namespace Hotline.Domain.Tickets;
+
+/// <summary>The configurable limits of the department workflow (接诉即办 rules against passing the buck).</summary>
+public sealed record WorkflowPolicy
+{
+    /// <summary>How often one department may return the same ticket (退单次数上限).</summary>
+    public int MaxReturnsPerDepartment { get; init; } = 2;
+
+    public static WorkflowPolicy Default { get; } = new();
+}
+
+public enum GuardKind
+{
+    /// <summary>The ticket's own state refuses it now (409).</summary>
+    Conflict,
+    /// <summary>Only a higher role may do this (403).</summary>
+    NeedsSupervisor,
+    /// <summary>A field's value does not fit this ticket (400).</summary>
+    Invalid,
+}
+
+/// <summary>Why a well-formed, permitted action is still refused for this particular ticket.</summary>
+public sealed record GuardFailure(GuardKind Kind, string Code, string? Field = null, params object[] Arguments);
+
+/// <summary>
+/// Rules that depend on a ticket's history, beyond the transition table's "who, from which state": return limits,
+/// sending a ticket back to a department that returned it, pending extensions, open supervision orders.
+/// </summary>
+public static class TicketGuards
+{
+    public const string ReturnLimitReached = "ReturnLimitReached";
+    public const string ReturnedBySameDepartment = "ReturnedBySameDepartment";
+    public const string ExtensionPending = "ExtensionPending";
+    public const string NoExtensionPending = "NoExtensionPending";
+    public const string DeadlineNotInFuture = "DeadlineNotInFuture";
+    public const string NoSuchOpenOrder = "NoSuchOpenOrder";
+    public const string NotInLeaderQueue = "NotInLeaderQueue";
+    public const string AlreadyInLeaderQueue = "AlreadyInLeaderQueue";
+
+    public static GuardFailure? Check(Ticket ticket, TicketChange change, Actor actor, WorkflowPolicy policy, DateTimeOffset now) => change switch
+    {
+        Returned when ticket.ReturnedBy.Count(d => d == actor.DepartmentCode) >= policy.MaxReturnsPerDepartment =>
+            new(GuardKind.Conflict, ReturnLimitReached, null, policy.MaxReturnsPerDepartment),
+        // Sending a ticket back to a department that already returned it needs a supervisor: no ping-pong (推诿).
+        Dispatched d when ticket.ReturnedBy.Contains(d.DepartmentCode) && actor.Role is not (Roles.Supervisor or Roles.Admin) =>
+            new(GuardKind.NeedsSupervisor, ReturnedBySameDepartment, "departmentCode", d.DepartmentCode),
+        Dispatched d when d.CoHandlers.Any(ticket.ReturnedBy.Contains) && actor.Role is not (Roles.Supervisor or Roles.Admin) =>
+            new(GuardKind.NeedsSupervisor, ReturnedBySameDepartment, "coHandlingDepartmentCodes", d.CoHandlers.First(ticket.ReturnedBy.Contains)),
+        ExtensionRequested when ticket.PendingExtensionDeadline is not null => new(GuardKind.Conflict, ExtensionPending),
+        ExtensionRequested r when r.RequestedDeadline <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "requestedDeadline"),
+        ExtensionDecided when ticket.PendingExtensionDeadline is null => new(GuardKind.Conflict, NoExtensionPending),
+        ExtensionDecided x when x.Approved == true && x.ApprovedDeadline <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "approvedDeadline"),
+        SupervisionRaised s when s.DueAt <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "dueAt"),
+        SupervisionAnswered a when !ticket.OpenSupervisionOrders.Contains(a.OrderNumber ?? 0) =>
+            new(GuardKind.Invalid, NoSuchOpenOrder, "orderNumber", a.OrderNumber ?? 0),
+        EscalatedToLeader when ticket.InLeaderQueue => new(GuardKind.Conflict, AlreadyInLeaderQueue),
+        LeaderInstructed when !ticket.InLeaderQueue => new(GuardKind.Conflict, NotInLeaderQueue),
+        LeaderInstructed l when l.DueAt <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "dueAt"),
+        _ => null,
+    };
+}
