@@ -19,6 +19,7 @@ public static class TicketsApi
         services.AddScoped<TicketService>();
         services.AddScoped<TicketSearch>();
         services.AddScoped<AttachmentStore>();
+        services.AddScoped<DuplicateHints>();
         return services;
     }
 
@@ -104,6 +105,7 @@ public static class TicketsApi
                 : TypedResults.NotFound();
         });
 
+        group.MapDuplicateHints();
         return group;
     }
 
