@@ -20,6 +20,7 @@ public static class TicketsApi
         services.AddScoped<TicketService>();
         services.AddScoped<TicketSearch>();
         services.AddScoped<AttachmentStore>();
+        services.AddScoped<DuplicateHints>();
         return services;
     }
 
@@ -105,6 +106,7 @@ public static class TicketsApi
                 : TypedResults.NotFound();
         });
 
+        group.MapDuplicateHints();
         return group;
     }
 
