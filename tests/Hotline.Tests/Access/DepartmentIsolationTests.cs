@@ -20,7 +20,31 @@ public sealed class DepartmentIsolationTests(HotlineFixture fixture) : IClassFix
         { "POST", "/api/tickets/{0}/actions/resolve-at-intake" },
         { "POST", "/api/tickets/{0}/actions/close" },
         { "POST", "/api/tickets/{0}/actions/reopen" },
+        { "POST", "/api/tickets/{0}/actions/add-progress" },
+        { "POST", "/api/tickets/{0}/actions/contribute" },
+        { "POST", "/api/tickets/{0}/actions/request-extension" },
+        { "POST", "/api/tickets/{0}/actions/decide-extension" },
+        { "POST", "/api/tickets/{0}/actions/supervise" },
+        { "POST", "/api/tickets/{0}/actions/answer-supervision" },
+        { "POST", "/api/tickets/{0}/actions/escalate-to-leader" },
+        { "POST", "/api/tickets/{0}/actions/leader-instruct" },
+        { "POST", "/api/tickets/{0}/actions/mark-duplicate" },
     };
+
+    [Theory]
+    [InlineData("/api/tickets/{0}/duplicate-hints")]
+    [InlineData("/api/tickets/{0}/routing")]
+    public async Task Endpoints_closed_to_handlers_answer_403_for_any_ticket_so_nothing_is_revealed(string template)
+    {
+        var (number, _) = await TicketDispatchedToAsync("scjg");
+        var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, number);
+
+        using var own = await (await Factory.HandlerAsync("scjg")).GetAsync(url);
+        using var other = await (await Factory.HandlerAsync("zjj")).GetAsync(url);
+        using var missing = await (await Factory.HandlerAsync("zjj")).GetAsync(url.Replace(number, "HL20200101000001", StringComparison.Ordinal));
+
+        Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], new[] { own.StatusCode, other.StatusCode, missing.StatusCode });
+    }
 
     [Theory]
     [MemberData(nameof(EveryTicketEndpoint))]
