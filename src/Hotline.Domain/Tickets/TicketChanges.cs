@@ -146,8 +146,11 @@ public enum ReplyResult
 }
 
 /// <summary>办结/答复: the department's answer; ends the department's clock.</summary>
-public sealed record Replied(ReplyResult? Result, string Resolution, string? LegalBasis) : TicketChange
+public sealed record Replied(ReplyResult? Result, string Resolution, string? LegalBasis, IReadOnlyList<long>? AttachmentIds = null) : TicketChange
 {
+    /// <summary>Files already attached to the ticket that belong to the answer (e.g. an inspection report).</summary>
+    public IReadOnlyList<long> Attachments => AttachmentIds ?? [];
+
     public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
     {
         var errors = new List<FieldError>();

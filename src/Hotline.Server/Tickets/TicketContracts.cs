@@ -13,7 +13,8 @@ public sealed record RegisterTicketRequest(
     string? CategoryCode,
     string? DistrictCode,
     string? Address,
-    List<string>? Tags)
+    List<string>? Tags,
+    string? IntakeAnswer = null)
 {
     public (TicketDraft? Draft, List<FieldError> Errors) ToDraft()
     {

@@ -31,15 +31,20 @@ public sealed class TicketIntake(
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    public async Task<IntakeResult> RegisterAsync(TicketDraft draft, Actor actor, string? idempotencyKey, CancellationToken ct)
+    public async Task<IntakeResult> RegisterAsync(TicketDraft draft, Actor actor, string? idempotencyKey, CancellationToken ct,
+        ResolvedAtIntake? answer = null)
     {
-        var errors = TicketDraftValidator.Validate(draft, reference);
+        var errors = TicketDraftValidator.Validate(draft, reference).ToList();
+        if (answer is not null)
+            errors.AddRange(answer.Validate(reference).Select(e => e with { Field = "intakeAnswer" }));
         if (errors.Count > 0)
             throw new RequestValidationException(errors);
         if (TicketWorkflow.Check(TicketAction.Register, TicketStatus.Registered, null, actor) == TransitionVerdict.RoleNotAllowed)
             throw new ActionForbiddenException(TicketAction.Register);
+        if (answer is not null && TicketWorkflow.Check(TicketAction.ResolveAtIntake, TicketStatus.Registered, null, actor) == TransitionVerdict.RoleNotAllowed)
+            throw new ActionForbiddenException(TicketAction.ResolveAtIntake);
 
-        var pending = new Pending(draft, actor, idempotencyKey, Fingerprint(draft));
+        var pending = new Pending(draft, actor, idempotencyKey, Fingerprint(draft, answer), answer);
         await queue.Writer.WriteAsync(pending, ct);
         // Once queued the registration completes even if this caller goes away; a retry finds it by its key.
         return await pending.Completion.Task.WaitAsync(ct);
@@ -137,7 +142,9 @@ public sealed class TicketIntake(
                 ticket.IdempotencyFingerprint = p.IdempotencyKey is null ? null : p.Fingerprint;
                 db.Tickets.Add(ticket);
                 db.TicketEvents.Add(registered);
-                if (routing.AutoDispatchTarget(p.Draft) is { } target)
+                if (p.Answer is not null)
+                    db.TicketEvents.Add(ticket.Act(p.Answer, p.Actor, now)); // answered at once: never dispatched
+                else if (routing.AutoDispatchTarget(p.Draft) is { } target)
                 {
                     // A confident rule dispatches at once, in the same transaction, recorded as the system's action.
                     var desk = p.Draft.Requester.Kind == RequesterKind.Enterprise && reference.HasEnterpriseDesk(target.DepartmentCode);
@@ -177,11 +184,12 @@ public sealed class TicketIntake(
             ? new IntakeResult(existing, true)
             : throw new IdempotencyKeyReusedException(existing.Number);
 
-    private static string Fingerprint(TicketDraft draft) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(draft, HotlineDbContext.PayloadJson)));
+    private static string Fingerprint(TicketDraft draft, ResolvedAtIntake? answer) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { draft, answer }, HotlineDbContext.PayloadJson)));
 
-    private sealed class Pending(TicketDraft draft, Actor actor, string? idempotencyKey, string fingerprint)
+    private sealed class Pending(TicketDraft draft, Actor actor, string? idempotencyKey, string fingerprint, ResolvedAtIntake? answer)
     {
+        public ResolvedAtIntake? Answer { get; } = answer;
         public TicketDraft Draft { get; } = draft;
         public Actor Actor { get; } = actor;
         public string? IdempotencyKey { get; } = idempotencyKey;

@@ -83,6 +83,8 @@ public sealed class TicketService(
         ThrowIfGuarded(TicketGuards.Check(ticket, change, actor, workflow.Value.ToPolicy(), now));
         if (change is MarkedDuplicate duplicate)
             await CheckMasterAsync(ticket, duplicate.MasterNumber, actor, ct);
+        if (change is Replied { Attachments.Count: > 0 } reply)
+            await CheckAttachmentsAsync(ticket, reply.Attachments, ct);
 
         var e = ticket.Act(change, actor, now);
         db.TicketEvents.Add(e);
@@ -139,6 +141,16 @@ public sealed class TicketService(
             default:
                 throw new GuardConflictException(failure.Code, failure.Arguments);
         }
+    }
+
+    /// <summary>A reply may cite only files attached to this ticket.</summary>
+    private async Task CheckAttachmentsAsync(Ticket ticket, IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        var own = await db.Attachments.Where(a => a.TicketId == ticket.Id && ids.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct);
+        var errors = ids.Select((id, i) => (id, i)).Where(x => !own.Contains(x.id))
+            .Select(x => new FieldError($"attachmentIds[{x.i}]", "UnknownAttachment", x.id)).ToList();
+        if (errors.Count > 0)
+            throw new RequestValidationException(errors);
     }
 
     /// <summary>A duplicate must point at another ticket the caller can see that is still being worked.</summary>

@@ -38,7 +38,8 @@ public static class TicketsApi
                 throw new Problems.RequestValidationException(errors);
             if (idempotencyKey is { Length: > 200 })
                 throw new Problems.RequestValidationException([new(IdempotencyHeader, Domain.Tickets.ErrorCodes.TooLong, 200)]);
-            var result = await intake.RegisterAsync(draft, actor, string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey, ct);
+            var result = await intake.RegisterAsync(draft, actor, string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey, ct,
+                string.IsNullOrWhiteSpace(body.IntakeAnswer) ? null : new Domain.Tickets.ResolvedAtIntake(body.IntakeAnswer.Trim()));
             var view = tickets.View(result.Ticket, actor);
             http.Response.Headers.ETag = ETag(view.Version);
             using (LogContext.PushProperty("TicketNumber", view.Number))
@@ -54,7 +55,8 @@ public static class TicketsApi
             return TypedResults.Created($"/api/tickets/{view.Number}", view);
         })
         .WithSummary("Register a ticket (登记工单)")
-        .WithDescription("Send an Idempotency-Key header so a retry returns the same ticket instead of a second one.");
+        .WithDescription("Send an Idempotency-Key header so a retry returns the same ticket instead of a second one. " +
+            "With intakeAnswer the agent answers at once (一次办结): the ticket is registered and resolved in one step and never dispatched.");
 
         group.MapGet("/", async ([AsParameters] TicketFilter filter, HttpContext http, TicketSearch search, CancellationToken ct) =>
             TypedResults.Ok(await search.SearchAsync(filter, http.User.ToActor(), ct)))

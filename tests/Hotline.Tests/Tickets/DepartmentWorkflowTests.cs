@@ -242,3 +242,51 @@ public sealed class DepartmentWorkflowTests(HotlineFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
 }
+
+public sealed class IntakeAnswerAndReplyFilesTests(HotlineFixture fixture) : IClassFixture<HotlineFixture>
+{
+    private HotlineFactory Factory => fixture.Factory;
+
+    [Fact]
+    public async Task An_agent_registers_and_answers_a_consultation_in_one_step_and_it_is_never_dispatched()
+    {
+        var agent = await Factory.AgentAsync();
+        var body = Api.Citizen(title: "咨询稳岗返还政策", type: "Consultation", category: "policy");
+        body["intakeAnswer"] = "符合条件的参保企业可通过人社网上办事大厅申请稳岗返还，无需提交纸质材料。";
+
+        var ticket = await Api.RegisterAsync(agent, body);
+
+        Assert.Equal("ResolvedAtIntake", ticket.Str("status"));
+        Assert.Equal(2, ticket.GetProperty("version").GetInt32());
+        var history = await Api.GetAsync(agent, $"/api/tickets/{ticket.Number()}/events");
+        Assert.Equal(["register", "resolve-at-intake"], history.EnumerateArray().Select(e => e.Str("action")));
+        Assert.DoesNotContain(ticket.Number(), (await Api.GetAsync(await Factory.DispatcherAsync(), "/api/queues/dispatch")).EnumerateArray().Select(t => t.Number()));
+    }
+
+    [Fact]
+    public async Task A_reply_cites_files_attached_to_its_ticket_only()
+    {
+        var agent = await Factory.AgentAsync();
+        var dispatcher = await Factory.DispatcherAsync();
+        var handler = await Factory.HandlerAsync("cgj");
+        var number = (await Api.RegisterAsync(agent)).Number();
+        var other = (await Api.RegisterAsync(agent)).Number();
+        await Api.ActAsync(dispatcher, number, "dispatch", Api.Dispatch("cgj"));
+        await Api.ActAsync(handler, number, "sign-for");
+        using var upload = await handler.PostAsync($"/api/tickets/{number}/attachments", Files.Png("整改照片.png"));
+        var own = (await Api.ExpectAsync(upload, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        using var otherUpload = await agent.PostAsync($"/api/tickets/{other}/attachments", Files.Png("别的工单.png"));
+        var foreign = (await Api.ExpectAsync(otherUpload, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+
+        var withForeign = Api.Reply();
+        withForeign["attachmentIds"] = new JsonArray(own, foreign);
+        using var refused = await Api.ActionAsync(handler, number, "reply", 4, withForeign);
+        Assert.True((await Api.ExpectAsync(refused, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("attachmentIds[1]", out _));
+
+        var reply = Api.Reply();
+        reply["attachmentIds"] = new JsonArray(own);
+        await Api.ActAsync(handler, number, "reply", reply);
+        var last = (await Api.GetAsync(agent, $"/api/tickets/{number}/events")).EnumerateArray().Last();
+        Assert.Equal([own], last.GetProperty("change").GetProperty("attachmentIds").EnumerateArray().Select(i => i.GetInt64()));
+    }
+}
