@@ -52,6 +52,8 @@ public static class AccessSetup
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         services.AddCascadingAuthenticationState();
         services.AddScoped<UserAdministration>();
+        services.AddMemoryCache();
+        services.AddSingleton<ApiKeyCache>();
         return builder;
     }
 

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using Hotline.Server.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Access;
@@ -14,7 +15,7 @@ namespace Hotline.Server.Access;
 /// its stored SHA-256 in constant time. Secrets are 32 random bytes, so a fast hash is enough (no password stretching needed).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, HotlineDbContext db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -27,7 +28,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!ApiKeys.TryParse(values.ToString(), out var prefix, out var secret))
             return AuthenticateResult.Fail("Malformed API key.");
 
-        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == prefix, Context.RequestAborted);
+        var key = await keys.FindAsync(prefix, Context.RequestAborted);
         if (key is null || key.RevokedAt is not null || !CryptographicOperations.FixedTimeEquals(key.SecretHash, ApiKeys.Hash(secret)))
             return AuthenticateResult.Fail("Unknown or revoked API key.");
 
@@ -43,6 +44,30 @@ public sealed class ApiKeyAuthenticationHandler(
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
+}
+
+/// <summary>
+/// Integrations call many times a second with the same key: its row is kept in memory for a short while instead of
+/// read on every request. Revoking a key evicts it here at once; another instance notices within <see cref="Lifetime"/>.
+/// </summary>
+public sealed class ApiKeyCache(IDbContextFactory<HotlineDbContext> contexts, IMemoryCache cache)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    public async Task<ApiKey?> FindAsync(string prefix, CancellationToken ct)
+    {
+        if (cache.TryGetValue(CacheKey(prefix), out ApiKey? cached))
+            return cached;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == prefix, ct);
+        if (key is not null)
+            cache.Set(CacheKey(prefix), key, Lifetime); // unknown prefixes are not cached: guessing must not fill memory
+        return key;
+    }
+
+    public void Evict(string prefix) => cache.Remove(CacheKey(prefix));
+
+    private static string CacheKey(string prefix) => $"apikey:{prefix}";
 }
 
 public static class ApiKeys
