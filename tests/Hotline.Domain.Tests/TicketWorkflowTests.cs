@@ -7,59 +7,112 @@ namespace Hotline.Domain.Tests;
 public class TicketWorkflowTests
 {
     /// <summary>
-    /// The expected state machine, written out independently of <see cref="TicketWorkflow.Transitions"/>:
-    /// who may take each action, and from which states. On top of it one rule: a department handler acts only on
-    /// tickets assigned to their own department, whatever the action.
+    /// The expected state machine, written out independently of <see cref="TicketWorkflow.Transitions"/>: who may take
+    /// each action, from which states, to which state (null: the state stays), and for department handlers which part
+    /// of the ticket they must be on: <c>Main</c> (主办, the assigned department), <c>Co</c> (协办, a co-handling
+    /// department) or <c>Any</c> (either). A handler on neither never acts on the ticket.
     /// </summary>
-    private static readonly Dictionary<TicketAction, (string[] Roles, TicketStatus[] From)> Expected = new()
+    private static readonly Dictionary<TicketAction, (string[] Roles, TicketStatus[] From, TicketStatus? To, DepartmentScope Part)> Expected = new()
     {
-        [TicketAction.Register] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], []),
-        [TicketAction.ResolveAtIntake] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [S.Registered]),
-        [TicketAction.Dispatch] = ([Roles.Dispatcher, Roles.Admin], [S.Registered, S.Returned, S.Reopened]),
-        [TicketAction.SignFor] = ([Roles.DepartmentHandler], [S.Dispatched]),
-        [TicketAction.Return] = ([Roles.DepartmentHandler], [S.Dispatched, S.SignedFor]),
-        [TicketAction.Reply] = ([Roles.DepartmentHandler], [S.SignedFor]),
-        [TicketAction.Close] = ([Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Replied, S.ResolvedAtIntake]),
-        [TicketAction.Reopen] = ([Roles.Supervisor, Roles.Admin], [S.Replied, S.Closed, S.ResolvedAtIntake]),
+        // 登记 / 一次办结: the call centre.
+        [TicketAction.Register] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [], S.Registered, Any),
+        [TicketAction.ResolveAtIntake] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [S.Registered], S.ResolvedAtIntake, Any),
+        // 派单: from the dispatch queue; supervisors too, since only they may send a ticket back to a department that returned it.
+        [TicketAction.Dispatch] = ([Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Registered, S.Returned, S.Reopened], S.Dispatched, Any),
+        // The main department's own work.
+        [TicketAction.SignFor] = ([Roles.DepartmentHandler], [S.Dispatched], S.SignedFor, Main),
+        [TicketAction.Return] = ([Roles.DepartmentHandler], [S.Dispatched, S.SignedFor], S.Returned, Main),
+        [TicketAction.Reply] = ([Roles.DepartmentHandler], [S.SignedFor], S.Replied, Main),
+        [TicketAction.RequestExtension] = ([Roles.DepartmentHandler], [S.SignedFor], null, Main),
+        [TicketAction.AnswerSupervision] = ([Roles.DepartmentHandler], [S.Dispatched, S.SignedFor], null, Main),
+        // Either department on the ticket while it is with them; only a co-handler contributes (协办意见).
+        [TicketAction.AddProgress] = ([Roles.DepartmentHandler], [S.Dispatched, S.SignedFor], null, Any),
+        [TicketAction.Contribute] = ([Roles.DepartmentHandler], [S.Dispatched, S.SignedFor], null, Co),
+        // The centre decides extensions (延期审批) while the department still holds the ticket.
+        [TicketAction.DecideExtension] = ([Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.SignedFor], null, Any),
+        // 回访归档 / 重办.
+        [TicketAction.Close] = ([Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Replied, S.ResolvedAtIntake], S.Closed, Any),
+        [TicketAction.Reopen] = ([Roles.Supervisor, Roles.Admin], [S.Replied, S.Closed, S.ResolvedAtIntake], S.Reopened, Any),
+        // 督办 and 领导督办: while unfinished, with a department or waiting for one.
+        [TicketAction.Supervise] = ([Roles.Supervisor, Roles.Admin], [S.Dispatched, S.SignedFor, S.Returned, S.Reopened], null, Any),
+        [TicketAction.EscalateToLeader] = ([Roles.Supervisor, Roles.Admin], [S.Dispatched, S.SignedFor, S.Returned, S.Reopened], null, Any),
+        [TicketAction.LeaderInstruct] = ([Roles.Leader], [S.Dispatched, S.SignedFor, S.Returned, S.Reopened], null, Any),
+        // 重复件: only before a department has it; the system answers it with its master.
+        [TicketAction.MarkDuplicate] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [S.Registered, S.Returned, S.Reopened], S.Merged, Any),
+        [TicketAction.AnswerWithMaster] = ([Roles.Admin], [S.Merged], S.Replied, Any),
+        // Files in every state but closed, by everyone but leaders.
         [TicketAction.AttachFile] = (
             [Roles.Agent, Roles.Dispatcher, Roles.DepartmentHandler, Roles.Supervisor, Roles.Admin],
-            [S.Registered, S.ResolvedAtIntake, S.Dispatched, S.SignedFor, S.Returned, S.Replied, S.Reopened]),
+            [S.Registered, S.ResolvedAtIntake, S.Dispatched, S.SignedFor, S.Returned, S.Replied, S.Reopened, S.Merged], null, Any),
     };
+
+    private const DepartmentScope Any = DepartmentScope.Involved;
+    private const DepartmentScope Main = DepartmentScope.Assigned;
+    private const DepartmentScope Co = DepartmentScope.CoHandling;
 
     private static readonly Actor[] Everyone =
         [Given.Agent, Given.Dispatcher, Given.MarketHandler, Given.HousingHandler, Given.Supervisor, Given.Leader, Given.Admin];
 
-    private static readonly string?[] Assignments = [null, Given.MarketRegulation];
-
-    private static TransitionVerdict ExpectedVerdict(TicketAction action, TicketStatus status, string? assigned, Actor actor)
+    /// <summary>Which departments are on the ticket: none; market regulation alone; market regulation with housing co-handling.</summary>
+    private static readonly Dictionary<string, (string? Main, string[] Co)> Viewpoints = new()
     {
-        var (roles, from) = Expected[action];
+        ["none"] = (null, []),
+        ["market"] = (Given.MarketRegulation, []),
+        ["market+housing"] = (Given.MarketRegulation, [Given.HousingBureau]),
+    };
+
+    private static TransitionVerdict ExpectedVerdict(TicketAction action, TicketStatus status, string viewpoint, Actor actor)
+    {
+        var (roles, from, _, part) = Expected[action];
+        var (main, co) = Viewpoints[viewpoint];
         if (!roles.Contains(actor.Role))
             return TransitionVerdict.RoleNotAllowed;
-        if (actor.Role == Roles.DepartmentHandler && assigned != actor.DepartmentCode)
-            return TransitionVerdict.RoleNotAllowed;
+        if (actor.Role == Roles.DepartmentHandler)
+        {
+            var isMain = main is not null && main == actor.DepartmentCode;
+            var isCo = co.Contains(actor.DepartmentCode);
+            var onTicket = part switch { Main => isMain, Co => isCo, _ => isMain || isCo };
+            if (!onTicket)
+                return TransitionVerdict.RoleNotAllowed;
+        }
         return from.Contains(status) ? TransitionVerdict.Allowed : TransitionVerdict.NotAllowedInStatus;
     }
 
-    public static TheoryData<TicketAction, TicketStatus, string?, string, TransitionVerdict> EveryCombination()
+    private static TransitionVerdict Check(TicketAction action, TicketStatus status, string viewpoint, Actor actor) =>
+        TicketWorkflow.Check(action, status, Viewpoints[viewpoint].Main, actor, Viewpoints[viewpoint].Co);
+
+    public static TheoryData<TicketAction, TicketStatus, string, string, TransitionVerdict> EveryCombination()
     {
-        var data = new TheoryData<TicketAction, TicketStatus, string?, string, TransitionVerdict>();
+        var data = new TheoryData<TicketAction, TicketStatus, string, string, TransitionVerdict>();
         foreach (var action in Enum.GetValues<TicketAction>())
             foreach (var status in Enum.GetValues<TicketStatus>())
-                foreach (var assigned in Assignments)
+                foreach (var viewpoint in Viewpoints.Keys)
                     foreach (var actor in Everyone)
-                        data.Add(action, status, assigned, actor.Id, ExpectedVerdict(action, status, assigned, actor));
+                        data.Add(action, status, viewpoint, actor.Id, ExpectedVerdict(action, status, viewpoint, actor));
         return data;
     }
 
     [Theory]
     [MemberData(nameof(EveryCombination))]
     public void Check_follows_the_expected_table_for_every_action_state_and_actor(
-        TicketAction action, TicketStatus status, string? assigned, string actorId, TransitionVerdict expected)
+        TicketAction action, TicketStatus status, string viewpoint, string actorId, TransitionVerdict expected)
     {
         var actor = Everyone.Single(a => a.Id == actorId);
 
-        Assert.Equal(expected, TicketWorkflow.Check(action, status, assigned, actor));
+        Assert.Equal(expected, Check(action, status, viewpoint, actor));
+    }
+
+    [Fact]
+    public void Each_action_leads_to_the_expected_state() =>
+        Assert.All(Enum.GetValues<TicketAction>(), action =>
+            Assert.Equal((action, Expected[action].To), (action, TicketWorkflow.For(action).To)));
+
+    [Fact]
+    public void Without_a_co_handling_list_a_handler_is_judged_by_the_main_department_alone()
+    {
+        Assert.Equal(TransitionVerdict.Allowed, TicketWorkflow.Check(TicketAction.AddProgress, S.SignedFor, Given.MarketRegulation, Given.MarketHandler));
+        Assert.Equal(TransitionVerdict.RoleNotAllowed, TicketWorkflow.Check(TicketAction.AddProgress, S.SignedFor, Given.MarketRegulation, Given.HousingHandler));
+        Assert.Equal(TransitionVerdict.RoleNotAllowed, TicketWorkflow.Check(TicketAction.Contribute, S.SignedFor, Given.MarketRegulation, Given.HousingHandler));
     }
 
     [Fact]
@@ -144,9 +197,57 @@ public class TicketWorkflowTests
     }
 
     [Fact]
-    public void Leader_may_only_watch() =>
-        Assert.All(Enum.GetValues<TicketAction>(), action =>
-            Assert.Equal(TransitionVerdict.RoleNotAllowed, TicketWorkflow.Check(action, S.Registered, null, Given.Leader)));
+    public void Leader_only_gives_instructions() =>
+        Assert.All(Enum.GetValues<TicketAction>().Where(a => a != TicketAction.LeaderInstruct), action =>
+            Assert.Equal(TransitionVerdict.RoleNotAllowed, TicketWorkflow.Check(action, S.SignedFor, Given.MarketRegulation, Given.Leader)));
+
+    [Theory]
+    [InlineData(S.Dispatched, TransitionVerdict.Allowed)]
+    [InlineData(S.SignedFor, TransitionVerdict.Allowed)]
+    [InlineData(S.Returned, TransitionVerdict.Allowed)]
+    [InlineData(S.Reopened, TransitionVerdict.Allowed)]
+    [InlineData(S.Registered, TransitionVerdict.NotAllowedInStatus)]
+    [InlineData(S.Replied, TransitionVerdict.NotAllowedInStatus)]
+    [InlineData(S.Closed, TransitionVerdict.NotAllowedInStatus)]
+    [InlineData(S.Merged, TransitionVerdict.NotAllowedInStatus)]
+    public void Leader_instructs_only_unfinished_tickets(TicketStatus status, TransitionVerdict expected) =>
+        Assert.Equal(expected, TicketWorkflow.Check(TicketAction.LeaderInstruct, status, Given.MarketRegulation, Given.Leader));
+
+    [Theory]
+    [InlineData(TicketAction.Contribute)]
+    [InlineData(TicketAction.AddProgress)]
+    [InlineData(TicketAction.AttachFile)]
+    public void Co_handling_department_may_add_its_part(TicketAction action) =>
+        Assert.Equal(TransitionVerdict.Allowed,
+            TicketWorkflow.Check(action, S.SignedFor, Given.MarketRegulation, Given.HousingHandler, [Given.HousingBureau]));
+
+    [Theory]
+    [InlineData(TicketAction.SignFor, S.Dispatched)]
+    [InlineData(TicketAction.Return, S.SignedFor)]
+    [InlineData(TicketAction.Reply, S.SignedFor)]
+    [InlineData(TicketAction.RequestExtension, S.SignedFor)]
+    [InlineData(TicketAction.AnswerSupervision, S.SignedFor)]
+    public void Co_handling_department_cannot_do_the_main_departments_work(TicketAction action, TicketStatus status) =>
+        Assert.Equal(TransitionVerdict.RoleNotAllowed,
+            TicketWorkflow.Check(action, status, Given.MarketRegulation, Given.HousingHandler, [Given.HousingBureau]));
+
+    [Fact]
+    public void Main_department_does_not_contribute_to_its_own_ticket() =>
+        Assert.Equal(TransitionVerdict.RoleNotAllowed,
+            TicketWorkflow.Check(TicketAction.Contribute, S.SignedFor, Given.MarketRegulation, Given.MarketHandler, [Given.HousingBureau]));
+
+    [Fact]
+    public void Nobody_but_the_system_answers_a_duplicate_and_it_is_never_offered_as_a_button()
+    {
+        Assert.True(TicketWorkflow.IsSystemOnly(TicketAction.AnswerWithMaster));
+        Assert.Equal(TransitionVerdict.Allowed, TicketWorkflow.Check(TicketAction.AnswerWithMaster, S.Merged, null, Actor.System));
+        Assert.DoesNotContain("answer-with-master", TicketWorkflow.AllowedActions(S.Merged, null, Given.Admin));
+    }
+
+    [Fact]
+    public void A_duplicate_only_takes_files_until_the_system_answers_it() =>
+        Assert.All(Everyone, actor =>
+            Assert.All(TicketWorkflow.AllowedActions(S.Merged, null, actor), route => Assert.Equal("attach-file", route)));
 
     [Fact]
     public void Registration_is_never_an_action_on_an_existing_ticket_but_the_role_check_still_answers()
@@ -155,32 +256,48 @@ public class TicketWorkflowTests
         Assert.Equal(TransitionVerdict.RoleNotAllowed, TicketWorkflow.Check(TicketAction.Register, S.Registered, null, Given.Supervisor));
     }
 
-    public static TheoryData<TicketStatus, string?, string> EveryViewpoint()
+    public static TheoryData<TicketStatus, string, string> EveryViewpoint()
     {
-        var data = new TheoryData<TicketStatus, string?, string>();
+        var data = new TheoryData<TicketStatus, string, string>();
         foreach (var status in Enum.GetValues<TicketStatus>())
-            foreach (var assigned in Assignments)
+            foreach (var viewpoint in Viewpoints.Keys)
                 foreach (var actor in Everyone)
-                    data.Add(status, assigned, actor.Id);
+                    data.Add(status, viewpoint, actor.Id);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(EveryViewpoint))]
-    public void Allowed_actions_list_exactly_the_route_names_the_actor_may_take_now(TicketStatus status, string? assigned, string actorId)
+    public void Allowed_actions_list_exactly_the_route_names_the_actor_may_take_now(TicketStatus status, string viewpoint, string actorId)
     {
         var actor = Everyone.Single(a => a.Id == actorId);
+        var systemOnly = new[] { TicketAction.Register, TicketAction.AnswerWithMaster };
         var expected = Expected.Keys
-            .Where(a => a != TicketAction.Register && ExpectedVerdict(a, status, assigned, actor) == TransitionVerdict.Allowed)
+            .Where(a => !systemOnly.Contains(a) && ExpectedVerdict(a, status, viewpoint, actor) == TransitionVerdict.Allowed)
             .Select(a => TicketWorkflow.For(a).RouteName)
             .Order();
+        var (main, co) = Viewpoints[viewpoint];
 
-        Assert.Equal(expected, TicketWorkflow.AllowedActions(status, assigned, actor).Order());
+        Assert.Equal(expected, TicketWorkflow.AllowedActions(status, main, actor, co).Order());
     }
 
     [Fact]
-    public void Allowed_actions_for_the_assigned_handler_of_a_signed_for_ticket_are_return_reply_and_attach() =>
-        Assert.Equal(["return", "reply", "attach-file"], TicketWorkflow.AllowedActions(S.SignedFor, Given.MarketRegulation, Given.MarketHandler));
+    public void Allowed_actions_for_the_main_handler_of_a_signed_for_ticket() =>
+        Assert.Equal(
+            ["return", "add-progress", "request-extension", "reply", "answer-supervision", "attach-file"],
+            TicketWorkflow.AllowedActions(S.SignedFor, Given.MarketRegulation, Given.MarketHandler, [Given.HousingBureau]));
+
+    [Fact]
+    public void Allowed_actions_for_the_co_handler_of_a_signed_for_ticket() =>
+        Assert.Equal(
+            ["add-progress", "contribute", "attach-file"],
+            TicketWorkflow.AllowedActions(S.SignedFor, Given.MarketRegulation, Given.HousingHandler, [Given.HousingBureau]));
+
+    [Fact]
+    public void Allowed_actions_for_a_supervisor_of_a_signed_for_ticket() =>
+        Assert.Equal(
+            ["decide-extension", "supervise", "escalate-to-leader", "attach-file"],
+            TicketWorkflow.AllowedActions(S.SignedFor, Given.MarketRegulation, Given.Supervisor));
 
     [Fact]
     public void Every_action_has_exactly_one_row() =>
@@ -226,9 +343,35 @@ public class TicketWorkflowTests
             TicketWorkflow.Transitions.Where(t => t.Scope == DepartmentScope.Assigned).Select(t => t.Action));
 
     [Fact]
-    public void Attaching_a_file_keeps_the_state_and_every_other_action_moves_it() =>
-        Assert.All(TicketWorkflow.Transitions, t =>
-            Assert.Equal(t.Action == TicketAction.AttachFile, t.To is null));
+    public void Exactly_the_notes_orders_and_files_keep_the_state() =>
+        Assert.Equal(
+            new[]
+            {
+                TicketAction.AttachFile, TicketAction.AddProgress, TicketAction.Contribute, TicketAction.RequestExtension,
+                TicketAction.DecideExtension, TicketAction.Supervise, TicketAction.AnswerSupervision,
+                TicketAction.EscalateToLeader, TicketAction.LeaderInstruct,
+            }.Order(),
+            TicketWorkflow.Transitions.Where(t => t.To is null).Select(t => t.Action).Order());
+
+    [Fact]
+    public void Only_co_handling_contributions_are_restricted_to_co_handlers() =>
+        Assert.Equal([TicketAction.Contribute],
+            TicketWorkflow.Transitions.Where(t => t.Scope == DepartmentScope.CoHandling).Select(t => t.Action));
+
+    [Fact]
+    public void Only_registration_and_answering_with_the_master_are_system_only() =>
+        Assert.Equal([TicketAction.Register, TicketAction.AnswerWithMaster],
+            Enum.GetValues<TicketAction>().Where(TicketWorkflow.IsSystemOnly));
+
+    [Fact]
+    public void No_action_leaves_a_closed_ticket_but_reopening() =>
+        Assert.Equal([TicketAction.Reopen],
+            TicketWorkflow.Transitions.Where(t => t.From.Contains(S.Closed)).Select(t => t.Action));
+
+    [Fact]
+    public void Every_state_but_registration_is_reached_by_some_action() =>
+        Assert.All(Enum.GetValues<TicketStatus>(), status =>
+            Assert.Contains(TicketWorkflow.Transitions, t => t.To == status));
 
     [Fact]
     public void Every_role_named_in_the_table_is_a_known_role() =>
