@@ -34,7 +34,7 @@ public class TicketWorkflowTests
         [TicketAction.Close] = ([Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Replied, S.ResolvedAtIntake], S.Closed, Any),
         [TicketAction.Reopen] = ([Roles.Supervisor, Roles.Admin], [S.Replied, S.Closed, S.ResolvedAtIntake], S.Reopened, Any),
         // 督办 and 领导督办: while unfinished, with a department or waiting for one.
-        [TicketAction.Supervise] = ([Roles.Supervisor, Roles.Admin], [S.Dispatched, S.SignedFor, S.Returned, S.Reopened], null, Any),
+        [TicketAction.Supervise] = ([Roles.Supervisor, Roles.Admin], [S.Dispatched, S.SignedFor], null, Any),
         [TicketAction.EscalateToLeader] = ([Roles.Supervisor, Roles.Admin], [S.Dispatched, S.SignedFor, S.Returned, S.Reopened], null, Any),
         [TicketAction.LeaderInstruct] = ([Roles.Leader], [S.Dispatched, S.SignedFor, S.Returned, S.Reopened], null, Any),
         // 重复件: only before a department has it; the system answers it with its master.

@@ -151,6 +151,7 @@ public sealed class Ticket
                 SignedForAt = e.OccurredAt;
                 break;
             case Returned:
+                // What bound the department that returned it (its extension, its supervision orders) ends with it.
                 ReturnCount++;
                 ReturnedBy = [.. ReturnedBy, AssignedDepartmentCode ?? ""];
                 AssignedDepartmentCode = null;
@@ -158,17 +159,24 @@ public sealed class Ticket
                 CoHandlingDepartmentCodes = [];
                 SignedForAt = null;
                 PendingExtensionDeadline = null;
+                ExtendedDeadline = null;
+                OpenSupervisionOrders = [];
                 break;
             case Replied r:
+                // The reply answers the matter, and with it any open supervision order and the leaders' attention.
                 ReplyResult = r.Result;
                 Resolution = r.Resolution;
                 RepliedAt = e.OccurredAt;
                 PendingExtensionDeadline = null;
+                OpenSupervisionOrders = [];
+                InLeaderQueue = false;
                 break;
             case AnsweredWithMaster m:
                 ReplyResult = m.Result;
                 Resolution = m.Resolution;
                 RepliedAt = e.OccurredAt;
+                OpenSupervisionOrders = [];
+                InLeaderQueue = false;
                 break;
             case ProgressAdded or CoHandlingContributed:
                 break;
@@ -202,6 +210,8 @@ public sealed class Ticket
                 break;
             case MarkedDuplicate m:
                 MasterNumber = m.MasterNumber;
+                InLeaderQueue = false; // the master carries the matter now
+                OpenSupervisionOrders = [];
                 break;
             case Closed:
                 ClosedAt = e.OccurredAt;
@@ -209,6 +219,7 @@ public sealed class Ticket
             case Reopened:
                 // A new round of handling: the previous answer stays in the history, not on the ticket.
                 ReopenCount++;
+                ExtendedDeadline = null;
                 ClosedAt = null;
                 ReplyResult = null;
                 Resolution = null;

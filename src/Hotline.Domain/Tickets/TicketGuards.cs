@@ -51,7 +51,9 @@ public static class TicketGuards
         ExtensionRequested when ticket.PendingExtensionDeadline is not null => new(GuardKind.Conflict, ExtensionPending),
         ExtensionRequested r when r.RequestedDeadline <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "requestedDeadline"),
         ExtensionDecided when ticket.PendingExtensionDeadline is null => new(GuardKind.Conflict, NoExtensionPending),
-        ExtensionDecided x when x.Approved == true && x.ApprovedDeadline <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "approvedDeadline"),
+        // Without its own date the approval grants the requested one, which may have passed while the request waited.
+        ExtensionDecided x when x.Approved == true && (x.ApprovedDeadline ?? ticket.PendingExtensionDeadline) <= now =>
+            new(GuardKind.Invalid, DeadlineNotInFuture, "approvedDeadline"),
         SupervisionRaised s when s.DueAt <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "dueAt"),
         SupervisionAnswered a when !ticket.OpenSupervisionOrders.Contains(a.OrderNumber ?? 0) =>
             new(GuardKind.Invalid, NoSuchOpenOrder, "orderNumber", a.OrderNumber ?? 0),

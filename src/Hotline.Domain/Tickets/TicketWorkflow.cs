@@ -103,7 +103,7 @@ public static class TicketWorkflow
             Who(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin)),
         new(TicketAction.Reopen, "reopen", typeof(Reopened), Set(TicketStatus.Replied, TicketStatus.Closed, TicketStatus.ResolvedAtIntake), TicketStatus.Reopened,
             Who(Roles.Supervisor, Roles.Admin)),
-        new(TicketAction.Supervise, "supervise", typeof(SupervisionRaised), Unfinished, null,
+        new(TicketAction.Supervise, "supervise", typeof(SupervisionRaised), InHandling, null,
             Who(Roles.Supervisor, Roles.Admin)),
         new(TicketAction.AnswerSupervision, "answer-supervision", typeof(SupervisionAnswered), InHandling, null,
             Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
