@@ -7,6 +7,7 @@ using Hotline.Server.Operations;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
+using Hotline.Server.Sla;
 using Hotline.Server.Tickets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -60,6 +61,7 @@ public static class HotlineApp
         services.AddSingleton<SeedLoader>();
         services.AddTickets();
         services.AddTicketRouting();
+        builder.AddSla();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

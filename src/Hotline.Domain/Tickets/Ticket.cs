@@ -60,6 +60,11 @@ public sealed class Ticket
     public bool InLeaderQueue { get; private set; }
     public string? LeaderInstructions { get; private set; }
 
+    /// <summary>Since when the department waits for the requester (补充材料); the handling clock stands still meanwhile.</summary>
+    public DateTimeOffset? AwaitingRequesterSince { get; private set; }
+    /// <summary>A deadline of this ticket has passed (超时).</summary>
+    public bool Overdue { get; private set; }
+
     /// <summary>For a duplicate (重复件): the ticket it follows.</summary>
     public string? MasterNumber { get; private set; }
 
@@ -144,6 +149,7 @@ public sealed class Ticket
                 AssignedDepartmentCode = d.DepartmentCode;
                 AtEnterpriseDesk = d.EnterpriseDesk;
                 CoHandlingDepartmentCodes = [.. d.CoHandlers];
+                Overdue = false; // a new department round starts with fresh clocks
                 DispatchedAt = e.OccurredAt;
                 SignedForAt = null;
                 break;
@@ -153,6 +159,7 @@ public sealed class Ticket
             case Returned:
                 // What bound the department that returned it (its extension, its supervision orders) ends with it.
                 ReturnCount++;
+                AwaitingRequesterSince = null;
                 ReturnedBy = [.. ReturnedBy, AssignedDepartmentCode ?? ""];
                 AssignedDepartmentCode = null;
                 AtEnterpriseDesk = false;
@@ -168,6 +175,7 @@ public sealed class Ticket
                 Resolution = r.Resolution;
                 RepliedAt = e.OccurredAt;
                 PendingExtensionDeadline = null;
+                AwaitingRequesterSince = null;
                 OpenSupervisionOrders = [];
                 InLeaderQueue = false;
                 break;
@@ -207,6 +215,17 @@ public sealed class Ticket
                 LeaderInstructions = l.Instructions;
                 SupervisionCount = l.OrderNumber;
                 OpenSupervisionOrders = [.. OpenSupervisionOrders, l.OrderNumber];
+                break;
+            case AwaitingRequester:
+                AwaitingRequesterSince = e.OccurredAt;
+                break;
+            case RequesterResponded:
+                AwaitingRequesterSince = null;
+                break;
+            case SlaWarned:
+                break;
+            case SlaBreached:
+                Overdue = true;
                 break;
             case MarkedDuplicate m:
                 MasterNumber = m.MasterNumber;

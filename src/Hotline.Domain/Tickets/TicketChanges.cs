@@ -26,6 +26,10 @@ namespace Hotline.Domain.Tickets;
 [JsonDerivedType(typeof(LeaderInstructed), "leader-instructed")]
 [JsonDerivedType(typeof(MarkedDuplicate), "marked-duplicate")]
 [JsonDerivedType(typeof(AnsweredWithMaster), "answered-with-master")]
+[JsonDerivedType(typeof(AwaitingRequester), "awaiting-requester")]
+[JsonDerivedType(typeof(RequesterResponded), "requester-responded")]
+[JsonDerivedType(typeof(SlaWarned), "sla-warned")]
+[JsonDerivedType(typeof(SlaBreached), "sla-breached")]
 public abstract record TicketChange
 {
     public virtual IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => [];
@@ -313,3 +317,31 @@ public sealed record MarkedDuplicate(string MasterNumber) : TicketChange
 
 /// <summary>随主件答复: the system answers a duplicate with its master's reply.</summary>
 public sealed record AnsweredWithMaster(string MasterNumber, ReplyResult Result, string Resolution) : TicketChange;
+
+/// <summary>补充材料: the department waits for the requester to supply information; the handling clock stands still.</summary>
+public sealed record AwaitingRequester(string Reason) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "reason", Reason, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>The requester supplied what was asked; the handling clock runs again.</summary>
+public sealed record RequesterResponded(string Note) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, "note", Note, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>预警: the system warns that a clock has used a share of its time (level 1, then 2).</summary>
+public sealed record SlaWarned(Sla.SlaClockKind Clock, int Level, DateTimeOffset DueAt) : TicketChange;
+
+/// <summary>超时: the system records that a clock's deadline passed.</summary>
+public sealed record SlaBreached(Sla.SlaClockKind Clock, DateTimeOffset DueAt) : TicketChange;

@@ -38,6 +38,8 @@ public static class TicketGuards
     public const string NoSuchOpenOrder = "NoSuchOpenOrder";
     public const string NotInLeaderQueue = "NotInLeaderQueue";
     public const string AlreadyInLeaderQueue = "AlreadyInLeaderQueue";
+    public const string AlreadyAwaitingRequester = "AlreadyAwaitingRequester";
+    public const string NotAwaitingRequester = "NotAwaitingRequester";
 
     public static GuardFailure? Check(Ticket ticket, TicketChange change, Actor actor, WorkflowPolicy policy, DateTimeOffset now) => change switch
     {
@@ -60,6 +62,8 @@ public static class TicketGuards
         EscalatedToLeader when ticket.InLeaderQueue => new(GuardKind.Conflict, AlreadyInLeaderQueue),
         LeaderInstructed when !ticket.InLeaderQueue => new(GuardKind.Conflict, NotInLeaderQueue),
         LeaderInstructed l when l.DueAt <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "dueAt"),
+        AwaitingRequester when ticket.AwaitingRequesterSince is not null => new(GuardKind.Conflict, AlreadyAwaitingRequester),
+        RequesterResponded when ticket.AwaitingRequesterSince is null => new(GuardKind.Conflict, NotAwaitingRequester),
         _ => null,
     };
 }

@@ -24,6 +24,10 @@ public enum TicketAction
     LeaderInstruct,
     MarkDuplicate,
     AnswerWithMaster,
+    AwaitRequester,
+    RequesterResponded,
+    SlaWarn,
+    SlaBreach,
 }
 
 /// <summary>Which department handlers may take an action (other roles are governed by the role list alone).</summary>
@@ -115,12 +119,21 @@ public static class TicketWorkflow
             Who(Roles.Agent, Roles.Dispatcher, Roles.Admin)),
         new(TicketAction.AnswerWithMaster, "answer-with-master", typeof(AnsweredWithMaster), Set(TicketStatus.Merged), TicketStatus.Replied,
             Who(Roles.Admin)),
+        new(TicketAction.AwaitRequester, "await-requester", typeof(AwaitingRequester), Set(TicketStatus.SignedFor), null,
+            Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
+        new(TicketAction.RequesterResponded, "requester-responded", typeof(RequesterResponded), Set(TicketStatus.SignedFor), null,
+            Who(Roles.Agent, Roles.DepartmentHandler), DepartmentScope.Assigned),
+        new(TicketAction.SlaWarn, "sla-warn", typeof(SlaWarned), AnyOpen, null,
+            Who(Roles.Admin)),
+        new(TicketAction.SlaBreach, "sla-breach", typeof(SlaBreached), AnyOpen, null,
+            Who(Roles.Admin)),
         new(TicketAction.AttachFile, "attach-file", typeof(AttachmentAdded), AnyOpen, null,
             Who(Roles.Agent, Roles.Dispatcher, Roles.DepartmentHandler, Roles.Supervisor, Roles.Admin)),
     ];
 
     /// <summary>Actions taken by the system itself, never through the actions route.</summary>
-    public static bool IsSystemOnly(TicketAction action) => action is TicketAction.Register or TicketAction.AnswerWithMaster;
+    public static bool IsSystemOnly(TicketAction action) =>
+        action is TicketAction.Register or TicketAction.AnswerWithMaster or TicketAction.SlaWarn or TicketAction.SlaBreach;
 
     /// <summary>Actions with their own endpoint rather than the actions route.</summary>
     public static bool HasOwnEndpoint(TicketAction action) => action is TicketAction.Register or TicketAction.AttachFile;

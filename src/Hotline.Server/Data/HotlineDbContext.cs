@@ -28,6 +28,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<CalendarDay> CalendarDays => Set<CalendarDay>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Routing.RoutingRuleRow> RoutingRules => Set<Routing.RoutingRuleRow>();
+    public DbSet<SlaClockRow> SlaClocks => Set<SlaClockRow>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -158,6 +159,19 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             k.Property(x => x.Role).HasMaxLength(30);
         });
         b.Entity<HotlineUser>(u => u.Property(x => x.DepartmentCode).HasMaxLength(64));
+        b.Entity<SlaClockRow>(c =>
+        {
+            c.ToTable("sla_clocks");
+            c.HasOne(x => x.Ticket).WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Restrict);
+            c.HasIndex(x => new { x.TicketId, x.Kind }).IsUnique();
+            c.HasIndex(x => x.NextAt); // the sweeper's only query: next_at <= now, oldest first
+            c.Property(x => x.Kind).HasConversion<string>().HasMaxLength(12);
+            c.Property(x => x.Stage).HasConversion<string>().HasMaxLength(12);
+            c.Property(x => x.LimitUnit).HasConversion<string>().HasMaxLength(14);
+            c.Property(x => x.NextAt).IsConcurrencyToken();
+            c.Property(x => x.Problem).HasMaxLength(100);
+            c.Ignore(x => x.Schedule);
+        });
         b.Entity<Routing.RoutingRuleRow>(r =>
         {
             r.ToTable("routing_rules");

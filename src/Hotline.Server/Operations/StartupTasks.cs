@@ -27,6 +27,7 @@ public static class StartupTasks
         await sp.GetRequiredService<SeedLoader>().LoadAsync(SeedLoader.DefaultSeedPath, ct);
         await sp.GetRequiredService<ReferenceData>().RefreshAsync(ct);
         await sp.GetRequiredService<Routing.TicketRouting>().RefreshAsync(ct);
+        await sp.GetRequiredService<Sla.SlaRules>().RefreshAsync(ct);
 
         var users = sp.GetRequiredService<UserAdministration>();
         await users.EnsureRolesAsync();

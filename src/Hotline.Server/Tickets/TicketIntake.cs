@@ -20,7 +20,8 @@ public sealed record IntakeResult(Ticket Ticket, bool Replayed);
 /// its caller gets 201, and ticket numbers are allocated inside that same transaction, so they never repeat.
 /// </summary>
 public sealed class TicketIntake(
-    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, CityClock clock, ILogger<TicketIntake> logger)
+    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, Sla.SlaClocks clocks, CityClock clock,
+    ILogger<TicketIntake> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -141,15 +142,17 @@ public sealed class TicketIntake(
                 ticket.IdempotencyKey = p.IdempotencyKey;
                 ticket.IdempotencyFingerprint = p.IdempotencyKey is null ? null : p.Fingerprint;
                 db.Tickets.Add(ticket);
-                db.TicketEvents.Add(registered);
+                var events = new List<TicketEvent> { registered };
                 if (p.Answer is not null)
-                    db.TicketEvents.Add(ticket.Act(p.Answer, p.Actor, now)); // answered at once: never dispatched
+                    events.Add(ticket.Act(p.Answer, p.Actor, now)); // answered at once: never dispatched
                 else if (routing.AutoDispatchTarget(p.Draft) is { } target)
                 {
                     // A confident rule dispatches at once, in the same transaction, recorded as the system's action.
                     var desk = p.Draft.Requester.Kind == RequesterKind.Enterprise && reference.HasEnterpriseDesk(target.DepartmentCode);
-                    db.TicketEvents.Add(ticket.Act(new Dispatched(target.DepartmentCode, $"自动派单：{target.Reason}", desk), Actor.System, now));
+                    events.Add(ticket.Act(new Dispatched(target.DepartmentCode, $"自动派单：{target.Reason}", desk), Actor.System, now));
                 }
+                db.TicketEvents.AddRange(events);
+                await clocks.ApplyAsync(db, ticket, events, ct);
                 answers[p] = () => new IntakeResult(ticket, false);
             }
             await db.SaveChangesAsync(ct);

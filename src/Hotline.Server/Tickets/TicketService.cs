@@ -10,7 +10,8 @@ namespace Hotline.Server.Tickets;
 
 /// <summary>Reads tickets as a viewer may see them and takes lifecycle actions through the domain's transition table.</summary>
 public sealed class TicketService(
-    HotlineDbContext db, ReferenceData reference, CityClock clock, Microsoft.Extensions.Options.IOptions<WorkflowOptions> workflow, ILogger<TicketService> logger)
+    HotlineDbContext db, ReferenceData reference, CityClock clock, Microsoft.Extensions.Options.IOptions<WorkflowOptions> workflow,
+    Sla.SlaClocks clocks, ILogger<TicketService> logger)
 {
     public const int MaxPageSize = 200;
 
@@ -88,6 +89,7 @@ public sealed class TicketService(
 
         var e = ticket.Act(change, actor, now);
         db.TicketEvents.Add(e);
+        await clocks.ApplyAsync(db, ticket, [e], ct);
         await FollowMasterAsync(ticket, change, now, ct);
         await SaveAsync(ticket, expectedVersion.Value, ct);
         logger.LogInformation("Ticket {TicketNumber} {Action} → {Status}", ticket.Number, transition.Action, ticket.Status);
@@ -179,7 +181,9 @@ public sealed class TicketService(
             TicketChange follow = change is Replied
                 ? new AnsweredWithMaster(master.Number, master.ReplyResult ?? ReplyResult.Resolved, master.Resolution ?? "")
                 : new Closed($"随主件 {master.Number} 归档");
-            db.TicketEvents.Add(follower.Act(follow, Actor.System, now));
+            var followed = follower.Act(follow, Actor.System, now);
+            db.TicketEvents.Add(followed);
+            await clocks.ApplyAsync(db, follower, [followed], ct);
         }
     }
 

@@ -43,6 +43,7 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
         {
             ["Hotline:DataPath"] = DataPath,
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Sla:SweepIntervalMilliseconds"] = "0", // tests sweep by hand after moving the fake clock
         };
         if (postgresDatabase is not null)
         {

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Hotline.Domain.Sla;
+
+namespace Hotline.Server.Sla;
+
+/// <summary>
+/// 时限表: one row per ticket and clock, indexed by <see cref="NextAt"/> (the next instant something must happen), so
+/// the sweeper finds what is due with one range scan however many tickets are open.
+/// </summary>
+public sealed class SlaClockRow
+{
+    public long Id { get; set; }
+    public long TicketId { get; set; }
+    /// <summary>So a new ticket's clocks save in the same transaction as the ticket.</summary>
+    public Hotline.Domain.Tickets.Ticket? Ticket { get; set; }
+    public SlaClockKind Kind { get; set; }
+    public SlaStage Stage { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public int LimitAmount { get; set; }
+    public TimeUnit LimitUnit { get; set; }
+    public DateTimeOffset FirstWarningAt { get; set; }
+    public DateTimeOffset SecondWarningAt { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset EscalateAt { get; set; }
+    /// <summary>Null when nothing more will happen (stopped, paused, escalated, or unschedulable). The concurrency token: two sweepers cannot both advance one clock.</summary>
+    public DateTimeOffset? NextAt { get; set; }
+    public DateTimeOffset? PausedAt { get; set; }
+    /// <summary>Earlier pauses as JSON [{"from":..,"until":..}], to recompute the deadline after a calendar change.</summary>
+    public string Pauses { get; set; } = "[]";
+    public DateTimeOffset? StoppedAt { get; set; }
+    /// <summary>Why the clock could not be scheduled (e.g. the calendar for 2027 is not loaded): shown to admins, never guessed.</summary>
+    public string? Problem { get; set; }
+
+    public ClockSchedule Schedule => new(FirstWarningAt, SecondWarningAt, DueAt, EscalateAt);
+
+    public void Apply(ClockSchedule schedule)
+    {
+        (FirstWarningAt, SecondWarningAt, DueAt, EscalateAt) = (schedule.FirstWarningAt, schedule.SecondWarningAt, schedule.DueAt, schedule.EscalateAt);
+        NextAt = schedule.NextAt(Stage);
+        Problem = null;
+    }
+
+    public List<ClockPause> ReadPauses() =>
+        JsonSerializer.Deserialize<List<PauseJson>>(Pauses)?.Select(p => new ClockPause(p.From, p.Until)).ToList() ?? [];
+
+    public void AddPause(DateTimeOffset from, DateTimeOffset until)
+    {
+        var pauses = JsonSerializer.Deserialize<List<PauseJson>>(Pauses) ?? [];
+        pauses.Add(new PauseJson(from, until));
+        Pauses = JsonSerializer.Serialize(pauses);
+    }
+
+    private sealed record PauseJson(DateTimeOffset From, DateTimeOffset Until);
+}

@@ -1,0 +1,70 @@
+using System.ComponentModel.DataAnnotations;
+using Hotline.Domain.Sla;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Server.Sla;
+
+public sealed class SlaOptions
+{
+    public const string Section = "Sla";
+
+    /// <summary>How often the sweeper looks for due clocks; 0 turns the scheduled sweep off (tests sweep by hand).</summary>
+    [Range(0, 60_000)]
+    public int SweepIntervalMilliseconds { get; set; } = 500;
+
+    /// <summary>The centre's own limit to dispatch a registered, returned or reopened ticket (派单时限), in working hours.</summary>
+    [Range(1, 100)]
+    public int DispatchWorkingHours { get; set; } = 2;
+
+    /// <summary>The second breach level: this many working days after the deadline the ticket goes to the leaders' queue.</summary>
+    [Range(1, 30)]
+    public int EscalateAfterBreachWorkingDays { get; set; } = 2;
+
+    /// <summary>How long a department has to answer an automatic supervision order raised by a breach, in working days.</summary>
+    [Range(1, 30)]
+    public int AutomaticSupervisionWorkingDays { get; set; } = 1;
+}
+
+/// <summary>
+/// The working-day calendar and the time-limit policies, held in memory: every registration and action that starts a
+/// clock computes its deadlines from these. Refreshed at start and when admins change calendars or policies.
+/// </summary>
+public sealed class SlaRules(IDbContextFactory<HotlineDbContext> contexts, IOptions<SlaOptions> options)
+{
+    private BusinessCalendar? calendar;
+    private Dictionary<(TicketType, Priority), SlaLimits> limits = [];
+
+    public BusinessCalendar Calendar => calendar ?? throw new InvalidOperationException("The SLA calendar is not loaded yet.");
+    public SlaOptions Options => options.Value;
+
+    public SlaLimits LimitsFor(TicketType type, Priority priority) =>
+        limits.TryGetValue((type, priority), out var l) ? l : limits.GetValueOrDefault((type, Priority.Normal)) ?? Fallback;
+
+    private SlaLimits Fallback => new(TimeLimit.WorkingHours(Options.DispatchWorkingHours), TimeLimit.WorkingDays(1), TimeLimit.WorkingDays(5),
+        TimeLimit.WorkingDays(3), 0.75, 0.9, TimeLimit.WorkingDays(Options.EscalateAfterBreachWorkingDays));
+
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var days = await db.CalendarDays.AsNoTracking().ToListAsync(ct);
+        var years = days.GroupBy(d => d.Year).OrderBy(g => g.Key).Select(g => new CalendarYear(g.Key,
+            g.Where(d => d.Kind == CalendarDayKind.Holiday).Select(d => d.Date).ToHashSet(),
+            g.Where(d => d.Kind == CalendarDayKind.MakeupWorkday).Select(d => d.Date).ToHashSet())).ToList();
+        calendar = BusinessCalendar.Standard(years);
+
+        var policies = await db.SlaPolicies.AsNoTracking().ToListAsync(ct);
+        limits = policies.ToDictionary(p => (p.TicketType, p.Priority), p => new SlaLimits(
+            TimeLimit.WorkingHours(Options.DispatchWorkingHours),
+            Limit(p.SignForAmount, p.SignForUnit),
+            Limit(p.HandlingAmount, p.HandlingUnit),
+            Limit(p.RevisitAmount, p.RevisitUnit),
+            p.WarningThresholds.ElementAtOrDefault(0) is > 0 and < 1 and var w1 ? w1 : 0.75,
+            p.WarningThresholds.ElementAtOrDefault(1) is > 0 and < 1 and var w2 ? w2 : 0.9,
+            TimeLimit.WorkingDays(Options.EscalateAfterBreachWorkingDays)));
+    }
+
+    private static TimeLimit Limit(int amount, string unit) => new(Math.Max(1, amount), Enum.Parse<TimeUnit>(unit));
+}
