@@ -5,6 +5,7 @@ using Hotline.Benchmarks;
 var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["intake"] = IntakeBenchmark.RunAsync,
+    ["search"] = SearchBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
