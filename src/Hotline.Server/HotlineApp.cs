@@ -103,6 +103,7 @@ public static class HotlineApp
         app.MapReference();
         app.MapTicketRouting();
         app.MapWorkQueues();
+        app.MapSla();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapConsole();
         return app;

@@ -191,10 +191,25 @@ public sealed class SqliteHotlineDbContext(DbContextOptions<SqliteHotlineDbConte
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite cannot compare DateTimeOffset text; the binary form orders by the instant.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        // SQLite cannot compare DateTimeOffset text: instants are stored as UTC ticks, which order and compare exactly
+        // (EF's binary converter keeps the offset in the low bits, so equal instants with other offsets compare unequal).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));
 }
 
-public sealed class PostgresHotlineDbContext(DbContextOptions<PostgresHotlineDbContext> options) : HotlineDbContext(options);
+public sealed class PostgresHotlineDbContext(DbContextOptions<PostgresHotlineDbContext> options) : HotlineDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // timestamptz takes UTC only; deadlines computed in China Standard Time arrive with +08:00.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+}

@@ -16,7 +16,7 @@ public sealed class RoutingOptions
     public bool AutoDispatch { get; set; }
 
     [Range(0.0, 1.0)]
-    public double AutoDispatchMinConfidence { get; set; } = 0.6;
+    public double AutoDispatchMinConfidence { get; set; } = 0.5; // a specific category plus one keyword, or category plus district
 }
 
 /// <summary>A proposal as the API shows it: department names and whether the enterprise-service desk takes it.</summary>

@@ -35,10 +35,13 @@ public sealed class SlaClockRow
 
     public void Apply(ClockSchedule schedule)
     {
-        (FirstWarningAt, SecondWarningAt, DueAt, EscalateAt) = (schedule.FirstWarningAt, schedule.SecondWarningAt, schedule.DueAt, schedule.EscalateAt);
-        NextAt = schedule.NextAt(Stage);
+        // Whole seconds: what the API shows is exactly what the sweeper compares (fractions of working time are not).
+        (FirstWarningAt, SecondWarningAt, DueAt, EscalateAt) = (Second(schedule.FirstWarningAt), Second(schedule.SecondWarningAt), Second(schedule.DueAt), Second(schedule.EscalateAt));
+        NextAt = Schedule.NextAt(Stage);
         Problem = null;
     }
+
+    private static DateTimeOffset Second(DateTimeOffset t) => t.AddTicks(-(t.UtcTicks % TimeSpan.TicksPerSecond));
 
     public List<ClockPause> ReadPauses() =>
         JsonSerializer.Deserialize<List<PauseJson>>(Pauses)?.Select(p => new ClockPause(p.From, p.Until)).ToList() ?? [];

@@ -53,6 +53,26 @@ public sealed class SlaClocks(SlaRules rules, ILogger<SlaClocks> logger)
         }
     }
 
+    /// <summary>After a calendar change: every running clock gets its schedule again (and unschedulable ones a second chance), in batches.</summary>
+    public async Task<int> RecomputeRunningAsync(HotlineDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var count = 0;
+        long after = 0;
+        while (true)
+        {
+            var rows = await db.SlaClocks.Include(c => c.Ticket).Where(c => c.StoppedAt == null && c.PausedAt == null && c.Id > after)
+                .OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
+            if (rows.Count == 0)
+                return count;
+            foreach (var row in rows)
+                Reschedule(row, rules.LimitsFor(row.Ticket!.Type, row.Ticket.Priority), row.Ticket, now);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            count += rows.Count;
+            after = rows[^1].Id;
+        }
+    }
+
     private void Start(SlaClockRow row, DateTimeOffset at, TimeLimit limit, SlaLimits limits, Ticket ticket)
     {
         row.Stage = SlaStage.Running;

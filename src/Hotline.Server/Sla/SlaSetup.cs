@@ -11,6 +11,7 @@ public static class SlaSetup
         builder.Services.AddSingleton<SlaRules>();
         builder.Services.AddSingleton<SlaClocks>();
         builder.Services.AddSingleton<SlaSweeper>();
+        builder.Services.AddScoped<SlaCalendarAdmin>();
 
         var interval = builder.Configuration.GetValue($"{SlaOptions.Section}:{nameof(SlaOptions.SweepIntervalMilliseconds)}", new SlaOptions().SweepIntervalMilliseconds);
         if (interval > 0)

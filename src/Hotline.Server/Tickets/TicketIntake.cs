@@ -149,7 +149,7 @@ public sealed class TicketIntake(
                 {
                     // A confident rule dispatches at once, in the same transaction, recorded as the system's action.
                     var desk = p.Draft.Requester.Kind == RequesterKind.Enterprise && reference.HasEnterpriseDesk(target.DepartmentCode);
-                    events.Add(ticket.Act(new Dispatched(target.DepartmentCode, $"自动派单：{target.Reason}", desk), Actor.System, now));
+                    events.Add(ticket.Act(new Dispatched(target.DepartmentCode, $"自动派单：{target.Reason}", desk, target.CoHandlingDepartmentCodes), Actor.System, now));
                 }
                 db.TicketEvents.AddRange(events);
                 await clocks.ApplyAsync(db, ticket, events, ct);

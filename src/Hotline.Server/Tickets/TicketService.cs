@@ -162,7 +162,8 @@ public sealed class TicketService(
             throw new RequestValidationException([new("masterNumber", "SelfDuplicate")]);
         var master = await VisibleTo(db.Tickets.AsNoTracking(), actor).FirstOrDefaultAsync(t => t.Number == masterNumber, ct)
             ?? throw new RequestValidationException([new("masterNumber", "MasterNotFound")]);
-        if (master.Status is TicketStatus.Merged or TicketStatus.Closed or TicketStatus.ResolvedAtIntake)
+        // The master must still be in handling, so the duplicate is answered and closed with it.
+        if (master.Status is not (TicketStatus.Registered or TicketStatus.Dispatched or TicketStatus.SignedFor or TicketStatus.Returned or TicketStatus.Reopened))
             throw new RequestValidationException([new("masterNumber", "MasterNotOpen")]);
     }
 

@@ -84,7 +84,8 @@ public static class TicketsApi
             http.Response.Headers.ETag = ETag(view.Version);
             return TypedResults.Ok(view);
         })
-        .WithSummary("Take a lifecycle action: resolve-at-intake, dispatch, sign-for, return, reply, close, reopen")
+        .WithSummary("Take a lifecycle action: " + string.Join(", ", Domain.Tickets.TicketWorkflow.Transitions
+            .Where(t => !Domain.Tickets.TicketWorkflow.IsSystemOnly(t.Action) && !Domain.Tickets.TicketWorkflow.HasOwnEndpoint(t.Action)).Select(t => t.RouteName)))
         .WithDescription("The body is the action's fields plus expectedVersion (the version you read). A stale version gets 409 with currentVersion.");
 
         group.MapPost("/{number}/attachments", async (string number, IFormFile? file, HttpContext http, AttachmentStore store, CancellationToken ct) =>

@@ -25,7 +25,7 @@ public static class WorkQueuesApi
 
         queues.MapGet("/supervision", (HttpContext http, HotlineDbContext db, CancellationToken ct) =>
             Queue(db.Tickets.Where(t => t.OpenSupervisionOrders.Count > 0 || t.PendingExtensionDeadline != null || t.Status == TicketStatus.Reopened), http, ct))
-            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.Leader, Roles.Admin))
+            .RequireAuthorization(p => p.RequireRole(Roles.Dispatcher, Roles.Supervisor, Roles.Leader, Roles.Admin))
             .WithSummary("Open supervision orders, extension requests to decide, and reopened tickets under rectification");
 
         queues.MapGet("/leader", (HttpContext http, HotlineDbContext db, CancellationToken ct) =>

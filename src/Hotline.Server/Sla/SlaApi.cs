@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using Hotline.Domain.Access;
+using Hotline.Domain.Sla;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Access;
+using Hotline.Server.Data;
+using Hotline.Server.Problems;
+using Hotline.Server.Tickets;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Sla;
+
+public static class SlaApi
+{
+    public sealed record ClockView(
+        SlaClockKind Kind, SlaStage Stage, DateTimeOffset StartedAt, DateTimeOffset? FirstWarningAt, DateTimeOffset? SecondWarningAt,
+        DateTimeOffset? DueAt, DateTimeOffset? EscalateAt, DateTimeOffset? PausedAt, DateTimeOffset? StoppedAt, string? Problem);
+
+    public sealed record HolidayRange(string Name, DateOnly From, DateOnly To);
+    public sealed record CalendarBody(int? Year, string? Source, List<HolidayRange>? Holidays, List<DateOnly>? MakeupWorkdays);
+    public sealed record LimitBody(int Amount, TimeUnit Unit);
+    public sealed record PolicyBody(LimitBody? SignFor, LimitBody? Handling, LimitBody? ReplyToRequester, LimitBody? Revisit, List<double>? WarningThresholds, string? Note);
+
+    public static void MapSla(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/tickets/{number}/sla", async (string number, HttpContext http, TicketService tickets, HotlineDbContext db, CancellationToken ct) =>
+        {
+            var ticket = await tickets.FindAsync(number, http.User.ToActor(), ct);
+            var rows = await db.SlaClocks.AsNoTracking().Where(c => c.TicketId == ticket.Id).ToListAsync(ct);
+            return TypedResults.Ok(rows.OrderBy(r => r.Kind).Select(View));
+        }).WithTags("SLA").RequireAuthorization(Policies.Staff).WithSummary("The ticket's clocks (时限): deadlines, warnings, stage");
+
+        var admin = routes.MapGroup("/api/sla").WithTags("SLA").RequireAuthorization(Policies.Admin);
+        admin.MapGet("/problems", async (HotlineDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(await db.SlaClocks.AsNoTracking().Where(c => c.Problem != null && c.StoppedAt == null)
+                .Join(db.Tickets, c => c.TicketId, t => t.Id, (c, t) => new { t.Number, c.Kind, c.Problem, c.StartedAt }).Take(500).ToListAsync(ct)))
+            .WithSummary("Clocks that could not be scheduled (e.g. a limit reaching a year whose calendar is not loaded)");
+
+        admin.MapGet("/policies", async (HotlineDbContext db, CancellationToken ct) => TypedResults.Ok(await db.SlaPolicies.AsNoTracking().ToListAsync(ct)));
+        admin.MapPut("/policies/{type}/{priority}", async Task<Results<Ok<SlaPolicy>, NotFound>> (TicketType type, Priority priority, PolicyBody body,
+            HotlineDbContext db, SlaRules rules, CancellationToken ct) =>
+        {
+            var errors = new List<FieldError>();
+            Limit(errors, "signFor", body.SignFor);
+            Limit(errors, "handling", body.Handling);
+            Limit(errors, "replyToRequester", body.ReplyToRequester);
+            Limit(errors, "revisit", body.Revisit);
+            if (body.WarningThresholds is not { Count: 2 } w || w[0] is <= 0 or >= 1 || w[1] <= w[0] || w[1] >= 1)
+                errors.Add(new("warningThresholds", "InvalidThresholds"));
+            if (errors.Count > 0)
+                throw new RequestValidationException(errors);
+            var row = await db.SlaPolicies.FirstOrDefaultAsync(p => p.TicketType == type && p.Priority == priority, ct);
+            if (row is null)
+                return TypedResults.NotFound();
+            (row.SignForAmount, row.SignForUnit) = (body.SignFor!.Amount, body.SignFor.Unit.ToString());
+            (row.HandlingAmount, row.HandlingUnit) = (body.Handling!.Amount, body.Handling.Unit.ToString());
+            (row.ReplyToRequesterAmount, row.ReplyToRequesterUnit) = (body.ReplyToRequester!.Amount, body.ReplyToRequester.Unit.ToString());
+            (row.RevisitAmount, row.RevisitUnit) = (body.Revisit!.Amount, body.Revisit.Unit.ToString());
+            row.WarningThresholds = [.. body.WarningThresholds!];
+            row.Note = body.Note;
+            await db.SaveChangesAsync(ct);
+            await rules.RefreshAsync(ct); // new clocks use it; running clocks keep the limit they started with
+            return TypedResults.Ok(row);
+        }).WithSummary("Edit the time limits of one ticket type and priority");
+
+        admin.MapGet("/calendars", async (HotlineDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await db.CalendarDays.AsNoTracking().OrderBy(d => d.Date).ToListAsync(ct)).GroupBy(d => d.Year)
+                .Select(g => new { Year = g.Key, Holidays = g.Where(d => d.Kind == CalendarDayKind.Holiday).Select(d => new { d.Date, d.Name }), MakeupWorkdays = g.Where(d => d.Kind == CalendarDayKind.MakeupWorkday).Select(d => d.Date) })));
+
+        admin.MapPut("/calendars/{year:int}", async (int year, CalendarBody body, SlaCalendarAdmin calendars, CancellationToken ct) =>
+        {
+            var days = new List<CalendarDay>();
+            foreach (var h in body.Holidays ?? [])
+            {
+                for (var d = h.From; d <= h.To; d = d.AddDays(1))
+                    days.Add(new CalendarDay { Date = d, Kind = CalendarDayKind.Holiday, Name = h.Name, Year = year });
+            }
+            days.AddRange((body.MakeupWorkdays ?? []).Select(d => new CalendarDay { Date = d, Kind = CalendarDayKind.MakeupWorkday, Name = "调休上班", Year = year }));
+            return TypedResults.Ok(await calendars.ReplaceYearAsync(year, body.Year, days, ct));
+        }).WithSummary("Replace one year's official calendar (JSON, as in seed/calendars); open deadlines are recomputed");
+
+        admin.MapPost("/calendars/{year:int}/ics", async (int year, HttpRequest request, SlaCalendarAdmin calendars, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var days = IcsCalendar.Parse(await reader.ReadToEndAsync(ct), year);
+            return TypedResults.Ok(await calendars.ReplaceYearAsync(year, year, days, ct));
+        }).Accepts<string>("text/calendar").WithSummary("Import one year's calendar from iCalendar: VEVENTs named 休 / 班 (or with CATEGORIES HOLIDAY / WORKDAY)");
+    }
+
+    private static void Limit(List<FieldError> errors, string field, LimitBody? limit)
+    {
+        if (limit is null)
+            errors.Add(new(field, ErrorCodes.Required));
+        else if (limit.Amount is < 1 or > 1000)
+            errors.Add(new($"{field}.amount", "OutOfRange", 1, 1000));
+    }
+
+    private static ClockView View(SlaClockRow r) => r.Problem is not null
+        ? new(r.Kind, r.Stage, r.StartedAt, null, null, null, null, r.PausedAt, r.StoppedAt, r.Problem)
+        : new(r.Kind, r.Stage, r.StartedAt, r.FirstWarningAt, r.SecondWarningAt, r.DueAt, r.EscalateAt, r.PausedAt, r.StoppedAt, null);
+}
+
+/// <summary>
+/// A minimal iCalendar reader for official holiday feeds: all-day VEVENTs whose SUMMARY contains 休 (or CATEGORIES
+/// HOLIDAY) are holidays, those with 班 (or WORKDAY) are make-up workdays. DTEND is exclusive, as the standard says.
+/// </summary>
+public static class IcsCalendar
+{
+    public static List<CalendarDay> Parse(string ics, int year)
+    {
+        var days = new List<CalendarDay>();
+        string? summary = null, categories = null;
+        DateOnly? start = null, end = null;
+        foreach (var raw in ics.Replace("\r\n ", "", StringComparison.Ordinal).Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line == "BEGIN:VEVENT")
+                (summary, categories, start, end) = (null, null, null, null);
+            else if (line.StartsWith("SUMMARY", StringComparison.Ordinal))
+                summary = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            else if (line.StartsWith("CATEGORIES", StringComparison.Ordinal))
+                categories = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            else if (line.StartsWith("DTSTART", StringComparison.Ordinal))
+                start = Date(line);
+            else if (line.StartsWith("DTEND", StringComparison.Ordinal))
+                end = Date(line);
+            else if (line == "END:VEVENT" && start is { } from)
+            {
+                var workday = (categories?.Contains("WORKDAY", StringComparison.OrdinalIgnoreCase) ?? false) || (summary?.Contains('班', StringComparison.Ordinal) ?? false);
+                var holiday = (categories?.Contains("HOLIDAY", StringComparison.OrdinalIgnoreCase) ?? false) || (summary?.Contains('休', StringComparison.Ordinal) ?? false);
+                if (!workday && !holiday)
+                    continue;
+                for (var d = from; d < (end ?? from.AddDays(1)); d = d.AddDays(1))
+                    days.Add(new CalendarDay { Date = d, Kind = workday ? CalendarDayKind.MakeupWorkday : CalendarDayKind.Holiday, Name = summary ?? "", Year = year });
+            }
+        }
+        return days;
+    }
+
+    private static DateOnly? Date(string line)
+    {
+        var value = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        return DateOnly.TryParseExact(value.Length >= 8 ? value[..8] : value, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+    }
+}

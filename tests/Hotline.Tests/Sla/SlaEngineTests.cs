@@ -1,0 +1,186 @@
+using Hotline.Server.Sla;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotline.Tests.Sla;
+
+/// <summary>
+/// The SLA engine with a fake clock: the test moves time to the instants the ticket's own schedule reports, then sweeps
+/// by hand (the Quartz sweep is off in tests), and checks each step happens exactly once.
+/// </summary>
+public sealed class SlaEngineTests : IAsyncLifetime
+{
+    // A fresh server per test: the fake clock only moves forward, and each story starts on Monday 23 November 2026, 10:00.
+    private readonly HotlineFixture fixture = new();
+
+    private HotlineFactory Factory => fixture.Factory;
+
+    public Task InitializeAsync() => fixture.InitializeAsync();
+
+    public Task DisposeAsync() => fixture.DisposeAsync();
+
+    [Fact]
+    public async Task A_handling_clock_warns_twice_then_breaches_with_automatic_supervision_then_escalates_each_step_once()
+    {
+        using var time = new ClockScope(Factory);
+        var (number, _, _) = await DispatchedTicketAsync();
+        var handling = await ClockAsync(number, "Handling");
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 17, 30, 0, TimeSpan.FromHours(8)), handling.GetProperty("dueAt").GetDateTimeOffset()); // 5 working days, day of dispatch not counted
+
+        time.MoveTo(handling.GetProperty("firstWarningAt").GetDateTimeOffset().AddSeconds(-1));
+        await SweepAsync();
+        Assert.Equal(0, await CountAsync(number, "sla-warn", "Handling"));
+
+        time.MoveTo(handling.GetProperty("firstWarningAt").GetDateTimeOffset());
+        await SweepAsync();
+        await SweepAsync();
+        Assert.Equal(1, await CountAsync(number, "sla-warn", "Handling"));
+
+        time.MoveTo(handling.GetProperty("dueAt").GetDateTimeOffset().AddMinutes(1));
+        await SweepAsync();
+        await SweepAsync();
+        var actions = await ActionsAsync(number);
+        Assert.Equal(2 + 2, actions.Count(a => a == "sla-warn")); // sign-for clock warned twice too
+        Assert.Equal(2, actions.Count(a => a == "sla-breach")); // sign-for and handling
+        var ticket = await Api.GetAsync(await Factory.SupervisorAsync(), $"/api/tickets/{number}");
+        Assert.NotEmpty(ticket.GetProperty("openSupervisionOrders").EnumerateArray());
+        Assert.Contains(number, (await Api.GetAsync(await Factory.SupervisorAsync(), "/api/queues/supervision")).EnumerateArray().Select(t => t.Number()));
+
+        time.MoveTo(handling.GetProperty("escalateAt").GetDateTimeOffset());
+        await SweepAsync();
+        await SweepAsync();
+        Assert.Single(await ActionsAsync(number), a => a == "escalate-to-leader");
+        Assert.True((await Api.GetAsync(await Factory.SupervisorAsync(), $"/api/tickets/{number}")).GetProperty("inLeaderQueue").GetBoolean());
+        Assert.Equal("Escalated", (await ClockAsync(number, "Handling")).Str("stage"));
+    }
+
+    [Fact]
+    public async Task Signing_for_in_time_stops_the_sign_for_clock_and_replying_stops_handling_and_starts_the_revisit()
+    {
+        using var time = new ClockScope(Factory);
+        var (number, _, handler) = await DispatchedTicketAsync();
+        time.Advance(TimeSpan.FromHours(1));
+        await Api.ActAsync(handler, number, "sign-for");
+        await Api.ActAsync(handler, number, "reply", Api.Reply());
+
+        time.Advance(TimeSpan.FromDays(20));
+        await SweepAsync();
+
+        var actions = await ActionsAsync(number);
+        Assert.DoesNotContain(actions, a => a is "escalate-to-leader" or "supervise");
+        Assert.Equal(0, await CountAsync(number, "sla-breach", "Handling") + await CountAsync(number, "sla-breach", "SignFor"));
+        Assert.NotNull((await ClockAsync(number, "SignFor")).GetProperty("stoppedAt").GetString());
+        Assert.NotNull((await ClockAsync(number, "Handling")).GetProperty("stoppedAt").GetString());
+        var revisit = await ClockAsync(number, "Revisit");
+        Assert.Equal("Escalated", revisit.Str("stage")); // nobody called the requester back: the centre's own clock ran out, past its second level
+    }
+
+    [Fact]
+    public async Task Two_sweepers_at_once_take_each_step_exactly_once()
+    {
+        using var time = new ClockScope(Factory);
+        var numbers = new List<string>();
+        for (var i = 0; i < 20; i++)
+            numbers.Add((await DispatchedTicketAsync()).Number);
+        time.Advance(TimeSpan.FromDays(30));
+
+        await Task.WhenAll(SweepAsync(), SweepAsync(), SweepAsync());
+        await SweepAsync();
+
+        foreach (var number in numbers)
+        {
+            var actions = await ActionsAsync(number);
+            Assert.Equal(4, actions.Count(a => a == "sla-warn"));
+            Assert.Equal(2, actions.Count(a => a == "sla-breach"));
+            Assert.Single(actions, a => a == "escalate-to-leader");
+        }
+    }
+
+    [Fact]
+    public async Task Waiting_for_the_requester_stops_the_handling_clock_for_exactly_that_working_time()
+    {
+        using var time = new ClockScope(Factory);
+        var (number, _, handler) = await DispatchedTicketAsync();
+        await Api.ActAsync(handler, number, "sign-for");
+        var before = (await ClockAsync(number, "Handling")).GetProperty("dueAt").GetDateTimeOffset();
+
+        time.MoveTo(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(8))); // Tuesday 10:00
+        await Api.ActAsync(handler, number, "await-requester", new JsonObject { ["reason"] = "请提供营业执照复印件。" });
+        Assert.NotNull((await ClockAsync(number, "Handling")).GetProperty("pausedAt").GetString());
+        time.MoveTo(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.FromHours(8))); // Thursday 10:00: two working days later
+        await Api.ActAsync(await Factory.AgentAsync(), number, "requester-responded", new JsonObject { ["note"] = "诉求人已提交材料。" });
+
+        var after = (await ClockAsync(number, "Handling")).GetProperty("dueAt").GetDateTimeOffset();
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 17, 30, 0, TimeSpan.FromHours(8)), before);
+        Assert.Equal(new DateTimeOffset(2026, 12, 2, 17, 30, 0, TimeSpan.FromHours(8)), after);
+    }
+
+    [Fact]
+    public async Task An_approved_extension_moves_the_deadline_and_no_breach_fires_at_the_old_one()
+    {
+        using var time = new ClockScope(Factory);
+        var (number, dispatcher, handler) = await DispatchedTicketAsync();
+        await Api.ActAsync(handler, number, "sign-for");
+        var extended = new DateTimeOffset(2026, 12, 11, 17, 30, 0, TimeSpan.FromHours(8));
+        await Api.ActAsync(handler, number, "request-extension", new JsonObject { ["reason"] = "需第三方检测。", ["requestedDeadline"] = extended.ToString("O") });
+        await Api.ActAsync(dispatcher, number, "decide-extension", new JsonObject { ["approved"] = true });
+
+        var handling = await ClockAsync(number, "Handling");
+        Assert.Equal(extended, handling.GetProperty("dueAt").GetDateTimeOffset());
+        time.MoveTo(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(8)));
+        await SweepAsync();
+        var breaches = (await Api.GetAsync(await Factory.SupervisorAsync(), $"/api/tickets/{number}/events")).EnumerateArray()
+            .Where(e => e.Str("action") == "sla-breach").Select(e => e.GetProperty("change").Str("clock"));
+        Assert.DoesNotContain("Handling", breaches);
+        Assert.NotEqual("Breached", (await ClockAsync(number, "Handling")).Str("stage"));
+    }
+
+    [Fact]
+    public async Task A_return_stops_the_department_clocks_and_starts_the_dispatchers()
+    {
+        using var time = new ClockScope(Factory);
+        var (number, _, handler) = await DispatchedTicketAsync();
+        Assert.NotNull((await ClockAsync(number, "Dispatch")).GetProperty("stoppedAt").GetString());
+        time.Advance(TimeSpan.FromMinutes(30));
+
+        await Api.ActAsync(handler, number, "return", Api.Return());
+
+        Assert.NotNull((await ClockAsync(number, "Handling")).GetProperty("stoppedAt").GetString());
+        var dispatch = await ClockAsync(number, "Dispatch");
+        Assert.Equal(JsonValueKind.Null, dispatch.TryGetProperty("stoppedAt", out var s) ? s.ValueKind : JsonValueKind.Null);
+        Assert.Equal(Factory.Clock.GetUtcNow(), dispatch.GetProperty("startedAt").GetDateTimeOffset());
+    }
+
+    private async Task<(string Number, HttpClient Dispatcher, HttpClient Handler)> DispatchedTicketAsync()
+    {
+        var agent = await Factory.AgentAsync();
+        var dispatcher = await Factory.DispatcherAsync();
+        var number = (await Api.RegisterAsync(agent)).Number();
+        await Api.ActAsync(dispatcher, number, "dispatch", Api.Dispatch("cgj"));
+        return (number, dispatcher, await Factory.HandlerAsync("cgj"));
+    }
+
+    private async Task<JsonElement> ClockAsync(string number, string kind) =>
+        (await Api.GetAsync(await Factory.SupervisorAsync(), $"/api/tickets/{number}/sla")).EnumerateArray().Single(c => c.Str("kind") == kind);
+
+    private async Task<int> CountAsync(string number, string action, string clock) =>
+        (await Api.GetAsync(await Factory.SupervisorAsync(), $"/api/tickets/{number}/events")).EnumerateArray()
+            .Count(e => e.Str("action") == action && e.GetProperty("change").Str("clock") == clock);
+
+    private async Task<List<string>> ActionsAsync(string number) =>
+        (await Api.GetAsync(await Factory.SupervisorAsync(), $"/api/tickets/{number}/events")).EnumerateArray().Select(e => e.Str("action")).ToList();
+
+    private Task<int> SweepAsync() => Factory.Services.GetRequiredService<SlaSweeper>().SweepAsync(CancellationToken.None);
+}
+
+/// <summary>Moves the test server's fake clock forward (it never goes back).</summary>
+public sealed class ClockScope(HotlineFactory factory) : IDisposable
+{
+    public void Advance(TimeSpan by) => factory.Clock.Advance(by);
+
+    public void MoveTo(DateTimeOffset instant) => factory.Clock.SetUtcNow(instant.ToUniversalTime());
+
+    public void Dispose()
+    {
+    }
+}
