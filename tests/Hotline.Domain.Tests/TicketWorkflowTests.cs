@@ -40,6 +40,12 @@ public class TicketWorkflowTests
         // 重复件: only before a department has it; the system answers it with its master.
         [TicketAction.MarkDuplicate] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [S.Registered, S.Returned, S.Reopened], S.Merged, Any),
         [TicketAction.AnswerWithMaster] = ([Roles.Admin], [S.Merged], S.Replied, Any),
+        // 补充材料: the main department waits for the requester; the agent who takes the requester's call may record the answer.
+        [TicketAction.AwaitRequester] = ([Roles.DepartmentHandler], [S.SignedFor], null, Main),
+        [TicketAction.RequesterResponded] = ([Roles.Agent, Roles.DepartmentHandler], [S.SignedFor], null, Main),
+        // 预警 / 超时: the system's own record, on any ticket not yet filed.
+        [TicketAction.SlaWarn] = ([Roles.Admin], [S.Registered, S.ResolvedAtIntake, S.Dispatched, S.SignedFor, S.Returned, S.Replied, S.Reopened, S.Merged], null, Any),
+        [TicketAction.SlaBreach] = ([Roles.Admin], [S.Registered, S.ResolvedAtIntake, S.Dispatched, S.SignedFor, S.Returned, S.Replied, S.Reopened, S.Merged], null, Any),
         // Files in every state but closed, by everyone but leaders.
         [TicketAction.AttachFile] = (
             [Roles.Agent, Roles.Dispatcher, Roles.DepartmentHandler, Roles.Supervisor, Roles.Admin],
@@ -271,7 +277,7 @@ public class TicketWorkflowTests
     public void Allowed_actions_list_exactly_the_route_names_the_actor_may_take_now(TicketStatus status, string viewpoint, string actorId)
     {
         var actor = Everyone.Single(a => a.Id == actorId);
-        var systemOnly = new[] { TicketAction.Register, TicketAction.AnswerWithMaster };
+        var systemOnly = new[] { TicketAction.Register, TicketAction.AnswerWithMaster, TicketAction.SlaWarn, TicketAction.SlaBreach };
         var expected = Expected.Keys
             .Where(a => !systemOnly.Contains(a) && ExpectedVerdict(a, status, viewpoint, actor) == TransitionVerdict.Allowed)
             .Select(a => TicketWorkflow.For(a).RouteName)
@@ -284,7 +290,7 @@ public class TicketWorkflowTests
     [Fact]
     public void Allowed_actions_for_the_main_handler_of_a_signed_for_ticket() =>
         Assert.Equal(
-            ["return", "add-progress", "request-extension", "reply", "answer-supervision", "attach-file"],
+            ["return", "add-progress", "request-extension", "reply", "answer-supervision", "await-requester", "requester-responded", "attach-file"],
             TicketWorkflow.AllowedActions(S.SignedFor, Given.MarketRegulation, Given.MarketHandler, [Given.HousingBureau]));
 
     [Fact]
@@ -339,7 +345,8 @@ public class TicketWorkflowTests
     [Fact]
     public void Only_the_main_departments_own_work_is_restricted_to_the_assigned_department() =>
         Assert.Equal(
-            [TicketAction.SignFor, TicketAction.Return, TicketAction.RequestExtension, TicketAction.Reply, TicketAction.AnswerSupervision],
+            [TicketAction.SignFor, TicketAction.Return, TicketAction.RequestExtension, TicketAction.Reply, TicketAction.AnswerSupervision,
+                TicketAction.AwaitRequester, TicketAction.RequesterResponded],
             TicketWorkflow.Transitions.Where(t => t.Scope == DepartmentScope.Assigned).Select(t => t.Action));
 
     [Fact]
@@ -349,7 +356,8 @@ public class TicketWorkflowTests
             {
                 TicketAction.AttachFile, TicketAction.AddProgress, TicketAction.Contribute, TicketAction.RequestExtension,
                 TicketAction.DecideExtension, TicketAction.Supervise, TicketAction.AnswerSupervision,
-                TicketAction.EscalateToLeader, TicketAction.LeaderInstruct,
+                TicketAction.EscalateToLeader, TicketAction.LeaderInstruct, TicketAction.AwaitRequester, TicketAction.RequesterResponded,
+                TicketAction.SlaWarn, TicketAction.SlaBreach,
             }.Order(),
             TicketWorkflow.Transitions.Where(t => t.To is null).Select(t => t.Action).Order());
 
@@ -359,8 +367,8 @@ public class TicketWorkflowTests
             TicketWorkflow.Transitions.Where(t => t.Scope == DepartmentScope.CoHandling).Select(t => t.Action));
 
     [Fact]
-    public void Only_registration_and_answering_with_the_master_are_system_only() =>
-        Assert.Equal([TicketAction.Register, TicketAction.AnswerWithMaster],
+    public void Only_registration_answering_with_the_master_and_the_sla_records_are_system_only() =>
+        Assert.Equal([TicketAction.Register, TicketAction.AnswerWithMaster, TicketAction.SlaWarn, TicketAction.SlaBreach],
             Enum.GetValues<TicketAction>().Where(TicketWorkflow.IsSystemOnly));
 
     [Fact]

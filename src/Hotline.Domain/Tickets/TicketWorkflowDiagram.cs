@@ -45,6 +45,10 @@ public static class TicketWorkflowDiagram
         [TicketAction.LeaderInstruct] = "领导批示",
         [TicketAction.MarkDuplicate] = "重复件并案",
         [TicketAction.AnswerWithMaster] = "随主件答复",
+        [TicketAction.AwaitRequester] = "等待补充材料",
+        [TicketAction.RequesterResponded] = "诉求人已补充",
+        [TicketAction.SlaWarn] = "时限预警",
+        [TicketAction.SlaBreach] = "超时",
     };
 
     /// <summary>
