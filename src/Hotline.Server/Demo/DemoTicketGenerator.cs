@@ -14,7 +14,8 @@ namespace Hotline.Server.Demo;
 /// Realistic Chinese demo tickets for demos and benchmarks: templates from seed/demo, spread over the past year,
 /// each taken through a plausible lifecycle by the same domain code the API uses, so every history is a valid one.
 /// </summary>
-public sealed class DemoTicketGenerator(IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, CityClock clock, ILogger<DemoTicketGenerator> logger)
+public sealed class DemoTicketGenerator(
+    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Sla.SlaClocks clocks, CityClock clock, ILogger<DemoTicketGenerator> logger)
 {
     private const int Chunk = 2000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -93,9 +94,10 @@ public sealed class DemoTicketGenerator(IDbContextFactory<HotlineDbContext> cont
             }
             var (ticket, registered) = Ticket.Register(TicketNumber.Format(day, ++sequence.LastValue), draft, agents[random.Next(agents.Length)], registeredAt);
             db.Tickets.Add(ticket);
-            db.TicketEvents.Add(registered);
-            foreach (var e in Lifecycle(ticket, reference.Categories[category].DepartmentCode, dispatcher, registeredAt, now, random))
-                db.TicketEvents.Add(e);
+            var events = new List<TicketEvent> { registered };
+            events.AddRange(Lifecycle(ticket, reference.Categories[category].DepartmentCode, dispatcher, registeredAt, now, random));
+            db.TicketEvents.AddRange(events);
+            await clocks.ApplyAsync(db, ticket, events, ct); // open demo tickets have live deadlines; old ones are overdue at once
 
             if (++made % Chunk == 0)
             {

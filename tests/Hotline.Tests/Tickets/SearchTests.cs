@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Hotline.Tests.Tickets;
 
 public sealed class SearchTests(HotlineFixture fixture) : IClassFixture<HotlineFixture>
@@ -67,5 +70,37 @@ public sealed class SearchTests(HotlineFixture fixture) : IClassFixture<HotlineF
         using var response = await agent.GetAsync($"/api/tickets?{query}");
         var problem = await Api.ExpectAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+}
+
+public sealed class DateRangeSearchTests(HotlineFixture fixture) : IClassFixture<HotlineFixture>
+{
+    [Fact]
+    public async Task A_date_range_finds_every_ticket_registered_in_it_even_when_ids_do_not_follow_dates()
+    {
+        var factory = fixture.Factory;
+        var agent = await factory.AgentAsync();
+        await Api.RegisterAsync(agent, Api.Citizen(title: "今天登记"));
+        await using (var scope = factory.Services.CreateAsyncScope()) // older tickets inserted later: higher ids, earlier dates
+            await scope.ServiceProvider.GetRequiredService<Hotline.Server.Demo.DemoTicketGenerator>().GenerateAsync(300, 3, CancellationToken.None);
+
+        await using var check = factory.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<Hotline.Server.Data.HotlineDbContext>();
+        var start = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        var end = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        var expected = await db.Tickets.Where(t => t.RegisteredAt >= start && t.RegisteredAt < end).OrderByDescending(t => t.Id).Select(t => t.Number).ToListAsync();
+
+        var found = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Api.GetAsync(agent, $"/api/tickets?from=2026-09-01&to=2026-09-30&limit=50{(cursor is null ? "" : $"&cursor={cursor}")}");
+            found.AddRange(page.GetProperty("items").EnumerateArray().Select(t => t.Number()));
+            cursor = page.TryGetProperty("nextCursor", out var n) ? n.GetString() : null;
+        }
+        while (cursor is not null);
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, found);
     }
 }
