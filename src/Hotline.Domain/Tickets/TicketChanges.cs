@@ -45,6 +45,22 @@ public abstract record TicketChange
             errors.Add(new(field, ErrorCodes.TooLong, max));
     }
 
+    /// <summary>The whole validation of a change whose only field is one required text.</summary>
+    private protected static IReadOnlyList<FieldError> RequiredText(string field, string? value)
+    {
+        var errors = new List<FieldError>();
+        RequireText(errors, field, value, MaxText);
+        return errors;
+    }
+
+    /// <summary>The whole validation of a change whose only field is one optional text.</summary>
+    private protected static IReadOnlyList<FieldError> OptionalTextOnly(string field, string? value)
+    {
+        var errors = new List<FieldError>();
+        OptionalText(errors, field, value, MaxText);
+        return errors;
+    }
+
     private protected static void OptionalText(List<FieldError> errors, string field, string? value, int max)
     {
         if (value is { Length: > 0 } && value.Length > max)
@@ -60,12 +76,7 @@ public sealed record Registered(string Number, TicketDraft Draft) : TicketChange
 /// <summary>一次办结: the agent answered the caller at once, usually from the knowledge base.</summary>
 public sealed record ResolvedAtIntake(string Answer) : TicketChange
 {
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        RequireText(errors, "answer", Answer, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("answer", Answer);
 }
 
 /// <summary>
@@ -102,12 +113,7 @@ public sealed record Dispatched(string DepartmentCode, string? Instructions, boo
 /// <summary>签收: the assigned department accepts the ticket.</summary>
 public sealed record SignedFor(string? Note) : TicketChange
 {
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        OptionalText(errors, "note", Note, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => OptionalTextOnly("note", Note);
 }
 
 /// <summary>Why a department sends a ticket back (退单原因).</summary>
@@ -172,23 +178,13 @@ public sealed record Replied(ReplyResult? Result, string Resolution, string? Leg
 /// <summary>归档: the matter is finished.</summary>
 public sealed record Closed(string? Note) : TicketChange
 {
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        OptionalText(errors, "note", Note, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => OptionalTextOnly("note", Note);
 }
 
 /// <summary>重办: reopened for another round of handling, history intact.</summary>
 public sealed record Reopened(string Reason) : TicketChange
 {
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        RequireText(errors, "reason", Reason, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("reason", Reason);
 }
 
 /// <summary>A file was attached; the bytes live under data/attachments, the metadata in the database.</summary>
@@ -197,12 +193,7 @@ public sealed record AttachmentAdded(long AttachmentId, string FileName, string 
 /// <summary>办理进展: an intermediate note, so an agent can answer a caller who phones again.</summary>
 public sealed record ProgressAdded(string Note) : TicketChange
 {
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        RequireText(errors, "note", Note, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("note", Note);
 }
 
 /// <summary>协办意见: a co-handling department's part of the answer; the main department replies.</summary>
@@ -210,12 +201,7 @@ public sealed record CoHandlingContributed(string DepartmentCode, string Contrib
 {
     public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { DepartmentCode = actor.DepartmentCode ?? "" };
 
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        RequireText(errors, "contribution", Contribution, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("contribution", Contribution);
 }
 
 /// <summary>延期申请: the department asks for more time, with a reason and the deadline it wants.</summary>
@@ -278,12 +264,7 @@ public sealed record SupervisionAnswered(int? OrderNumber, string Answer) : Tick
 /// <summary>提请领导督办: a difficult, long-standing ticket goes to the leaders' queue ("区长热线日").</summary>
 public sealed record EscalatedToLeader(string Reason) : TicketChange
 {
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        RequireText(errors, "reason", Reason, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("reason", Reason);
 }
 
 /// <summary>领导批示: a leader takes the ticket from the queue with instructions, which the department must answer.</summary>
@@ -321,23 +302,13 @@ public sealed record AnsweredWithMaster(string MasterNumber, ReplyResult Result,
 /// <summary>补充材料: the department waits for the requester to supply information; the handling clock stands still.</summary>
 public sealed record AwaitingRequester(string Reason) : TicketChange
 {
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        RequireText(errors, "reason", Reason, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("reason", Reason);
 }
 
 /// <summary>The requester supplied what was asked; the handling clock runs again.</summary>
 public sealed record RequesterResponded(string Note) : TicketChange
 {
-    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
-    {
-        var errors = new List<FieldError>();
-        RequireText(errors, "note", Note, MaxText);
-        return errors;
-    }
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("note", Note);
 }
 
 /// <summary>预警: the system warns that a clock has used a share of its time (level 1, then 2).</summary>

@@ -10,25 +10,18 @@ public sealed class FirstAdminTests
     [Fact]
     public async Task Outside_development_no_demo_user_exists()
     {
-        var factory = new HotlineFactory();
-        try
+        await HotlineFactory.RunAsync(async factory =>
         {
             var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
             using var login = await Api.PostAsync(browser, "/api/auth/login", new JsonObject { ["userName"] = "admin", ["password"] = "Hotline!2026" });
             Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
-        }
-        finally
-        {
-            await factory.DisposeAsync();
-            factory.DeleteData();
-        }
+        });
     }
 
     [Fact]
     public async Task The_initial_admin_setting_creates_an_admin_who_can_sign_in()
     {
-        var factory = new HotlineFactory();
-        try
+        await HotlineFactory.RunAsync(async factory =>
         {
             var configured = factory.WithWebHostBuilder(b => b
                 .UseSetting("Hotline:InitialAdmin:UserName", "root-admin")
@@ -38,12 +31,7 @@ public sealed class FirstAdminTests
             Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
             Assert.Equal("Admin", (await Api.GetAsync(browser, "/api/auth/me")).Str("role"));
             await configured.DisposeAsync();
-        }
-        finally
-        {
-            await factory.DisposeAsync();
-            factory.DeleteData();
-        }
+        });
     }
 
     [Fact]

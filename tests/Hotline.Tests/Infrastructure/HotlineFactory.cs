@@ -91,6 +91,21 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Runs a test against a server and data of its own, deleted afterwards.</summary>
+    public static async Task RunAsync(Func<HotlineFactory, Task> test)
+    {
+        var factory = new HotlineFactory();
+        try
+        {
+            await test(factory);
+        }
+        finally
+        {
+            await factory.DisposeAsync();
+            factory.DeleteData();
+        }
+    }
+
     /// <summary>Removes the data folder (and PostgreSQL database). Not done on dispose, so restart tests can reopen it.</summary>
     public void DeleteData()
     {

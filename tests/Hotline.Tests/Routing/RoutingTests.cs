@@ -109,8 +109,7 @@ public sealed class AutoDispatchTests
     [Fact]
     public async Task A_confident_match_is_dispatched_by_the_system_in_the_same_registration()
     {
-        var factory = new HotlineFactory();
-        try
+        await HotlineFactory.RunAsync(async factory =>
         {
             var auto = factory.WithWebHostBuilder(b => b
                 .UseSetting("Routing:AutoDispatch", "true")
@@ -130,11 +129,6 @@ public sealed class AutoDispatchTests
             Assert.Equal("system", history[1].GetProperty("actor").Str("id"));
             Assert.Equal("Registered", weak.Str("status"));
             await auto.DisposeAsync();
-        }
-        finally
-        {
-            await factory.DisposeAsync();
-            factory.DeleteData();
-        }
+        });
     }
 }

@@ -49,8 +49,7 @@ public sealed class SlaOperationsTests
     [Fact]
     public async Task A_limit_past_the_loaded_calendar_is_shown_to_admins_and_scheduled_once_the_year_is_imported()
     {
-        var factory = new HotlineFactory();
-        try
+        await HotlineFactory.RunAsync(async factory =>
         {
             factory.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 2, 0, 0, TimeSpan.Zero));
             var agent = await factory.AgentAsync();
@@ -77,19 +76,13 @@ public sealed class SlaOperationsTests
             handling = (await Api.GetAsync(admin, $"/api/tickets/{number}/sla")).EnumerateArray().Single(c => c.Str("kind") == "Handling");
             // Mon 28 Dec: 29, 30, 31 Dec, then 1–3 Jan are holidays, 4 and 5 Jan: the fifth working day.
             Assert.Equal(new DateTimeOffset(2027, 1, 5, 17, 30, 0, TimeSpan.FromHours(8)), handling.GetProperty("dueAt").GetDateTimeOffset());
-        }
-        finally
-        {
-            await factory.DisposeAsync();
-            factory.DeleteData();
-        }
+        });
     }
 
     [Fact]
     public async Task A_calendar_with_a_make_up_workday_on_a_weekday_is_refused_and_nothing_is_replaced()
     {
-        var factory = new HotlineFactory();
-        try
+        await HotlineFactory.RunAsync(async factory =>
         {
             var admin = await factory.ClientAsync(Roles.Admin);
             var body = new JsonObject
@@ -103,19 +96,13 @@ public sealed class SlaOperationsTests
             var calendars = await Api.GetAsync(admin, "/api/sla/calendars");
             var y2026 = calendars.EnumerateArray().Single(c => c.GetProperty("year").GetInt32() == 2026);
             Assert.Equal(6, y2026.GetProperty("makeupWorkdays").GetArrayLength());
-        }
-        finally
-        {
-            await factory.DisposeAsync();
-            factory.DeleteData();
-        }
+        });
     }
 
     [Fact]
     public async Task The_quartz_sweep_finds_a_breach_on_its_own_within_seconds()
     {
-        var factory = new HotlineFactory();
-        try
+        await HotlineFactory.RunAsync(async factory =>
         {
             var running = factory.WithWebHostBuilder(b => b.UseSetting("Sla:SweepIntervalMilliseconds", "200"));
             var agent = running.CreateClient();
@@ -135,11 +122,6 @@ public sealed class SlaOperationsTests
             }
             Assert.True(breached);
             await running.DisposeAsync();
-        }
-        finally
-        {
-            await factory.DisposeAsync();
-            factory.DeleteData();
-        }
+        });
     }
 }
