@@ -10,6 +10,8 @@ public sealed class Department
     public required string Kind { get; set; }
     public string? HotlinePhone { get; set; }
     public bool HasEnterpriseDesk { get; set; }
+    /// <summary>The department's own working hours for its clocks, e.g. "08:30-12:00,14:00-17:30"; null means the standard hours.</summary>
+    public string? WorkingHours { get; set; }
 }
 
 /// <summary>诉求分类: a node of the category tree, mapped to the department that answers it by default.</summary>

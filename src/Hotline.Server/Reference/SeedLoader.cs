@@ -32,9 +32,12 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
         await Upsert(db.Departments, departments.Select(d => new Department
         {
             Code = d.Code, Name = d.Name, NameEn = d.NameEn, Kind = d.Kind, HotlinePhone = d.HotlinePhone, HasEnterpriseDesk = d.HasEnterpriseDesk,
+            WorkingHours = d.WorkingHours,
         }), x => x.Code, (to, from) =>
         {
+            // Working hours an admin set through the API are kept; the seed only fills them where none are set.
             to.Name = from.Name; to.NameEn = from.NameEn; to.Kind = from.Kind; to.HotlinePhone = from.HotlinePhone; to.HasEnterpriseDesk = from.HasEnterpriseDesk;
+            to.WorkingHours ??= from.WorkingHours;
         }, ct);
         await db.SaveChangesAsync(ct);
 
@@ -133,7 +136,7 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
             ?? throw new InvalidDataException($"Seed file {path} is empty.");
     }
 
-    private sealed record DepartmentSeed(string Code, string Name, string NameEn, string Kind, string? HotlinePhone, bool HasEnterpriseDesk);
+    private sealed record DepartmentSeed(string Code, string Name, string NameEn, string Kind, string? HotlinePhone, bool HasEnterpriseDesk, string? WorkingHours = null);
     private sealed record DistrictSeed(string Code, string Name, string NameEn, string DepartmentCode, string Pinyin);
     private sealed record CategorySeed(string Code, string Name, string NameEn, string Pinyin, string DepartmentCode, List<CategorySeed>? Children);
     private sealed record LimitSeed(int Amount, string Unit);

@@ -21,6 +21,7 @@ public static class SlaApi
     public sealed record HolidayRange(string Name, DateOnly From, DateOnly To);
     public sealed record CalendarBody(int? Year, string? Source, List<HolidayRange>? Holidays, List<DateOnly>? MakeupWorkdays);
     public sealed record LimitBody(int Amount, TimeUnit Unit);
+    public sealed record WorkingHoursBody(string? WorkingHours);
     public sealed record PolicyBody(LimitBody? SignFor, LimitBody? Handling, LimitBody? ReplyToRequester, LimitBody? Revisit, List<double>? WarningThresholds, string? Note);
 
     public static void MapSla(this IEndpointRouteBuilder routes)
@@ -64,6 +65,20 @@ public static class SlaApi
             await rules.RefreshAsync(ct); // new clocks use it; running clocks keep the limit they started with
             return TypedResults.Ok(row);
         }).WithSummary("Edit the time limits of one ticket type and priority");
+
+        admin.MapPut("/departments/{code}/working-hours", async (string code, WorkingHoursBody body, HotlineDbContext db, SlaRules rules,
+            SlaClocks clocks, CityClock clock, Reference.ReferenceData reference, CancellationToken ct) =>
+        {
+            var department = await db.Departments.FirstOrDefaultAsync(d => d.Code == code, ct) ?? throw new RequestValidationException([new("code", ErrorCodes.UnknownDepartment, code)]);
+            if (body.WorkingHours is { Length: > 0 } text && SlaRules.ParseWorkingHours(text) is null)
+                throw new RequestValidationException([new("workingHours", "InvalidWorkingHours")]);
+            department.WorkingHours = string.IsNullOrWhiteSpace(body.WorkingHours) ? null : body.WorkingHours.Trim();
+            await db.SaveChangesAsync(ct);
+            await rules.RefreshAsync(ct);
+            await reference.RefreshAsync(ct);
+            var recomputed = await clocks.RecomputeRunningAsync(db, clock.Now, ct);
+            return TypedResults.Ok(new { department.Code, department.WorkingHours, ClocksRecomputed = recomputed });
+        }).WithSummary("Set a department's own working hours (\"08:30-12:00,14:00-17:30\"; empty for the standard hours); its running clocks are recomputed");
 
         admin.MapGet("/calendars", async (HotlineDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await db.CalendarDays.AsNoTracking().OrderBy(d => d.Date).ToListAsync(ct)).GroupBy(d => d.Year)

@@ -82,7 +82,8 @@ public sealed class SlaClocks(SlaRules rules, ILogger<SlaClocks> logger)
         row.Pauses = "[]";
         row.PausedAt = null;
         row.StoppedAt = null;
-        Schedule(row, () => ClockSchedule.Compute(rules.Calendar, at, limit, limits, []), ticket);
+        var calendar = CalendarOf(row, ticket);
+        Schedule(row, () => ClockSchedule.Compute(calendar, at, limit, limits, []), ticket);
     }
 
     /// <summary>After a pause or an approved extension: a new schedule, and the stage that fits it at this moment.</summary>
@@ -90,9 +91,10 @@ public sealed class SlaClocks(SlaRules rules, ILogger<SlaClocks> logger)
     {
         var limit = new TimeLimit(row.LimitAmount, row.LimitUnit);
         var pauses = row.ReadPauses();
+        var calendar = CalendarOf(row, ticket);
         Schedule(row, () => row.Kind == SlaClockKind.Handling && ticket.ExtendedDeadline is { } extended
-            ? ClockSchedule.Extended(rules.Calendar, row.StartedAt, rules.Calendar.Extend(row.StartedAt, extended, row.LimitUnit, pauses.Where(p => p.From >= extended)), row.LimitUnit, limits)
-            : ClockSchedule.Compute(rules.Calendar, row.StartedAt, limit, limits, pauses), ticket);
+            ? ClockSchedule.Extended(calendar, row.StartedAt, calendar.Extend(row.StartedAt, extended, row.LimitUnit, pauses.Where(p => p.From >= extended)), row.LimitUnit, limits)
+            : ClockSchedule.Compute(calendar, row.StartedAt, limit, limits, pauses), ticket);
         if (row.Problem is not null)
             return;
         // Warnings already given are not repeated; a deadline moved past now makes the ticket on time again.
@@ -100,6 +102,10 @@ public sealed class SlaClocks(SlaRules rules, ILogger<SlaClocks> logger)
         row.Stage = reached;
         row.NextAt = row.Schedule.NextAt(row.Stage);
     }
+
+    /// <summary>The department's clocks run on its own working hours; the centre's (dispatch, revisit) on the standard ones.</summary>
+    private BusinessCalendar CalendarOf(SlaClockRow row, Ticket ticket) =>
+        row.Kind is SlaClockKind.SignFor or SlaClockKind.Handling ? rules.CalendarFor(ticket.AssignedDepartmentCode) : rules.Calendar;
 
     private void Schedule(SlaClockRow row, Func<ClockSchedule> compute, Ticket ticket)
     {

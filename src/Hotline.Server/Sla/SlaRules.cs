@@ -35,9 +35,31 @@ public sealed class SlaOptions
 public sealed class SlaRules(IDbContextFactory<HotlineDbContext> contexts, IOptions<SlaOptions> options)
 {
     private BusinessCalendar? calendar;
+    private Dictionary<string, BusinessCalendar> departmentCalendars = [];
     private Dictionary<(TicketType, Priority), SlaLimits> limits = [];
 
+    /// <summary>The centre's calendar (standard working hours): dispatch and revisit clocks, and departments without hours of their own.</summary>
     public BusinessCalendar Calendar => calendar ?? throw new InvalidOperationException("The SLA calendar is not loaded yet.");
+
+    /// <summary>The calendar of a department's clocks: the official days with the department's own working hours.</summary>
+    public BusinessCalendar CalendarFor(string? departmentCode) =>
+        departmentCode is not null && departmentCalendars.TryGetValue(departmentCode, out var own) ? own : Calendar;
+
+    /// <summary>Parses "08:30-12:00,14:00-17:30" into working periods, or null when the text is not valid.</summary>
+    public static IReadOnlyList<WorkingPeriod>? ParseWorkingHours(string text)
+    {
+        var periods = new List<WorkingPeriod>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var ends = part.Split('-', StringSplitOptions.TrimEntries);
+            if (ends.Length != 2 || !TimeOnly.TryParseExact(ends[0], "HH:mm", out var from) || !TimeOnly.TryParseExact(ends[1], "HH:mm", out var to) || to <= from)
+                return null;
+            if (periods.Count > 0 && from < periods[^1].End)
+                return null;
+            periods.Add(new WorkingPeriod(from, to));
+        }
+        return periods.Count > 0 ? periods : null;
+    }
     public SlaOptions Options => options.Value;
 
     public SlaLimits LimitsFor(TicketType type, Priority priority) =>
@@ -54,6 +76,10 @@ public sealed class SlaRules(IDbContextFactory<HotlineDbContext> contexts, IOpti
             g.Where(d => d.Kind == CalendarDayKind.Holiday).Select(d => d.Date).ToHashSet(),
             g.Where(d => d.Kind == CalendarDayKind.MakeupWorkday).Select(d => d.Date).ToHashSet())).ToList();
         calendar = BusinessCalendar.Standard(years);
+        departmentCalendars = (await db.Departments.AsNoTracking().Where(d => d.WorkingHours != null).ToListAsync(ct))
+            .Select(d => (d.Code, Periods: ParseWorkingHours(d.WorkingHours!)))
+            .Where(d => d.Periods is not null)
+            .ToDictionary(d => d.Code, d => new BusinessCalendar(years, d.Periods!, BusinessCalendar.ChinaStandardTime));
 
         var policies = await db.SlaPolicies.AsNoTracking().ToListAsync(ct);
         limits = policies.ToDictionary(p => (p.TicketType, p.Priority), p => new SlaLimits(

@@ -151,6 +151,21 @@ public sealed class SlaEngineTests : IAsyncLifetime
         Assert.Equal(Factory.Clock.GetUtcNow(), dispatch.GetProperty("startedAt").GetDateTimeOffset());
     }
 
+    [Fact]
+    public async Task A_department_with_its_own_working_hours_gets_deadlines_at_the_end_of_its_own_day()
+    {
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        using (var invalid = await admin.PutAsJsonAsync("/api/sla/departments/cgj/working-hours", new JsonObject { ["workingHours"] = "14:00-12:00" }))
+            Assert.True((await Api.ExpectAsync(invalid, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("workingHours", out _));
+        using (var set = await admin.PutAsJsonAsync("/api/sla/departments/cgj/working-hours", new JsonObject { ["workingHours"] = "08:00-12:00,14:00-18:00" }))
+            await Api.ExpectAsync(set, HttpStatusCode.OK);
+
+        var (number, _, _) = await DispatchedTicketAsync();
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 18, 0, 0, TimeSpan.FromHours(8)), (await ClockAsync(number, "Handling")).GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.FromHours(8)), (await ClockAsync(number, "SignFor")).GetProperty("dueAt").GetDateTimeOffset());
+    }
+
     private async Task<(string Number, HttpClient Dispatcher, HttpClient Handler)> DispatchedTicketAsync()
     {
         var agent = await Factory.AgentAsync();

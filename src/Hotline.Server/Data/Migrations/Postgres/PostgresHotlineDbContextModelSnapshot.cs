@@ -473,6 +473,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("WorkingHours")
+                        .HasColumnType("text");
+
                     b.HasKey("Code");
 
                     b.ToTable("departments", (string)null);

@@ -461,6 +461,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("WorkingHours")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Code");
 
                     b.ToTable("departments", (string)null);
