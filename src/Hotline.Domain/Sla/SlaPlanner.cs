@@ -33,7 +33,8 @@ public enum SlaStage
 
 /// <summary>The time limits of one ticket type and priority, as the policy table gives them.</summary>
 public sealed record SlaLimits(
-    TimeLimit Dispatch, TimeLimit SignFor, TimeLimit Handling, TimeLimit Revisit, double FirstWarning, double SecondWarning, TimeLimit EscalateAfterBreach)
+    TimeLimit Dispatch, TimeLimit SignFor, TimeLimit Handling, TimeLimit Revisit, double FirstWarning, double SecondWarning, TimeLimit EscalateAfterBreach,
+    bool AutoSupervise = true)
 {
     public TimeLimit For(SlaClockKind kind) => kind switch
     {

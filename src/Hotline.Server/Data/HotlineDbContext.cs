@@ -143,7 +143,8 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             p.ToTable("sla_policies");
             p.Property(x => x.TicketType).HasConversion<string>().HasMaxLength(20);
             p.Property(x => x.Priority).HasConversion<string>().HasMaxLength(10);
-            p.HasIndex(x => new { x.TicketType, x.Priority }).IsUnique();
+            p.Property(x => x.CategoryCode).HasMaxLength(64);
+            p.HasIndex(x => new { x.TicketType, x.Priority, x.CategoryCode }).IsUnique();
         });
         b.Entity<CalendarDay>(c =>
         {

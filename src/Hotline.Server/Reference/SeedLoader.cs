@@ -62,12 +62,14 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
         var existing = await db.SlaPolicies.ToListAsync(ct);
         foreach (var p in policies)
         {
-            var row = existing.FirstOrDefault(x => x.TicketType == p.TicketType && x.Priority == p.Priority);
+            var row = existing.FirstOrDefault(x => x.TicketType == p.TicketType && x.Priority == p.Priority && x.CategoryCode == p.CategoryCode);
             if (row is null)
             {
-                row = new SlaPolicy { TicketType = p.TicketType, Priority = p.Priority, SignForUnit = "", HandlingUnit = "", ReplyToRequesterUnit = "", RevisitUnit = "" };
+                row = new SlaPolicy { TicketType = p.TicketType, Priority = p.Priority, CategoryCode = p.CategoryCode, SignForUnit = "", HandlingUnit = "", ReplyToRequesterUnit = "", RevisitUnit = "" };
                 db.SlaPolicies.Add(row);
             }
+            row.AutoSupervise = p.AutoSupervise ?? true;
+            row.EscalateAfterBreachWorkingDays = p.EscalateAfterBreachWorkingDays;
             (row.SignForAmount, row.SignForUnit) = (p.SignFor.Amount, p.SignFor.Unit);
             (row.HandlingAmount, row.HandlingUnit) = (p.Handling.Amount, p.Handling.Unit);
             (row.ReplyToRequesterAmount, row.ReplyToRequesterUnit) = (p.ReplyToRequester.Amount, p.ReplyToRequester.Unit);
@@ -140,7 +142,8 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
     private sealed record DistrictSeed(string Code, string Name, string NameEn, string DepartmentCode, string Pinyin);
     private sealed record CategorySeed(string Code, string Name, string NameEn, string Pinyin, string DepartmentCode, List<CategorySeed>? Children);
     private sealed record LimitSeed(int Amount, string Unit);
-    private sealed record SlaPolicySeed(TicketType TicketType, Priority Priority, LimitSeed SignFor, LimitSeed Handling, LimitSeed ReplyToRequester, LimitSeed Revisit, double[] WarningThresholds, string? Note);
+    private sealed record SlaPolicySeed(TicketType TicketType, Priority Priority, LimitSeed SignFor, LimitSeed Handling, LimitSeed ReplyToRequester,
+        LimitSeed Revisit, double[] WarningThresholds, string? Note, string? CategoryCode = null, bool? AutoSupervise = null, int? EscalateAfterBreachWorkingDays = null);
     private sealed record HolidaySeed(string Name, DateOnly From, DateOnly To);
     private sealed record CalendarSeed(int Year, List<HolidaySeed> Holidays, List<DateOnly> MakeupWorkdays);
 }

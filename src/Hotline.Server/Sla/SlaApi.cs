@@ -22,7 +22,8 @@ public static class SlaApi
     public sealed record CalendarBody(int? Year, string? Source, List<HolidayRange>? Holidays, List<DateOnly>? MakeupWorkdays);
     public sealed record LimitBody(int Amount, TimeUnit Unit);
     public sealed record WorkingHoursBody(string? WorkingHours);
-    public sealed record PolicyBody(LimitBody? SignFor, LimitBody? Handling, LimitBody? ReplyToRequester, LimitBody? Revisit, List<double>? WarningThresholds, string? Note);
+    public sealed record PolicyBody(LimitBody? SignFor, LimitBody? Handling, LimitBody? ReplyToRequester, LimitBody? Revisit, List<double>? WarningThresholds, string? Note,
+        bool? AutoSupervise = null, int? EscalateAfterBreachWorkingDays = null);
 
     public static void MapSla(this IEndpointRouteBuilder routes)
     {
@@ -40,10 +41,14 @@ public static class SlaApi
             .WithSummary("Clocks that could not be scheduled (e.g. a limit reaching a year whose calendar is not loaded)");
 
         admin.MapGet("/policies", async (HotlineDbContext db, CancellationToken ct) => TypedResults.Ok(await db.SlaPolicies.AsNoTracking().ToListAsync(ct)));
-        admin.MapPut("/policies/{type}/{priority}", async Task<Results<Ok<SlaPolicy>, NotFound>> (TicketType type, Priority priority, PolicyBody body,
-            HotlineDbContext db, SlaRules rules, CancellationToken ct) =>
+        admin.MapPut("/policies/{type}/{priority}", async Task<Results<Ok<SlaPolicy>, NotFound>> (TicketType type, Priority priority, string? category, PolicyBody body,
+            HotlineDbContext db, SlaRules rules, Reference.ReferenceData reference, CancellationToken ct) =>
         {
             var errors = new List<FieldError>();
+            if (category is not null && !reference.IsCategory(category))
+                errors.Add(new("category", ErrorCodes.UnknownCategory, category));
+            if (body.EscalateAfterBreachWorkingDays is < 1 or > 30)
+                errors.Add(new("escalateAfterBreachWorkingDays", "OutOfRange", 1, 30));
             Limit(errors, "signFor", body.SignFor);
             Limit(errors, "handling", body.Handling);
             Limit(errors, "replyToRequester", body.ReplyToRequester);
@@ -52,9 +57,17 @@ public static class SlaApi
                 errors.Add(new("warningThresholds", "InvalidThresholds"));
             if (errors.Count > 0)
                 throw new RequestValidationException(errors);
-            var row = await db.SlaPolicies.FirstOrDefaultAsync(p => p.TicketType == type && p.Priority == priority, ct);
-            if (row is null)
+            var row = await db.SlaPolicies.FirstOrDefaultAsync(p => p.TicketType == type && p.Priority == priority && p.CategoryCode == category, ct);
+            if (row is null && category is null)
                 return TypedResults.NotFound();
+            if (row is null)
+            {
+                // A category's own limit (× category where needed), next to the type × priority default.
+                row = new SlaPolicy { TicketType = type, Priority = priority, CategoryCode = category, SignForUnit = "", HandlingUnit = "", ReplyToRequesterUnit = "", RevisitUnit = "" };
+                db.SlaPolicies.Add(row);
+            }
+            row.AutoSupervise = body.AutoSupervise ?? row.AutoSupervise;
+            row.EscalateAfterBreachWorkingDays = body.EscalateAfterBreachWorkingDays ?? row.EscalateAfterBreachWorkingDays;
             (row.SignForAmount, row.SignForUnit) = (body.SignFor!.Amount, body.SignFor.Unit.ToString());
             (row.HandlingAmount, row.HandlingUnit) = (body.Handling!.Amount, body.Handling.Unit.ToString());
             (row.ReplyToRequesterAmount, row.ReplyToRequesterUnit) = (body.ReplyToRequester!.Amount, body.ReplyToRequester.Unit.ToString());
@@ -64,7 +77,7 @@ public static class SlaApi
             await db.SaveChangesAsync(ct);
             await rules.RefreshAsync(ct); // new clocks use it; running clocks keep the limit they started with
             return TypedResults.Ok(row);
-        }).WithSummary("Edit the time limits of one ticket type and priority");
+        }).WithSummary("Edit the time limits of one ticket type and priority, or (?category=code) create or edit that category's own limits");
 
         admin.MapPut("/departments/{code}/working-hours", async (string code, WorkingHoursBody body, HotlineDbContext db, SlaRules rules,
             SlaClocks clocks, CityClock clock, Reference.ReferenceData reference, CancellationToken ct) =>

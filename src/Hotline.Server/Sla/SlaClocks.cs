@@ -9,8 +9,12 @@ namespace Hotline.Server.Sla;
 /// Keeps a ticket's clock rows in step with its events, in the same unit of work: whoever appends events calls
 /// <see cref="ApplyAsync"/> before saving, so the event, the ticket row and the deadlines commit together.
 /// </summary>
-public sealed class SlaClocks(SlaRules rules, ILogger<SlaClocks> logger)
+public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference, ILogger<SlaClocks> logger)
 {
+    /// <summary>The policy that governs a ticket: its category's, its parent category's, or its type and priority's.</summary>
+    public SlaLimits LimitsOf(Ticket ticket) =>
+        rules.LimitsFor(ticket.Type, ticket.Priority, ticket.CategoryCode, reference.Categories.GetValueOrDefault(ticket.CategoryCode)?.ParentCode);
+
     public async Task ApplyAsync(HotlineDbContext db, Ticket ticket, IEnumerable<TicketEvent> events, CancellationToken ct)
     {
         var commands = events.SelectMany(e => SlaPlanner.Plan(e.Change, e.OccurredAt, ticket)).ToList();
@@ -18,7 +22,7 @@ public sealed class SlaClocks(SlaRules rules, ILogger<SlaClocks> logger)
             return;
         if (ticket.Id != 0)
             await db.SlaClocks.Where(c => c.TicketId == ticket.Id).LoadAsync(ct);
-        var limits = rules.LimitsFor(ticket.Type, ticket.Priority);
+        var limits = LimitsOf(ticket);
         foreach (var command in commands)
         {
             var row = db.SlaClocks.Local.FirstOrDefault(c => c.Kind == command.Kind && (c.Ticket == ticket || (ticket.Id != 0 && c.TicketId == ticket.Id)));
@@ -65,7 +69,7 @@ public sealed class SlaClocks(SlaRules rules, ILogger<SlaClocks> logger)
             if (rows.Count == 0)
                 return count;
             foreach (var row in rows)
-                Reschedule(row, rules.LimitsFor(row.Ticket!.Type, row.Ticket.Priority), row.Ticket, now);
+                Reschedule(row, LimitsOf(row.Ticket!), row.Ticket!, now);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             count += rows.Count;

@@ -8,6 +8,12 @@ public sealed class SlaPolicy
     public int Id { get; set; }
     public TicketType TicketType { get; set; }
     public Priority Priority { get; set; }
+    /// <summary>Null for the type × priority default; a category (or parent category) code for a stricter or looser limit where needed.</summary>
+    public string? CategoryCode { get; set; }
+    /// <summary>Raise an automatic supervision order (自动督办) when the sign-for or handling deadline passes.</summary>
+    public bool AutoSupervise { get; set; } = true;
+    /// <summary>The second breach level: working days after the deadline until the leaders' queue; null uses Sla:EscalateAfterBreachWorkingDays.</summary>
+    public int? EscalateAfterBreachWorkingDays { get; set; }
     public int SignForAmount { get; set; }
     public required string SignForUnit { get; set; }
     public int HandlingAmount { get; set; }

@@ -36,7 +36,7 @@ public sealed class SlaRules(IDbContextFactory<HotlineDbContext> contexts, IOpti
 {
     private BusinessCalendar? calendar;
     private Dictionary<string, BusinessCalendar> departmentCalendars = [];
-    private Dictionary<(TicketType, Priority), SlaLimits> limits = [];
+    private Dictionary<(TicketType, Priority, string?), SlaLimits> limits = [];
 
     /// <summary>The centre's calendar (standard working hours): dispatch and revisit clocks, and departments without hours of their own.</summary>
     public BusinessCalendar Calendar => calendar ?? throw new InvalidOperationException("The SLA calendar is not loaded yet.");
@@ -62,8 +62,13 @@ public sealed class SlaRules(IDbContextFactory<HotlineDbContext> contexts, IOpti
     }
     public SlaOptions Options => options.Value;
 
-    public SlaLimits LimitsFor(TicketType type, Priority priority) =>
-        limits.TryGetValue((type, priority), out var l) ? l : limits.GetValueOrDefault((type, Priority.Normal)) ?? Fallback;
+    /// <summary>The most specific policy: the ticket's category, then its parent category, then type × priority.</summary>
+    public SlaLimits LimitsFor(TicketType type, Priority priority, string? categoryCode = null, string? parentCategoryCode = null) =>
+        (categoryCode is not null ? limits.GetValueOrDefault((type, priority, categoryCode)) : null)
+        ?? (parentCategoryCode is not null ? limits.GetValueOrDefault((type, priority, parentCategoryCode)) : null)
+        ?? limits.GetValueOrDefault((type, priority, null))
+        ?? limits.GetValueOrDefault((type, Priority.Normal, null))
+        ?? Fallback;
 
     private SlaLimits Fallback => new(TimeLimit.WorkingHours(Options.DispatchWorkingHours), TimeLimit.WorkingDays(1), TimeLimit.WorkingDays(5),
         TimeLimit.WorkingDays(3), 0.75, 0.9, TimeLimit.WorkingDays(Options.EscalateAfterBreachWorkingDays));
@@ -82,14 +87,15 @@ public sealed class SlaRules(IDbContextFactory<HotlineDbContext> contexts, IOpti
             .ToDictionary(d => d.Code, d => new BusinessCalendar(years, d.Periods!, BusinessCalendar.ChinaStandardTime));
 
         var policies = await db.SlaPolicies.AsNoTracking().ToListAsync(ct);
-        limits = policies.ToDictionary(p => (p.TicketType, p.Priority), p => new SlaLimits(
+        limits = policies.ToDictionary(p => (p.TicketType, p.Priority, p.CategoryCode), p => new SlaLimits(
             TimeLimit.WorkingHours(Options.DispatchWorkingHours),
             Limit(p.SignForAmount, p.SignForUnit),
             Limit(p.HandlingAmount, p.HandlingUnit),
             Limit(p.RevisitAmount, p.RevisitUnit),
             p.WarningThresholds.ElementAtOrDefault(0) is > 0 and < 1 and var w1 ? w1 : 0.75,
             p.WarningThresholds.ElementAtOrDefault(1) is > 0 and < 1 and var w2 ? w2 : 0.9,
-            TimeLimit.WorkingDays(Options.EscalateAfterBreachWorkingDays)));
+            TimeLimit.WorkingDays(p.EscalateAfterBreachWorkingDays ?? Options.EscalateAfterBreachWorkingDays),
+            p.AutoSupervise));
     }
 
     private static TimeLimit Limit(int amount, string unit) => new(Math.Max(1, amount), Enum.Parse<TimeUnit>(unit));

@@ -15,7 +15,7 @@ namespace Hotline.Server.Sla;
 /// concurrency token, so of two sweepers (two instances) only one advances a clock: each step happens exactly once.
 /// Missed steps (after downtime) are taken in due-time order on the first sweep.
 /// </summary>
-public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, SlaRules rules, CityClock clock, ILogger<SlaSweeper> logger)
+public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, SlaRules rules, SlaClocks clocks, CityClock clock, ILogger<SlaSweeper> logger)
 {
     private const int Batch = 500;
 
@@ -99,7 +99,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                 break;
             case SlaStage.WarnedAgain:
                 yield return new SlaBreached(row.Kind, row.DueAt);
-                if (row.Kind is SlaClockKind.SignFor or SlaClockKind.Handling)
+                if (row.Kind is SlaClockKind.SignFor or SlaClockKind.Handling && clocks.LimitsOf(ticket).AutoSupervise)
                 {
                     // 超时自动督办: the department must answer why, within the configured working days.
                     yield return new SupervisionRaised(ticket.SupervisionCount + 1,

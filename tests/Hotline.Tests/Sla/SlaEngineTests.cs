@@ -166,6 +166,38 @@ public sealed class SlaEngineTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.FromHours(8)), (await ClockAsync(number, "SignFor")).GetProperty("dueAt").GetDateTimeOffset());
     }
 
+    [Fact]
+    public async Task A_category_may_have_its_own_limits_and_breach_actions()
+    {
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        var policy = new JsonObject
+        {
+            ["signFor"] = new JsonObject { ["amount"] = 4, ["unit"] = "WorkingHours" },
+            ["handling"] = new JsonObject { ["amount"] = 3, ["unit"] = "WorkingDays" },
+            ["replyToRequester"] = new JsonObject { ["amount"] = 1, ["unit"] = "WorkingDays" },
+            ["revisit"] = new JsonObject { ["amount"] = 3, ["unit"] = "WorkingDays" },
+            ["warningThresholds"] = new JsonArray(0.5, 0.8),
+            ["autoSupervise"] = false,
+            ["note"] = "游泳场所卫生：三个工作日内办结",
+        };
+        using (var unknown = await admin.PutAsJsonAsync("/api/sla/policies/Complaint/Normal?category=nowhere", policy))
+            await Api.ExpectAsync(unknown, HttpStatusCode.BadRequest);
+        using (var put = await admin.PutAsJsonAsync("/api/sla/policies/Complaint/Normal?category=public-hygiene", policy))
+            await Api.ExpectAsync(put, HttpStatusCode.OK);
+
+        var agent = await Factory.AgentAsync();
+        var number = (await Api.RegisterAsync(agent, Api.Citizen(title: "泳池水质浑浊", category: "ph-swimming-water"))).Number();
+        await Api.ActAsync(await Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("wjw"));
+
+        var handling = await ClockAsync(number, "Handling");
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 17, 30, 0, TimeSpan.FromHours(8)), handling.GetProperty("dueAt").GetDateTimeOffset()); // parent category's 3 days
+        Factory.Clock.Advance(TimeSpan.FromDays(4));
+        await SweepAsync();
+        var actions = await ActionsAsync(number);
+        Assert.Contains("sla-breach", actions);
+        Assert.DoesNotContain("supervise", actions); // this category's policy raises no automatic supervision
+    }
+
     private async Task<(string Number, HttpClient Dispatcher, HttpClient Handler)> DispatchedTicketAsync()
     {
         var agent = await Factory.AgentAsync();

@@ -666,6 +666,16 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("AutoSupervise")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("CategoryCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("EscalateAfterBreachWorkingDays")
+                        .HasColumnType("integer");
+
                     b.Property<int>("HandlingAmount")
                         .HasColumnType("integer");
 
@@ -713,7 +723,7 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TicketType", "Priority")
+                    b.HasIndex("TicketType", "Priority", "CategoryCode")
                         .IsUnique();
 
                     b.ToTable("sla_policies", (string)null);

@@ -650,6 +650,16 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AutoSupervise")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CategoryCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EscalateAfterBreachWorkingDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("HandlingAmount")
                         .HasColumnType("INTEGER");
 
@@ -697,7 +707,7 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TicketType", "Priority")
+                    b.HasIndex("TicketType", "Priority", "CategoryCode")
                         .IsUnique();
 
                     b.ToTable("sla_policies", (string)null);
