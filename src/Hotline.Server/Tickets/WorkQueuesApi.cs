@@ -33,11 +33,33 @@ public static class WorkQueuesApi
             .RequireAuthorization(p => p.RequireRole(Roles.Leader, Roles.Supervisor, Roles.Admin))
             .WithSummary("Difficult, long-standing tickets escalated for a leader's instructions");
 
+        queues.MapGet("/revisit", async (HttpContext http, HotlineDbContext db, CancellationToken ct) =>
+        {
+            // 回访提醒: answered tickets whose return visit is still to be made, the most urgent first.
+            var due = db.SlaClocks.Where(c => c.Kind == Domain.Sla.SlaClockKind.Revisit && c.StoppedAt == null);
+            var tickets = db.Tickets.Join(due, t => t.Id, c => c.TicketId, (t, c) => new { t, c.DueAt }).OrderBy(x => x.DueAt).Select(x => x.t).Take(Max);
+            var rows = await TicketSearch.SummariesAsync(tickets.AsNoTracking(), http.User.ToActor(), ct);
+            return TypedResults.Ok(rows.Select(r => r.Summary));
+        })
+            .RequireAuthorization(p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
+            .WithSummary("Return visits to make (回访): replied or answered-at-intake tickets whose revisit clock runs, earliest deadline first");
+
         queues.MapGet("/department", (HttpContext http, HotlineDbContext db, CancellationToken ct) =>
-            Queue(TicketService.VisibleTo(db.Tickets, http.User.ToActor())
-                .Where(t => t.Status == TicketStatus.Dispatched || t.Status == TicketStatus.SignedFor), http, ct))
+            Inbox(TicketService.VisibleTo(db.Tickets, http.User.ToActor())
+                .Where(t => t.Status == TicketStatus.Dispatched || t.Status == TicketStatus.SignedFor), db, http, ct))
             .RequireAuthorization(p => p.RequireRole(Roles.DepartmentHandler))
-            .WithSummary("The handler's department inbox: dispatched and signed-for tickets, main or co-handling");
+            .WithSummary("The handler's department inbox: dispatched and signed-for tickets, main or co-handling, by handling deadline");
+    }
+
+    /// <summary>A department's inbox sorted by its handling deadline (tickets without one last).</summary>
+    private static async Task<IResult> Inbox(IQueryable<Ticket> tickets, HotlineDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var handling = db.SlaClocks.Where(c => c.Kind == Domain.Sla.SlaClockKind.Handling && c.StoppedAt == null);
+        var ordered = tickets.GroupJoin(handling, t => t.Id, c => c.TicketId, (t, cs) => new { t, cs })
+            .SelectMany(x => x.cs.DefaultIfEmpty(), (x, c) => new { x.t, Due = c == null ? (DateTimeOffset?)null : c.DueAt })
+            .OrderBy(x => x.Due == null).ThenBy(x => x.Due).ThenBy(x => x.t.Id).Select(x => x.t).Take(Max);
+        var rows = await TicketSearch.SummariesAsync(ordered.AsNoTracking(), http.User.ToActor(), ct);
+        return TypedResults.Ok(rows.Select(r => r.Summary));
     }
 
     private static async Task<IResult> Queue(IQueryable<Ticket> tickets, HttpContext http, CancellationToken ct)

@@ -198,6 +198,30 @@ public sealed class SlaEngineTests : IAsyncLifetime
         Assert.DoesNotContain("supervise", actions); // this category's policy raises no automatic supervision
     }
 
+    [Fact]
+    public async Task The_inbox_is_sorted_by_handling_deadline_and_answered_tickets_wait_in_the_revisit_queue()
+    {
+        var agent = await Factory.AgentAsync();
+        var dispatcher = await Factory.DispatcherAsync();
+        var handler = await Factory.HandlerAsync("cgj");
+        var normal = (await Api.RegisterAsync(agent)).Number();
+        var urgentBody = Api.Citizen(title: "燃气泄漏急需处置");
+        urgentBody["priority"] = "Urgent";
+        var urgent = (await Api.RegisterAsync(agent, urgentBody)).Number();
+        await Api.ActAsync(dispatcher, normal, "dispatch", Api.Dispatch("cgj"));
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Api.ActAsync(dispatcher, urgent, "dispatch", Api.Dispatch("cgj"));
+
+        var inbox = (await Api.GetAsync(handler, "/api/queues/department")).EnumerateArray().Select(t => t.Number()).ToList();
+        Assert.Equal([urgent, normal], inbox); // dispatched later, due sooner (1 working day against 5)
+
+        await Api.ActAsync(handler, urgent, "sign-for");
+        await Api.ActAsync(handler, urgent, "reply", Api.Reply());
+        Assert.Contains(urgent, (await Api.GetAsync(agent, "/api/queues/revisit")).EnumerateArray().Select(t => t.Number()));
+        await Api.ActAsync(agent, urgent, "close");
+        Assert.DoesNotContain(urgent, (await Api.GetAsync(agent, "/api/queues/revisit")).EnumerateArray().Select(t => t.Number()));
+    }
+
     private async Task<(string Number, HttpClient Dispatcher, HttpClient Handler)> DispatchedTicketAsync()
     {
         var agent = await Factory.AgentAsync();
