@@ -104,6 +104,7 @@ public static class HotlineApp
         app.MapTicketRouting();
         app.MapWorkQueues();
         app.MapSla();
+        app.MapDailyDigests();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapConsole();
         return app;

@@ -29,6 +29,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Routing.RoutingRuleRow> RoutingRules => Set<Routing.RoutingRuleRow>();
     public DbSet<SlaClockRow> SlaClocks => Set<SlaClockRow>();
+    public DbSet<DepartmentDigest> DepartmentDigests => Set<DepartmentDigest>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -172,6 +173,12 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             c.Property(x => x.NextAt).IsConcurrencyToken();
             c.Property(x => x.Problem).HasMaxLength(100);
             c.Ignore(x => x.Schedule);
+        });
+        b.Entity<DepartmentDigest>(d =>
+        {
+            d.ToTable("department_digests");
+            d.HasIndex(x => new { x.Day, x.DepartmentCode }).IsUnique();
+            d.Property(x => x.DepartmentCode).HasMaxLength(64);
         });
         b.Entity<Routing.RoutingRuleRow>(r =>
         {

@@ -12,14 +12,22 @@ public static class SlaSetup
         builder.Services.AddSingleton<SlaClocks>();
         builder.Services.AddSingleton<SlaSweeper>();
         builder.Services.AddScoped<SlaCalendarAdmin>();
+        builder.Services.AddSingleton<DailyDigestBuilder>();
 
         var interval = builder.Configuration.GetValue($"{SlaOptions.Section}:{nameof(SlaOptions.SweepIntervalMilliseconds)}", new SlaOptions().SweepIntervalMilliseconds);
         if (interval > 0)
         {
             // One indexed query per tick finds what is due, so a short interval costs little and bounds detection lag.
-            builder.AddQuartz(q => q.ScheduleJob<SlaSweepJob>(trigger => trigger
-                .WithIdentity("sla-sweep")
-                .WithSimpleSchedule(TimeSpan.FromMilliseconds(interval))));
+            builder.AddQuartz(q =>
+            {
+                q.ScheduleJob<SlaSweepJob>(trigger => trigger
+                    .WithIdentity("sla-sweep")
+                    .WithSimpleSchedule(TimeSpan.FromMilliseconds(interval)));
+                // Hourly, and idempotent per day: the digest appears from 08:30 even after a restart or a missed hour.
+                q.ScheduleJob<DailyDigestJob>(trigger => trigger
+                    .WithIdentity("daily-digest")
+                    .WithSimpleSchedule(TimeSpan.FromHours(1)));
+            });
             builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }
         return builder;

@@ -222,6 +222,27 @@ public sealed class SlaEngineTests : IAsyncLifetime
         Assert.DoesNotContain(urgent, (await Api.GetAsync(agent, "/api/queues/revisit")).EnumerateArray().Select(t => t.Number()));
     }
 
+    [Fact]
+    public async Task Each_morning_a_department_gets_one_digest_of_its_open_overdue_and_due_today_tickets()
+    {
+        var (late, _, handler) = await DispatchedTicketAsync();
+        Factory.Clock.Advance(TimeSpan.FromDays(7)); // Monday 30 Nov, 10:00: the first ticket is overdue
+        await SweepAsync();
+        var (fresh, _, _) = await DispatchedTicketAsync();
+        var builder = Factory.Services.GetRequiredService<DailyDigestBuilder>();
+
+        Assert.True(await builder.BuildIfDueAsync(CancellationToken.None) > 0);
+        Assert.Equal(0, await builder.BuildIfDueAsync(CancellationToken.None)); // once a day
+
+        var mine = Assert.Single((await Api.GetAsync(handler, "/api/sla/digests")).EnumerateArray());
+        Assert.Equal("cgj", mine.Str("departmentCode"));
+        Assert.Equal(2, mine.GetProperty("open").GetInt32());
+        Assert.Equal(1, mine.GetProperty("overdue").GetInt32());
+        Assert.Equal([late], mine.GetProperty("overdueNumbers").Strings());
+        Assert.DoesNotContain(fresh, mine.GetProperty("overdueNumbers").Strings());
+        Assert.True((await Api.GetAsync(await Factory.SupervisorAsync(), "/api/sla/digests?day=2026-11-30")).GetArrayLength() >= 1);
+    }
+
     private async Task<(string Number, HttpClient Dispatcher, HttpClient Handler)> DispatchedTicketAsync()
     {
         var agent = await Factory.AgentAsync();
