@@ -58,16 +58,15 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
         }, ct);
         await db.SaveChangesAsync(ct);
 
+        // Policies and calendars are added when missing, never overwritten: admins edit them through the API.
         var policies = await Read<List<SlaPolicySeed>>(seedPath, "sla-policies.json", ct);
         var existing = await db.SlaPolicies.ToListAsync(ct);
         foreach (var p in policies)
         {
-            var row = existing.FirstOrDefault(x => x.TicketType == p.TicketType && x.Priority == p.Priority && x.CategoryCode == p.CategoryCode);
-            if (row is null)
-            {
-                row = new SlaPolicy { TicketType = p.TicketType, Priority = p.Priority, CategoryCode = p.CategoryCode, SignForUnit = "", HandlingUnit = "", ReplyToRequesterUnit = "", RevisitUnit = "" };
-                db.SlaPolicies.Add(row);
-            }
+            if (existing.Any(x => x.TicketType == p.TicketType && x.Priority == p.Priority && x.CategoryCode == p.CategoryCode))
+                continue;
+            var row = new SlaPolicy { TicketType = p.TicketType, Priority = p.Priority, CategoryCode = p.CategoryCode, SignForUnit = "", HandlingUnit = "", ReplyToRequesterUnit = "", RevisitUnit = "" };
+            db.SlaPolicies.Add(row);
             row.AutoSupervise = p.AutoSupervise ?? true;
             row.EscalateAfterBreachWorkingDays = p.EscalateAfterBreachWorkingDays;
             (row.SignForAmount, row.SignForUnit) = (p.SignFor.Amount, p.SignFor.Unit);
@@ -94,7 +93,8 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
             }
             days.AddRange(calendar.MakeupWorkdays.Select(d => new CalendarDay { Date = d, Kind = CalendarDayKind.MakeupWorkday, Name = "调休上班", Year = calendar.Year }));
         }
-        await Upsert(db.CalendarDays, days, x => x.Date, (to, from) => { to.Kind = from.Kind; to.Name = from.Name; to.Year = from.Year; }, ct);
+        var loadedYears = (await db.CalendarDays.Select(d => d.Year).Distinct().ToListAsync(ct)).ToHashSet();
+        db.CalendarDays.AddRange(days.Where(d => !loadedYears.Contains(d.Year)));
 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

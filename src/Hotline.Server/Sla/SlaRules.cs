@@ -26,6 +26,9 @@ public sealed class SlaOptions
     /// <summary>How long a department has to answer an automatic supervision order raised by a breach, in working days.</summary>
     [Range(1, 30)]
     public int AutomaticSupervisionWorkingDays { get; set; } = 1;
+
+    /// <summary>Build the daily overdue digest per department (hourly Quartz job, once a day from 08:30).</summary>
+    public bool DailyDigest { get; set; } = true;
 }
 
 /// <summary>

@@ -14,19 +14,19 @@ public static class SlaSetup
         builder.Services.AddScoped<SlaCalendarAdmin>();
         builder.Services.AddSingleton<DailyDigestBuilder>();
 
-        var interval = builder.Configuration.GetValue($"{SlaOptions.Section}:{nameof(SlaOptions.SweepIntervalMilliseconds)}", new SlaOptions().SweepIntervalMilliseconds);
-        if (interval > 0)
+        var defaults = new SlaOptions();
+        var interval = builder.Configuration.GetValue($"{SlaOptions.Section}:{nameof(SlaOptions.SweepIntervalMilliseconds)}", defaults.SweepIntervalMilliseconds);
+        var digest = builder.Configuration.GetValue($"{SlaOptions.Section}:{nameof(SlaOptions.DailyDigest)}", defaults.DailyDigest);
+        if (interval > 0 || digest)
         {
-            // One indexed query per tick finds what is due, so a short interval costs little and bounds detection lag.
             builder.AddQuartz(q =>
             {
-                q.ScheduleJob<SlaSweepJob>(trigger => trigger
-                    .WithIdentity("sla-sweep")
-                    .WithSimpleSchedule(TimeSpan.FromMilliseconds(interval)));
+                // One indexed query per tick finds what is due, so a short interval costs little and bounds detection lag.
+                if (interval > 0)
+                    q.ScheduleJob<SlaSweepJob>(trigger => trigger.WithIdentity("sla-sweep").WithSimpleSchedule(TimeSpan.FromMilliseconds(interval)));
                 // Hourly, and idempotent per day: the digest appears from 08:30 even after a restart or a missed hour.
-                q.ScheduleJob<DailyDigestJob>(trigger => trigger
-                    .WithIdentity("daily-digest")
-                    .WithSimpleSchedule(TimeSpan.FromHours(1)));
+                if (digest)
+                    q.ScheduleJob<DailyDigestJob>(trigger => trigger.WithIdentity("daily-digest").WithSimpleSchedule(TimeSpan.FromHours(1)));
             });
             builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }

@@ -69,7 +69,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
             var ticket = tickets[row.TicketId];
             while (row.NextAt is { } at && at <= now)
             {
-                foreach (var change in Effects(row, ticket, now))
+                foreach (var change in Effects(row, ticket, at))
                 {
                     var transition = TicketWorkflow.ForChange(change);
                     if (TicketWorkflow.Check(transition.Action, ticket.Status, ticket.AssignedDepartmentCode, Actor.System, ticket.CoHandlingDepartmentCodes) == TransitionVerdict.Allowed)
@@ -87,7 +87,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
     }
 
     /// <summary>What reaching the row's next stage means for its ticket.</summary>
-    private IEnumerable<TicketChange> Effects(SlaClockRow row, Ticket ticket, DateTimeOffset now)
+    private IEnumerable<TicketChange> Effects(SlaClockRow row, Ticket ticket, DateTimeOffset at)
     {
         switch (row.Stage)
         {
@@ -104,7 +104,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                     // 超时自动督办: the department must answer why, within the configured working days.
                     yield return new SupervisionRaised(ticket.SupervisionCount + 1,
                         row.Kind == SlaClockKind.SignFor ? "自动督办：工单超过签收时限未签收，请立即签收并说明原因。" : "自动督办：工单超过办理时限未办结，请尽快办结并说明原因。",
-                        DueAfter(now));
+                        DueAfter(at, ticket.AssignedDepartmentCode));
                 }
                 break;
             case SlaStage.Breached when row.Kind == SlaClockKind.Handling && !ticket.InLeaderQueue:
@@ -113,15 +113,16 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
         }
     }
 
-    private DateTimeOffset DueAfter(DateTimeOffset now)
+    /// <summary>When the department must answer an automatic order: counted from the breach, on the department's own hours.</summary>
+    private DateTimeOffset DueAfter(DateTimeOffset breachedAt, string? department)
     {
         try
         {
-            return rules.Calendar.Deadline(now, TimeLimit.WorkingDays(rules.Options.AutomaticSupervisionWorkingDays));
+            return rules.CalendarFor(department).Deadline(breachedAt, TimeLimit.WorkingDays(rules.Options.AutomaticSupervisionWorkingDays));
         }
         catch (CalendarNotLoadedException)
         {
-            return now.AddDays(rules.Options.AutomaticSupervisionWorkingDays); // the clock itself already reports the missing year
+            return breachedAt.AddDays(rules.Options.AutomaticSupervisionWorkingDays); // the clock itself already reports the missing year
         }
     }
 }

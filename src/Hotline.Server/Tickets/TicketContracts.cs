@@ -91,6 +91,8 @@ public sealed record TicketView(
     bool InLeaderQueue,
     string? LeaderInstructions,
     string? MasterNumber,
+    DateTimeOffset? AwaitingRequesterSince,
+    bool Overdue,
     DateTimeOffset RegisteredAt,
     DateTimeOffset? DispatchedAt,
     DateTimeOffset? SignedForAt,

@@ -40,6 +40,7 @@ public sealed class TicketService(
         t.AssignedDepartmentCode is null ? null : new DepartmentRef(t.AssignedDepartmentCode, reference.Departments.GetValueOrDefault(t.AssignedDepartmentCode)?.Name ?? t.AssignedDepartmentCode),
         t.AtEnterpriseDesk, t.CoHandlingDepartmentCodes, t.IntakeAnswer, t.ReplyResult, t.Resolution, t.ReturnCount, t.ReturnedBy, t.ReopenCount,
         t.PendingExtensionDeadline, t.ExtendedDeadline, t.OpenSupervisionOrders, t.InLeaderQueue, t.LeaderInstructions, t.MasterNumber,
+        t.AwaitingRequesterSince, t.Overdue,
         t.RegisteredAt, t.DispatchedAt, t.SignedForAt, t.RepliedAt, t.ClosedAt, t.UpdatedAt, t.Version,
         TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, viewer, t.CoHandlingDepartmentCodes));
 

@@ -47,6 +47,39 @@ public sealed class SlaOperationsTests
     }
 
     [Fact]
+    public async Task An_admins_policy_edit_survives_a_restart_the_seed_only_fills_gaps()
+    {
+        var first = new HotlineFactory();
+        var second = new HotlineFactory(first.DataPath, first.PostgresDatabase);
+        try
+        {
+            var admin = await first.ClientAsync(Roles.Admin);
+            var policy = new JsonObject
+            {
+                ["signFor"] = new JsonObject { ["amount"] = 3, ["unit"] = "WorkingHours" },
+                ["handling"] = new JsonObject { ["amount"] = 4, ["unit"] = "WorkingDays" },
+                ["replyToRequester"] = new JsonObject { ["amount"] = 1, ["unit"] = "WorkingDays" },
+                ["revisit"] = new JsonObject { ["amount"] = 2, ["unit"] = "WorkingDays" },
+                ["warningThresholds"] = new JsonArray(0.6, 0.85),
+            };
+            using (var put = await admin.PutAsJsonAsync("/api/sla/policies/Complaint/Normal", policy))
+                await Api.ExpectAsync(put, HttpStatusCode.OK);
+            await first.DisposeAsync();
+
+            var adminAgain = await second.ClientAsync(Roles.Admin);
+            var complaint = (await Api.GetAsync(adminAgain, "/api/sla/policies")).EnumerateArray()
+                .Single(p => p.Str("ticketType") == "Complaint" && p.Str("priority") == "Normal" && !p.TryGetProperty("categoryCode", out _));
+            Assert.Equal(4, complaint.GetProperty("handlingAmount").GetInt32());
+            Assert.Equal(3, complaint.GetProperty("signForAmount").GetInt32());
+        }
+        finally
+        {
+            await second.DisposeAsync();
+            second.DeleteData();
+        }
+    }
+
+    [Fact]
     public async Task A_limit_past_the_loaded_calendar_is_shown_to_admins_and_scheduled_once_the_year_is_imported()
     {
         await HotlineFactory.RunAsync(async factory =>
