@@ -33,7 +33,16 @@ public static class StartupTasks
         await users.EnsureRolesAsync();
         var env = sp.GetRequiredService<IHostEnvironment>();
         if (env.IsDevelopment())
+        {
             await users.SeedDemoUsersAsync(Path.Combine(SeedLoader.DefaultSeedPath, "demo-users.json"));
+            // A first run in Development has something to look at: a few hundred demo tickets, once, on an empty database.
+            var demoTickets = sp.GetRequiredService<IConfiguration>().GetValue("Hotline:DemoTicketsOnFirstRun", 300);
+            if (demoTickets > 0 && !await db.Tickets.AnyAsync(ct))
+            {
+                var made = await sp.GetRequiredService<Demo.DemoTicketGenerator>().GenerateAsync(demoTickets, 12345, ct);
+                logger.LogInformation("First run: {Count} demo tickets generated", made);
+            }
+        }
 
         var admin = sp.GetRequiredService<IConfiguration>().GetSection(InitialAdminOptions.Section).Get<InitialAdminOptions>();
         if (!string.IsNullOrWhiteSpace(admin?.UserName) && !string.IsNullOrWhiteSpace(admin.Password)
