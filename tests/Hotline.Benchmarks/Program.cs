@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringCompar
 {
     ["intake"] = IntakeBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
+    ["sla"] = SlaBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
