@@ -12,6 +12,8 @@ public sealed class BrowserTests(KestrelHotlineFixture fixture) : IClassFixture<
     {
         if (!File.Exists(BrowserFactAttribute.Chromium))
             return;
+        // The full suite runs test classes in parallel on 2 cores: give pages time rather than fail on a slow moment.
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -78,6 +80,7 @@ public sealed class BrowserTests(KestrelHotlineFixture fixture) : IClassFixture<
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
             Locale = "zh-CN",
         });
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 

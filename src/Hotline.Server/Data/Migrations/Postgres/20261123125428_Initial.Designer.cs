@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Hotline.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresHotlineDbContext))]
-    [Migration("20261123122757_DepartmentDigests")]
-    partial class DepartmentDigests
+    [Migration("20261123125428_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -98,6 +98,25 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "department_digests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    DepartmentCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Open = table.Column<int>(type: "INTEGER", nullable: false),
+                    Overdue = table.Column<int>(type: "INTEGER", nullable: false),
+                    DueToday = table.Column<int>(type: "INTEGER", nullable: false),
+                    OverdueNumbers = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_department_digests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "departments",
                 columns: table => new
                 {
@@ -106,7 +125,8 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     NameEn = table.Column<string>(type: "TEXT", nullable: false),
                     Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     HotlinePhone = table.Column<string>(type: "TEXT", nullable: true),
-                    HasEnterpriseDesk = table.Column<bool>(type: "INTEGER", nullable: false)
+                    HasEnterpriseDesk = table.Column<bool>(type: "INTEGER", nullable: false),
+                    WorkingHours = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -121,6 +141,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .Annotation("Sqlite:Autoincrement", true),
                     TicketType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Priority = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AutoSupervise = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EscalateAfterBreachWorkingDays = table.Column<int>(type: "INTEGER", nullable: true),
                     SignForAmount = table.Column<int>(type: "INTEGER", nullable: false),
                     SignForUnit = table.Column<string>(type: "TEXT", nullable: false),
                     HandlingAmount = table.Column<int>(type: "INTEGER", nullable: false),
@@ -294,6 +317,45 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "routing_rules",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Priority = table.Column<int>(type: "INTEGER", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CategoryCode = table.Column<string>(type: "TEXT", nullable: true),
+                    DistrictCode = table.Column<string>(type: "TEXT", nullable: true),
+                    TicketType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    RequesterKind = table.Column<string>(type: "TEXT", maxLength: 12, nullable: true),
+                    Keywords = table.Column<string>(type: "TEXT", nullable: false),
+                    MainDepartmentCode = table.Column<string>(type: "TEXT", nullable: false),
+                    CoHandlingDepartmentCodes = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_routing_rules", x => x.Code);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_categories_CategoryCode",
+                        column: x => x.CategoryCode,
+                        principalTable: "categories",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_departments_MainDepartmentCode",
+                        column: x => x.MainDepartmentCode,
+                        principalTable: "departments",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_districts_DistrictCode",
+                        column: x => x.DistrictCode,
+                        principalTable: "districts",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "tickets",
                 columns: table => new
                 {
@@ -320,11 +382,24 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     OwnerName = table.Column<string>(type: "TEXT", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     AssignedDepartmentCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AtEnterpriseDesk = table.Column<bool>(type: "INTEGER", nullable: false),
                     IntakeAnswer = table.Column<string>(type: "TEXT", nullable: true),
                     ReplyResult = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     Resolution = table.Column<string>(type: "TEXT", nullable: true),
                     ReturnCount = table.Column<int>(type: "INTEGER", nullable: false),
                     ReopenCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CoHandlingDepartmentCodes = table.Column<string>(type: "TEXT", nullable: false),
+                    ReturnedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    PendingExtensionDeadline = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExtendedDeadline = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExtensionCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    SupervisionCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    OpenSupervisionOrders = table.Column<string>(type: "TEXT", nullable: false),
+                    InLeaderQueue = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LeaderInstructions = table.Column<string>(type: "TEXT", nullable: true),
+                    AwaitingRequesterSince = table.Column<long>(type: "INTEGER", nullable: true),
+                    Overdue = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MasterNumber = table.Column<string>(type: "TEXT", nullable: true),
                     RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
                     DispatchedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     SignedForAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -378,6 +453,39 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_attachments", x => x.Id);
                     table.ForeignKey(
                         name: "FK_attachments_tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sla_clocks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TicketId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LimitAmount = table.Column<int>(type: "INTEGER", nullable: false),
+                    LimitUnit = table.Column<string>(type: "TEXT", maxLength: 14, nullable: false),
+                    FirstWarningAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SecondWarningAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EscalateAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PausedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Pauses = table.Column<string>(type: "TEXT", nullable: false),
+                    StoppedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Problem = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sla_clocks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_sla_clocks_tickets_TicketId",
                         column: x => x.TicketId,
                         principalTable: "tickets",
                         principalColumn: "Id",
@@ -471,14 +579,46 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                 column: "ParentCode");
 
             migrationBuilder.CreateIndex(
+                name: "IX_department_digests_Day_DepartmentCode",
+                table: "department_digests",
+                columns: new[] { "Day", "DepartmentCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_districts_DepartmentCode",
                 table: "districts",
                 column: "DepartmentCode");
 
             migrationBuilder.CreateIndex(
-                name: "IX_sla_policies_TicketType_Priority",
+                name: "IX_routing_rules_CategoryCode",
+                table: "routing_rules",
+                column: "CategoryCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_routing_rules_DistrictCode",
+                table: "routing_rules",
+                column: "DistrictCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_routing_rules_MainDepartmentCode",
+                table: "routing_rules",
+                column: "MainDepartmentCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sla_clocks_NextAt",
+                table: "sla_clocks",
+                column: "NextAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sla_clocks_TicketId_Kind",
+                table: "sla_clocks",
+                columns: new[] { "TicketId", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sla_policies_TicketType_Priority_CategoryCode",
                 table: "sla_policies",
-                columns: new[] { "TicketType", "Priority" },
+                columns: new[] { "TicketType", "Priority", "CategoryCode" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -569,6 +709,15 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "daily_sequences");
+
+            migrationBuilder.DropTable(
+                name: "department_digests");
+
+            migrationBuilder.DropTable(
+                name: "routing_rules");
+
+            migrationBuilder.DropTable(
+                name: "sla_clocks");
 
             migrationBuilder.DropTable(
                 name: "sla_policies");

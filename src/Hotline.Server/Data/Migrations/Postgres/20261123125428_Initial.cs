@@ -100,6 +100,25 @@ namespace Hotline.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "department_digests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    DepartmentCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Open = table.Column<int>(type: "integer", nullable: false),
+                    Overdue = table.Column<int>(type: "integer", nullable: false),
+                    DueToday = table.Column<int>(type: "integer", nullable: false),
+                    OverdueNumbers = table.Column<List<string>>(type: "text[]", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_department_digests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "departments",
                 columns: table => new
                 {
@@ -108,7 +127,8 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     NameEn = table.Column<string>(type: "text", nullable: false),
                     Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     HotlinePhone = table.Column<string>(type: "text", nullable: true),
-                    HasEnterpriseDesk = table.Column<bool>(type: "boolean", nullable: false)
+                    HasEnterpriseDesk = table.Column<bool>(type: "boolean", nullable: false),
+                    WorkingHours = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -123,6 +143,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     TicketType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Priority = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    AutoSupervise = table.Column<bool>(type: "boolean", nullable: false),
+                    EscalateAfterBreachWorkingDays = table.Column<int>(type: "integer", nullable: true),
                     SignForAmount = table.Column<int>(type: "integer", nullable: false),
                     SignForUnit = table.Column<string>(type: "text", nullable: false),
                     HandlingAmount = table.Column<int>(type: "integer", nullable: false),
@@ -296,6 +319,45 @@ namespace Hotline.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "routing_rules",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Priority = table.Column<int>(type: "integer", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(64)", nullable: true),
+                    DistrictCode = table.Column<string>(type: "character varying(64)", nullable: true),
+                    TicketType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    RequesterKind = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
+                    Keywords = table.Column<List<string>>(type: "text[]", nullable: false),
+                    MainDepartmentCode = table.Column<string>(type: "character varying(64)", nullable: false),
+                    CoHandlingDepartmentCodes = table.Column<List<string>>(type: "text[]", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_routing_rules", x => x.Code);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_categories_CategoryCode",
+                        column: x => x.CategoryCode,
+                        principalTable: "categories",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_departments_MainDepartmentCode",
+                        column: x => x.MainDepartmentCode,
+                        principalTable: "departments",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_routing_rules_districts_DistrictCode",
+                        column: x => x.DistrictCode,
+                        principalTable: "districts",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "tickets",
                 columns: table => new
                 {
@@ -322,11 +384,24 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     OwnerName = table.Column<string>(type: "text", nullable: false),
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     AssignedDepartmentCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    AtEnterpriseDesk = table.Column<bool>(type: "boolean", nullable: false),
                     IntakeAnswer = table.Column<string>(type: "text", nullable: true),
                     ReplyResult = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
                     Resolution = table.Column<string>(type: "text", nullable: true),
                     ReturnCount = table.Column<int>(type: "integer", nullable: false),
                     ReopenCount = table.Column<int>(type: "integer", nullable: false),
+                    CoHandlingDepartmentCodes = table.Column<List<string>>(type: "text[]", nullable: false),
+                    ReturnedBy = table.Column<List<string>>(type: "text[]", nullable: false),
+                    PendingExtensionDeadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ExtendedDeadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ExtensionCount = table.Column<int>(type: "integer", nullable: false),
+                    SupervisionCount = table.Column<int>(type: "integer", nullable: false),
+                    OpenSupervisionOrders = table.Column<List<int>>(type: "integer[]", nullable: false),
+                    InLeaderQueue = table.Column<bool>(type: "boolean", nullable: false),
+                    LeaderInstructions = table.Column<string>(type: "text", nullable: true),
+                    AwaitingRequesterSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Overdue = table.Column<bool>(type: "boolean", nullable: false),
+                    MasterNumber = table.Column<string>(type: "text", nullable: true),
                     RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     DispatchedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     SignedForAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -380,6 +455,39 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     table.PrimaryKey("PK_attachments", x => x.Id);
                     table.ForeignKey(
                         name: "FK_attachments_tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sla_clocks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TicketId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    Stage = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LimitAmount = table.Column<int>(type: "integer", nullable: false),
+                    LimitUnit = table.Column<string>(type: "character varying(14)", maxLength: 14, nullable: false),
+                    FirstWarningAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SecondWarningAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EscalateAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NextAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PausedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Pauses = table.Column<string>(type: "text", nullable: false),
+                    StoppedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Problem = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sla_clocks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_sla_clocks_tickets_TicketId",
                         column: x => x.TicketId,
                         principalTable: "tickets",
                         principalColumn: "Id",
@@ -473,14 +581,46 @@ namespace Hotline.Server.Data.Migrations.Postgres
                 column: "ParentCode");
 
             migrationBuilder.CreateIndex(
+                name: "IX_department_digests_Day_DepartmentCode",
+                table: "department_digests",
+                columns: new[] { "Day", "DepartmentCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_districts_DepartmentCode",
                 table: "districts",
                 column: "DepartmentCode");
 
             migrationBuilder.CreateIndex(
-                name: "IX_sla_policies_TicketType_Priority",
+                name: "IX_routing_rules_CategoryCode",
+                table: "routing_rules",
+                column: "CategoryCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_routing_rules_DistrictCode",
+                table: "routing_rules",
+                column: "DistrictCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_routing_rules_MainDepartmentCode",
+                table: "routing_rules",
+                column: "MainDepartmentCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sla_clocks_NextAt",
+                table: "sla_clocks",
+                column: "NextAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sla_clocks_TicketId_Kind",
+                table: "sla_clocks",
+                columns: new[] { "TicketId", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sla_policies_TicketType_Priority_CategoryCode",
                 table: "sla_policies",
-                columns: new[] { "TicketType", "Priority" },
+                columns: new[] { "TicketType", "Priority", "CategoryCode" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -571,6 +711,15 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "daily_sequences");
+
+            migrationBuilder.DropTable(
+                name: "department_digests");
+
+            migrationBuilder.DropTable(
+                name: "routing_rules");
+
+            migrationBuilder.DropTable(
+                name: "sla_clocks");
 
             migrationBuilder.DropTable(
                 name: "sla_policies");
