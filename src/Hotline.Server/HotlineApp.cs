@@ -63,6 +63,8 @@ public static class HotlineApp
         services.AddTicketRouting();
         builder.AddSla();
 
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddHostedService<Live.TicketEventPublisher>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<ConsoleQueries>();
@@ -106,6 +108,7 @@ public static class HotlineApp
         app.MapSla();
         app.MapDailyDigests();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
+        app.MapHub<Live.TicketsHub>("/hubs/tickets");
         app.MapConsole();
         return app;
     }

@@ -50,13 +50,16 @@ public static class DatabaseSetup
         var db = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var hotline = builder.Configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>() ?? new HotlineOptions();
         var dataPath = ResolveDataPath(builder.Environment, hotline);
+        var commits = new CommitSignal();
+        builder.Services.AddSingleton(commits);
 
         if (db.Provider == DatabaseProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(db.ConnectionString))
                 throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
             builder.Services.AddPooledDbContextFactory<PostgresHotlineDbContext>(o => o
-                .UseNpgsql(db.ConnectionString, n => n.MigrationsAssembly(typeof(DatabaseSetup).Assembly.FullName)));
+                .UseNpgsql(db.ConnectionString, n => n.MigrationsAssembly(typeof(DatabaseSetup).Assembly.FullName))
+                .AddInterceptors(commits));
             builder.Services.AddSingleton<IDbContextFactory<HotlineDbContext>, ProviderContextFactory<PostgresHotlineDbContext>>();
         }
         else
@@ -73,7 +76,7 @@ public static class DatabaseSetup
                 : db.ConnectionString;
             builder.Services.AddPooledDbContextFactory<SqliteHotlineDbContext>(o => o
                 .UseSqlite(connectionString)
-                .AddInterceptors(SqlitePragmas.Instance));
+                .AddInterceptors(SqlitePragmas.Instance, commits));
             builder.Services.AddSingleton<IDbContextFactory<HotlineDbContext>, ProviderContextFactory<SqliteHotlineDbContext>>();
         }
 
