@@ -22,7 +22,7 @@ public sealed class SlaEngineTests : IAsyncLifetime
     [Fact]
     public async Task A_handling_clock_warns_twice_then_breaches_with_automatic_supervision_then_escalates_each_step_once()
     {
-        using var time = new ClockScope(Factory);
+        var time = new ClockScope(Factory);
         var (number, _, _) = await DispatchedTicketAsync();
         var handling = await ClockAsync(number, "Handling");
         Assert.Equal(new DateTimeOffset(2026, 11, 30, 17, 30, 0, TimeSpan.FromHours(8)), handling.GetProperty("dueAt").GetDateTimeOffset()); // 5 working days, day of dispatch not counted
@@ -57,7 +57,7 @@ public sealed class SlaEngineTests : IAsyncLifetime
     [Fact]
     public async Task Signing_for_in_time_stops_the_sign_for_clock_and_replying_stops_handling_and_starts_the_revisit()
     {
-        using var time = new ClockScope(Factory);
+        var time = new ClockScope(Factory);
         var (number, _, handler) = await DispatchedTicketAsync();
         time.Advance(TimeSpan.FromHours(1));
         await Api.ActAsync(handler, number, "sign-for");
@@ -78,7 +78,7 @@ public sealed class SlaEngineTests : IAsyncLifetime
     [Fact]
     public async Task Two_sweepers_at_once_take_each_step_exactly_once()
     {
-        using var time = new ClockScope(Factory);
+        var time = new ClockScope(Factory);
         var numbers = new List<string>();
         for (var i = 0; i < 20; i++)
             numbers.Add((await DispatchedTicketAsync()).Number);
@@ -99,7 +99,7 @@ public sealed class SlaEngineTests : IAsyncLifetime
     [Fact]
     public async Task Waiting_for_the_requester_stops_the_handling_clock_for_exactly_that_working_time()
     {
-        using var time = new ClockScope(Factory);
+        var time = new ClockScope(Factory);
         var (number, _, handler) = await DispatchedTicketAsync();
         await Api.ActAsync(handler, number, "sign-for");
         var before = (await ClockAsync(number, "Handling")).GetProperty("dueAt").GetDateTimeOffset();
@@ -118,7 +118,7 @@ public sealed class SlaEngineTests : IAsyncLifetime
     [Fact]
     public async Task An_approved_extension_moves_the_deadline_and_no_breach_fires_at_the_old_one()
     {
-        using var time = new ClockScope(Factory);
+        var time = new ClockScope(Factory);
         var (number, dispatcher, handler) = await DispatchedTicketAsync();
         await Api.ActAsync(handler, number, "sign-for");
         var extended = new DateTimeOffset(2026, 12, 11, 17, 30, 0, TimeSpan.FromHours(8));
@@ -138,7 +138,7 @@ public sealed class SlaEngineTests : IAsyncLifetime
     [Fact]
     public async Task A_return_stops_the_department_clocks_and_starts_the_dispatchers()
     {
-        using var time = new ClockScope(Factory);
+        var time = new ClockScope(Factory);
         var (number, _, handler) = await DispatchedTicketAsync();
         Assert.NotNull((await ClockAsync(number, "Dispatch")).GetProperty("stoppedAt").GetString());
         time.Advance(TimeSpan.FromMinutes(30));
@@ -266,13 +266,9 @@ public sealed class SlaEngineTests : IAsyncLifetime
 }
 
 /// <summary>Moves the test server's fake clock forward (it never goes back).</summary>
-public sealed class ClockScope(HotlineFactory factory) : IDisposable
+public sealed class ClockScope(HotlineFactory factory)
 {
     public void Advance(TimeSpan by) => factory.Clock.Advance(by);
 
     public void MoveTo(DateTimeOffset instant) => factory.Clock.SetUtcNow(instant.ToUniversalTime());
-
-    public void Dispose()
-    {
-    }
 }
