@@ -20,12 +20,13 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
         var commands = events.SelectMany(e => SlaPlanner.Plan(e.Change, e.OccurredAt, ticket)).ToList();
         if (commands.Count == 0)
             return;
-        if (ticket.Id != 0)
-            await db.SlaClocks.Where(c => c.TicketId == ticket.Id).LoadAsync(ct);
+        // The ticket's clocks: from the database for a saved ticket, none yet for a new one. Not DbSet.Local, which runs
+        // change detection over everything tracked on each look-up (quadratic in a batch of registrations).
+        var rows = ticket.Id != 0 ? await db.SlaClocks.Where(c => c.TicketId == ticket.Id).ToListAsync(ct) : [];
         var limits = LimitsOf(ticket);
         foreach (var command in commands)
         {
-            var row = db.SlaClocks.Local.FirstOrDefault(c => c.Kind == command.Kind && (c.Ticket == ticket || (ticket.Id != 0 && c.TicketId == ticket.Id)));
+            var row = rows.FirstOrDefault(c => c.Kind == command.Kind);
             switch (command)
             {
                 case StartClock start:
@@ -33,6 +34,7 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
                     {
                         row = new SlaClockRow { Ticket = ticket, Kind = start.Kind };
                         db.SlaClocks.Add(row);
+                        rows.Add(row);
                     }
                     Start(row, start.At, limits.For(start.Kind), limits, ticket);
                     break;
