@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 
 namespace Hotline.Benchmarks;
@@ -144,6 +145,35 @@ public sealed class InProcessHotline : IAsyncDisposable
 }
 
 /// <summary>Facts about the machine, and the docs/benchmarks.md file each benchmark writes its section into.</summary>
+/// <summary>
+/// A large benchmark database built once and reused across runs. The metadata records the schema (the newest migration)
+/// it was built with, so a schema change rebuilds it instead of benchmarking a file the server cannot migrate.
+/// </summary>
+public static class BenchCache
+{
+    public static string SchemaVersion { get; } =
+        new Hotline.Server.Data.SqliteDesignTimeFactory().CreateDbContext([]).Database.GetMigrations().Last();
+
+    public static async Task<T> GetOrBuildAsync<T>(string cache, string metaName, bool regenerate, Func<T, bool> fits, Func<Task<T>> build)
+    {
+        var meta = Path.Combine(cache, metaName);
+        if (!regenerate && File.Exists(meta))
+        {
+            var cached = System.Text.Json.JsonSerializer.Deserialize<Entry<T>>(await File.ReadAllTextAsync(meta));
+            // Metadata from before the schema was recorded has no Schema and no Value: rebuild.
+            if (cached is { Value: { } hit } && cached.Schema == SchemaVersion && fits(hit))
+                return hit;
+        }
+        if (Directory.Exists(cache))
+            Directory.Delete(cache, recursive: true);
+        var value = await build();
+        await File.WriteAllTextAsync(meta, System.Text.Json.JsonSerializer.Serialize(new Entry<T>(SchemaVersion, value)));
+        return value;
+    }
+
+    private sealed record Entry<T>(string Schema, T Value);
+}
+
 public static class BenchReport
 {
     public static string Fmt(double value, int decimals = 1) =>

@@ -70,17 +70,11 @@ public static class SearchBenchmark
 
     private sealed record Generation(int Tickets, DateTimeOffset GeneratedAt, double Seconds, double FileMb, int Seed);
 
-    private static async Task<Generation> EnsureDatabaseAsync(string cache, Options o, bool regenerate)
+    private static Task<Generation> EnsureDatabaseAsync(string cache, Options o, bool regenerate) =>
+        BenchCache.GetOrBuildAsync(cache, "generation.json", regenerate, g => g.Tickets == o.Tickets, () => GenerateAsync(cache, o));
+
+    private static async Task<Generation> GenerateAsync(string cache, Options o)
     {
-        var meta = Path.Combine(cache, "generation.json");
-        if (!regenerate && File.Exists(meta))
-        {
-            var cached = JsonSerializer.Deserialize<Generation>(await File.ReadAllTextAsync(meta))!;
-            if (cached.Tickets == o.Tickets)
-                return cached;
-        }
-        if (Directory.Exists(cache))
-            Directory.Delete(cache, recursive: true);
         Console.WriteLine($"generating {o.Tickets} tickets into {cache} (DemoTicketGenerator, seed {o.Seed}) ...");
         var server = await InProcessHotline.StartAsync(cache);
         double seconds;
@@ -98,9 +92,7 @@ public static class SearchBenchmark
         SqliteConnection.ClearAllPools();
         using (var c = Open(dbFile, readOnly: false))
             Scalar(c, "PRAGMA wal_checkpoint(TRUNCATE)");
-        var generation = new Generation(made, TimeProvider.System.GetUtcNow(), seconds, new FileInfo(dbFile).Length / (1024.0 * 1024.0), o.Seed);
-        await File.WriteAllTextAsync(meta, JsonSerializer.Serialize(generation));
-        return generation;
+        return new Generation(made, TimeProvider.System.GetUtcNow(), seconds, new FileInfo(dbFile).Length / (1024.0 * 1024.0), o.Seed);
     }
 
     private static SqliteConnection Open(string file, bool readOnly = true)

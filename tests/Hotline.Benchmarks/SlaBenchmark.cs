@@ -92,17 +92,11 @@ public static class SlaBenchmark
 
     private sealed record Build(int Tickets, long Clocks, long Events, DateTimeOffset BuiltAt, double Seconds, double FileMb);
 
-    private static async Task<Build> EnsureDatabaseAsync(string cache, Options o, bool regenerate)
+    private static Task<Build> EnsureDatabaseAsync(string cache, Options o, bool regenerate) =>
+        BenchCache.GetOrBuildAsync(cache, "build.json", regenerate, b => b.Tickets == o.Tickets, () => BuildAsync(cache, o));
+
+    private static async Task<Build> BuildAsync(string cache, Options o)
     {
-        var meta = Path.Combine(cache, "build.json");
-        if (!regenerate && File.Exists(meta))
-        {
-            var cached = JsonSerializer.Deserialize<Build>(await File.ReadAllTextAsync(meta))!;
-            if (cached.Tickets == o.Tickets)
-                return cached;
-        }
-        if (Directory.Exists(cache))
-            Directory.Delete(cache, recursive: true);
         Console.WriteLine($"building {o.Tickets} tickets into {cache} ...");
         var start = Stopwatch.GetTimestamp();
         string dbFile;
@@ -215,9 +209,7 @@ public static class SlaBenchmark
         }
         SqliteConnection.ClearAllPools();
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var built = new Build(o.Tickets, 3L * o.Tickets, 2L * o.Tickets, now, seconds, new FileInfo(dbFile).Length / (1024.0 * 1024.0));
-        await File.WriteAllTextAsync(meta, JsonSerializer.Serialize(built));
-        return built;
+        return new Build(o.Tickets, 3L * o.Tickets, 2L * o.Tickets, now, seconds, new FileInfo(dbFile).Length / (1024.0 * 1024.0));
     }
 
     // ---- one run ----
