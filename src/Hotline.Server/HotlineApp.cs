@@ -57,6 +57,8 @@ public static class HotlineApp
         services.AddOpenApi();
         services.AddHealthChecks().AddDbContextCheck<HotlineDbContext>("database", tags: ["ready"]);
 
+        services.AddOptions<Ratings.RequesterLinkOptions>().BindConfiguration(Ratings.RequesterLinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Ratings.RequesterLinks>();
         services.AddSingleton<ReferenceData>();
         services.AddSingleton<SeedLoader>();
         services.AddTickets();
@@ -64,6 +66,8 @@ public static class HotlineApp
         builder.AddSla();
 
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSingleton<Live.LiveTicketFeed>();
+        services.AddSingleton<Live.TicketPresence>();
         services.AddHostedService<Live.TicketEventPublisher>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

@@ -7,7 +7,8 @@ namespace Hotline.Server.Live;
 
 /// <summary>
 /// Reads the ticket events committed since the last one it sent, in sequence order, and pushes each to the centre and to
-/// the departments on the ticket (main and co-handling). Woken by <see cref="Notify"/> after every commit, and every
+/// the departments on the ticket (main and co-handling), and to the console's own components through
+/// <see cref="LiveTicketFeed"/>. Woken by <see cref="Notify"/> after every commit, and every
 /// second anyway, so an event written by another instance or by a path that forgot to notify still goes out.
 /// SignalR buffers per connection are bounded by the framework; a slow client is dropped and resumes with Since.
 /// </summary>
@@ -15,14 +16,15 @@ public sealed class TicketEventPublisher : BackgroundService
 {
     private readonly IDbContextFactory<HotlineDbContext> contexts;
     private readonly IHubContext<TicketsHub, ITicketsClient> hub;
+    private readonly LiveTicketFeed feed;
     private readonly ILogger<TicketEventPublisher> logger;
     private readonly SemaphoreSlim signal = new(0);
     private long last = -1;
 
-    public TicketEventPublisher(IDbContextFactory<HotlineDbContext> contexts, IHubContext<TicketsHub, ITicketsClient> hub, CommitSignal commits,
-        ILogger<TicketEventPublisher> logger)
+    public TicketEventPublisher(IDbContextFactory<HotlineDbContext> contexts, IHubContext<TicketsHub, ITicketsClient> hub, LiveTicketFeed feed,
+        CommitSignal commits, ILogger<TicketEventPublisher> logger)
     {
-        (this.contexts, this.hub, this.logger) = (contexts, hub, logger);
+        (this.contexts, this.hub, this.feed, this.logger) = (contexts, hub, feed, logger);
         commits.Committed += Notify;
     }
 
@@ -74,6 +76,7 @@ public sealed class TicketEventPublisher : BackgroundService
                     groups.Add(LiveGroups.Department(r.AssignedDepartmentCode));
                 groups.AddRange(r.CoHandlingDepartmentCodes.Select(LiveGroups.Department));
                 await hub.Clients.Groups(groups).TicketEvent(message);
+                feed.Publish(message, r.AssignedDepartmentCode is null ? r.CoHandlingDepartmentCodes : [r.AssignedDepartmentCode, .. r.CoHandlingDepartmentCodes]);
                 last = r.Id;
             }
         }

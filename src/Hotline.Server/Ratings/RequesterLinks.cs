@@ -1,0 +1,149 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Data;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Server.Ratings;
+
+/// <summary><c>Hotline:RequesterLinks:*</c>: the public address requesters follow and how long a rating link lives.</summary>
+public sealed class RequesterLinkOptions
+{
+    public const string Section = "Hotline:RequesterLinks";
+
+    /// <summary>The address requesters reach the public pages at (rating, self-service), as written into emails.</summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>How long a rating link in an email stays valid.</summary>
+    [Range(1, 365)]
+    public int RatingLinkDays { get; set; } = 15;
+
+    /// <summary>
+    /// The signing secret (at least 32 characters). Several instances must share it; when empty, one is generated once
+    /// into <c>data/keys/requester-links.secret</c>.
+    /// </summary>
+    public string? Secret { get; set; }
+}
+
+/// <summary>What a rating token said when it was read back.</summary>
+public enum RatingTokenStatus
+{
+    Valid,
+    Expired,
+    /// <summary>Malformed or not signed by us (tampered, forged).</summary>
+    Invalid,
+}
+
+/// <summary>A rating token read back: which ticket, and which rating round (the ticket's reopen count when it was issued).</summary>
+public sealed record RatingTokenReading(RatingTokenStatus Status, string? Number = null, int Round = 0, DateTimeOffset ExpiresAt = default);
+
+/// <summary>
+/// The links a requester gets by email, signed so they need no login: the 好差评 rating link (expiring, for one rating
+/// round of one ticket; single use is enforced by the rating itself being recorded once per round) and the self-service
+/// access code (查询码) shown in the first email. Both are HMAC-SHA256 over the ticket number with a server secret, so
+/// nothing is stored and a forged or altered link is refused.
+/// </summary>
+public sealed class RequesterLinks
+{
+    private const int AccessCodeDigits = 8;
+    private readonly byte[] key;
+    private readonly RequesterLinkOptions options;
+    private readonly TimeProvider time;
+
+    public RequesterLinks(IOptions<RequesterLinkOptions> options, IOptions<HotlineOptions> hotline, IHostEnvironment env, TimeProvider time)
+    {
+        this.options = options.Value;
+        this.time = time;
+        key = LoadKey(this.options.Secret, Path.Combine(DatabaseSetup.ResolveDataPath(env, hotline.Value), "keys", "requester-links.secret"));
+    }
+
+    /// <summary>The rating round a ticket is in now: each rectification (reopen) asks for a new rating.</summary>
+    public static int RoundOf(Ticket ticket) => ticket.ReopenCount;
+
+    /// <summary>The 8-digit code that, with the ticket number, opens the self-service page.</summary>
+    public string AccessCode(string number)
+    {
+        var mac = Sign("access", number);
+        var value = BitConverter.ToUInt64(mac, 0) % 100_000_000UL;
+        return value.ToString("D" + AccessCodeDigits, CultureInfo.InvariantCulture);
+    }
+
+    public bool CheckAccessCode(string number, string? code) =>
+        code is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(AccessCode(number)), Encoding.ASCII.GetBytes(code.Trim()));
+
+    /// <summary>A token for rating <paramref name="number"/> in <paramref name="round"/>, valid for the configured days from now.</summary>
+    public string RatingToken(string number, int round)
+    {
+        var expires = time.GetUtcNow().AddDays(options.RatingLinkDays).ToUnixTimeSeconds();
+        var payload = $"{number}|{round.ToString(CultureInfo.InvariantCulture)}|{expires.ToString(CultureInfo.InvariantCulture)}";
+        return $"{Base64Url(Encoding.UTF8.GetBytes(payload))}.{Base64Url(Sign("rating", payload))}";
+    }
+
+    public RatingTokenReading ReadRatingToken(string? token)
+    {
+        var parts = token?.Split('.');
+        if (parts is not { Length: 2 } || !TryFromBase64Url(parts[0], out var payloadBytes) || !TryFromBase64Url(parts[1], out var mac))
+            return new(RatingTokenStatus.Invalid);
+        var payload = Encoding.UTF8.GetString(payloadBytes);
+        if (!CryptographicOperations.FixedTimeEquals(mac, Sign("rating", payload)))
+            return new(RatingTokenStatus.Invalid);
+        var fields = payload.Split('|');
+        if (fields.Length != 3
+            || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var round)
+            || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expiresUnix))
+            return new(RatingTokenStatus.Invalid);
+        var expires = DateTimeOffset.FromUnixTimeSeconds(expiresUnix);
+        return new(time.GetUtcNow() >= expires ? RatingTokenStatus.Expired : RatingTokenStatus.Valid, fields[0], round, expires);
+    }
+
+    /// <summary>The public rating page for the ticket's current round.</summary>
+    public Uri RatingUrl(Ticket ticket) => Public($"rate/{RatingToken(ticket.Number, RoundOf(ticket))}");
+
+    /// <summary>The public self-service page for a ticket (the requester types the access code there).</summary>
+    public Uri SelfServiceUrl(string number) => Public($"track?number={Uri.EscapeDataString(number)}");
+
+    private Uri Public(string relative) => new(new Uri(options.PublicBaseUrl.TrimEnd('/') + "/"), relative);
+
+    private byte[] Sign(string purpose, string value) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{value}"));
+
+    private static byte[] LoadKey(string? configured, string file)
+    {
+        if (!string.IsNullOrEmpty(configured))
+            return configured.Length >= 32
+                ? Encoding.UTF8.GetBytes(configured)
+                : throw new OptionsValidationException(RequesterLinkOptions.Section, typeof(RequesterLinkOptions), ["Secret must be at least 32 characters."]);
+        if (File.Exists(file))
+            return Convert.FromBase64String(File.ReadAllText(file).Trim());
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var generated = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            // CreateNew: if another instance sharing the folder wrote it first, use theirs.
+            using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+            stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(generated)));
+            return generated;
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            return Convert.FromBase64String(File.ReadAllText(file).Trim());
+        }
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryFromBase64Url(string text, out byte[] bytes)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        s = s.PadRight(s.Length + (4 - s.Length % 4) % 4, '=');
+        bytes = new byte[s.Length];
+        if (Convert.TryFromBase64String(s, bytes, out var written))
+        {
+            bytes = bytes[..written];
+            return true;
+        }
+        return false;
+    }
+}
