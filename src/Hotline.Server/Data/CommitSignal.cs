@@ -7,6 +7,9 @@ public sealed class CommitSignal : SaveChangesInterceptor
 {
     public event Action? Committed;
 
+    /// <summary>For commits made outside SaveChanges (<see cref="DirectWriter"/>).</summary>
+    public void Notify() => Committed?.Invoke();
+
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
         Committed?.Invoke();

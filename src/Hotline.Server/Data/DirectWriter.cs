@@ -1,0 +1,130 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Hotline.Server.Data;
+
+/// <summary>
+/// Writes untracked entities with reused parameterized commands inside one transaction: an UPDATE of just the columns
+/// that changed since a <see cref="Snapshot"/>, guarded by the key and the entity's concurrency tokens, and plain
+/// INSERTs. For bulk paths (the SLA sweep) where EF's change tracking costs more than the database work: tracking a
+/// ticket builds snapshots and single-row commands per entity, which measured as most of a sweep batch. Table and
+/// column names, quoting and value conversions all come from the EF model, so both providers and every converter
+/// (UTC ticks, enums as text, JSON lists) behave exactly as with SaveChanges.
+/// </summary>
+public sealed class DirectWriter : IAsyncDisposable
+{
+    private readonly HotlineDbContext db;
+    private readonly IDbContextTransaction owned;
+    private readonly DbTransaction transaction;
+    private readonly ISqlGenerationHelper sql;
+    private readonly Dictionary<string, DbCommand> commands = new(StringComparer.Ordinal);
+
+    private DirectWriter(HotlineDbContext db, IDbContextTransaction owned)
+    {
+        this.db = db;
+        this.owned = owned;
+        transaction = owned.GetDbTransaction();
+        sql = db.GetService<ISqlGenerationHelper>();
+    }
+
+    /// <summary>Starts a transaction on the context; <see cref="CommitAsync"/> also saves whatever the context tracks, in it.</summary>
+    public static async Task<DirectWriter> BeginAsync(HotlineDbContext db, CancellationToken ct) =>
+        new(db, await db.Database.BeginTransactionAsync(ct));
+
+    /// <summary>The values of every mapped column of <paramref name="entity"/> now, to compare against after changing it.</summary>
+    public object?[] Snapshot<T>(T entity) where T : class =>
+        Columns<T>().Select(p => p.GetValueComparer().Snapshot(p.GetGetter().GetClrValue(entity))).ToArray();
+
+    /// <summary>
+    /// Writes the columns that differ from <paramref name="before"/>, where the key and the concurrency tokens still have
+    /// their <paramref name="before"/> values. Nothing changed: nothing written. Someone else changed the row:
+    /// <see cref="DbUpdateConcurrencyException"/>, and the caller's transaction must be abandoned.
+    /// </summary>
+    public async Task UpdateAsync<T>(T entity, object?[] before, CancellationToken ct) where T : class
+    {
+        var columns = Columns<T>();
+        var changed = new List<int>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (!columns[i].GetValueComparer().Equals(before[i], columns[i].GetGetter().GetClrValue(entity)))
+                changed.Add(i);
+        }
+        if (changed.Count == 0)
+            return;
+        var type = EntityType<T>();
+        var guards = columns.Select((p, i) => (p, i)).Where(x => x.p.IsPrimaryKey() || x.p.IsConcurrencyToken).ToList();
+        var key = $"U:{type.Name}:{string.Join(',', changed)}";
+        if (!commands.TryGetValue(key, out var command))
+        {
+            var table = sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
+            var set = string.Join(", ", changed.Select(i => $"{Column(columns[i])} = {sql.GenerateParameterNamePlaceholder($"s{i}")}"));
+            var where = string.Join(" AND ", guards.Select(g => $"{Column(g.p)} = {sql.GenerateParameterNamePlaceholder($"w{g.i}")}"));
+            command = commands[key] = Create($"UPDATE {table} SET {set} WHERE {where}");
+        }
+        command.Parameters.Clear();
+        foreach (var i in changed)
+            command.Parameters.Add(Parameter(command, columns[i], $"s{i}", columns[i].GetGetter().GetClrValue(entity)));
+        foreach (var (p, i) in guards)
+            command.Parameters.Add(Parameter(command, p, $"w{i}", before[i]));
+        if (await command.ExecuteNonQueryAsync(ct) != 1)
+            throw new DbUpdateConcurrencyException($"{type.DisplayName()} changed since it was read.");
+    }
+
+    /// <summary>Inserts a new row; store-generated columns (identity keys) are left to the database.</summary>
+    public async Task InsertAsync<T>(T entity, CancellationToken ct) where T : class
+    {
+        var type = EntityType<T>();
+        var columns = Columns<T>().Where(p => !(p.ValueGenerated.HasFlag(ValueGenerated.OnAdd) && p.IsPrimaryKey())).ToList();
+        var key = $"I:{type.Name}";
+        if (!commands.TryGetValue(key, out var command))
+        {
+            var table = sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
+            command = commands[key] = Create(
+                $"INSERT INTO {table} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder($"v{i}")))})");
+        }
+        command.Parameters.Clear();
+        for (var i = 0; i < columns.Count; i++)
+            command.Parameters.Add(Parameter(command, columns[i], $"v{i}", columns[i].GetGetter().GetClrValue(entity)));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Saves anything else the context tracks (in the same transaction), then commits.</summary>
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        if (db.ChangeTracker.HasChanges())
+            await db.SaveChangesAsync(ct);
+        await owned.CommitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in commands.Values)
+            await command.DisposeAsync();
+        await owned.DisposeAsync();
+    }
+
+    private DbCommand Create(string text)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        return command;
+    }
+
+    private static DbParameter Parameter(DbCommand command, IProperty property, string name, object? value) =>
+        property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable);
+
+    private string Column(IProperty p) =>
+        sql.DelimitIdentifier(p.GetColumnName(StoreObjectIdentifier.Table(p.DeclaringType.ContainingEntityType.GetTableName()!, p.DeclaringType.ContainingEntityType.GetSchema()))!);
+
+    private IEntityType EntityType<T>() => db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+
+    /// <summary>Every mapped column with a CLR property, in model order (shadow properties are not written here).</summary>
+    private IReadOnlyList<IProperty> Columns<T>() =>
+        ColumnsByType.GetOrAdd(EntityType<T>(), t => t.GetProperties().Where(p => !p.IsShadowProperty()).ToList());
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, IReadOnlyList<IProperty>> ColumnsByType = new();
+}
