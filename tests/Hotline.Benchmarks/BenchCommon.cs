@@ -144,7 +144,6 @@ public sealed class InProcessHotline : IAsyncDisposable
     }
 }
 
-/// <summary>Facts about the machine, and the docs/benchmarks.md file each benchmark writes its section into.</summary>
 /// <summary>
 /// A large benchmark database built once and reused across runs. The metadata records the schema (the newest migration)
 /// it was built with, so a schema change rebuilds it instead of benchmarking a file the server cannot migrate.
@@ -174,6 +173,7 @@ public static class BenchCache
     private sealed record Entry<T>(string Schema, T Value);
 }
 
+/// <summary>Facts about the machine, and the docs/benchmarks.md file each benchmark writes its section into.</summary>
 public static class BenchReport
 {
     public static string Fmt(double value, int decimals = 1) =>
