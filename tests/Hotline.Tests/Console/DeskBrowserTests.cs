@@ -8,34 +8,9 @@ namespace Hotline.Tests.Console;
 /// The four desks (派单台, 承办台, 督办台, 领导台) in Debian's Chromium against the server on a real socket: each role's
 /// main path, live updates without a reload, and a dropped connection catching up.
 /// </summary>
-public sealed class DeskBrowserTests(KestrelHotlineFixture fixture) : IClassFixture<KestrelHotlineFixture>, IAsyncLifetime
+public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
+    : DeskBrowserTestBase(fixture.Factory, fixture.BaseAddress), IClassFixture<KestrelHotlineFixture>
 {
-    private const string Password = "Correct-horse-9";
-    private IPlaywright? playwright;
-    private IBrowser? browser;
-    private HotlineFactory Factory => fixture.Factory;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(BrowserFactAttribute.Chromium))
-            return;
-        Assertions.SetDefaultExpectTimeout(30_000);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (browser is not null)
-            await browser.DisposeAsync();
-        playwright?.Dispose();
-    }
-
     [BrowserFact]
     public async Task A_dispatcher_starts_at_the_dispatch_desk_and_dispatches_the_top_suggestion_with_one_click()
     {
@@ -162,39 +137,20 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture) : IClassFixt
     public async Task A_handler_whose_connection_dropped_sees_what_changed_meanwhile_once_it_is_back()
     {
         var number = await DispatchedToAsync("scjg");
-        var context = await NewContextAsync();
-        var sockets = new List<IWebSocketRoute>();
-        var offline = false;
-        var page = await context.NewPageAsync();
-        // Every Blazor socket passes through here, so the test can cut it; while "offline" new ones are refused.
-        await page.RouteWebSocketAsync(new Regex("/_blazor"), ws =>
-        {
-            if (offline)
-            {
-                _ = ws.CloseAsync();
-                return;
-            }
-            ws.ConnectToServer();
-            lock (sockets)
-                sockets.Add(ws);
-        });
-        await SignInAsync(page, "desk.scjg2", Roles.DepartmentHandler, "scjg");
+        var (page, connection) = await SignInDroppableAsync("desk.scjg2", Roles.DepartmentHandler, "scjg");
         await Assertions.Expect(page.GetByTestId($"sign-for-{number}")).ToBeVisibleAsync();
-        await page.EvaluateAsync("() => window.deskMarker = 'same page'");
+        await page.EvaluateAsync("() => document.querySelector('[data-testid=inbox]').dataset.marker = 'same render'");
 
-        offline = true;
-        await context.SetOfflineAsync(true);
-        foreach (var ws in sockets.ToList())
-            await ws.CloseAsync();
+        await connection.DropAsync();
         await Api.ActAsync(await Factory.HandlerAsync("scjg"), number, "sign-for");
         await Task.Delay(1_500); // the event is published while the browser is away
         await Assertions.Expect(page.GetByTestId($"sign-for-{number}")).ToBeVisibleAsync(); // nothing reached the browser
-        offline = false;
-        await context.SetOfflineAsync(false);
+        await connection.RestoreAsync();
 
         await Assertions.Expect(page.GetByTestId($"sign-for-{number}")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId($"reply-{number}")).ToBeVisibleAsync();
-        Assert.Equal("same page", await page.EvaluateAsync<string>("() => window.deskMarker")); // the circuit came back: no reload
+        // The same circuit came back: its components (and their DOM) lived on and only the change was rendered.
+        Assert.Equal("same render", await page.EvaluateAsync<string>("() => document.querySelector('[data-testid=inbox]').dataset.marker"));
     }
 
     [BrowserFact]
@@ -251,48 +207,5 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture) : IClassFixt
             await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, file) });
         }
-    }
-
-    /// <summary>Registers a ticket and dispatches it to a department through the API.</summary>
-    private async Task<string> DispatchedToAsync(string department)
-    {
-        var number = (await Api.RegisterAsync(await Factory.AgentAsync())).Number();
-        await Api.ActAsync(await Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch(department));
-        return number;
-    }
-
-    private async Task<IBrowserContext> NewContextAsync()
-    {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
-            ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
-            Locale = "zh-CN",
-        });
-        context.SetDefaultTimeout(30_000);
-        return context;
-    }
-
-    private async Task<IPage> SignInAsync(string userName, string role, string? department = null)
-    {
-        var page = await (await NewContextAsync()).NewPageAsync();
-        await SignInAsync(page, userName, role, department);
-        return page;
-    }
-
-    private async Task SignInAsync(IPage page, string userName, string role, string? department)
-    {
-        var admin = await Factory.ClientAsync(Roles.Admin);
-        using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
-        {
-            ["userName"] = userName, ["displayName"] = userName, ["role"] = role, ["departmentCode"] = department, ["password"] = Password,
-        });
-        await Api.ExpectAsync(created, HttpStatusCode.Created);
-        await page.GotoAsync("/login");
-        await page.GetByLabel("用户名").FillAsync(userName);
-        await page.GetByLabel("密码").FillAsync(Password);
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("[data-live=on]").First).ToBeAttachedAsync(); // interactive before the test clicks
     }
 }
