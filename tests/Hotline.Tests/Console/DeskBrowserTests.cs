@@ -154,6 +154,43 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
     }
 
     [BrowserFact]
+    public async Task An_admin_reaches_every_desk_each_fits_1366_by_768_labels_every_input_and_reads_in_english()
+    {
+        await DispatchedToAsync("scjg");
+        var waiting = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Enterprise())).Number();
+        var page = await SignInAsync("desk.admin", Roles.Admin);
+
+        foreach (var (key, path) in new[] { ("Dispatch", "/dispatch"), ("Department", "/department"), ("Supervision", "/supervision"), ("Leader", "/leader") })
+        {
+            await Assertions.Expect(page.GetByTestId($"nav-{key}")).ToHaveAttributeAsync("href", path);
+            await page.GotoAsync(path);
+            await Assertions.Expect(page.Locator("[data-live=on]").First).ToBeAttachedAsync();
+            await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
+            Assert.Empty(await UnlabelledInputsAsync(page));
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{path} scrolls sideways at 1366×768");
+        }
+
+        await page.GotoAsync("/dispatch");
+        await Assertions.Expect(page.Locator("[data-live=on]").First).ToBeAttachedAsync();
+        await page.GetByTestId($"dispatch-other-{waiting}").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
+        Assert.Empty(await UnlabelledInputsAsync(page));
+        await page.Keyboard.PressAsync("Escape");
+
+        await page.GetByText("English").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dispatch desk", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Waiting for dispatch")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Visible form fields with no label, aria-label or aria-labelledby.</summary>
+    private static async Task<string[]> UnlabelledInputsAsync(IPage page) => await page.EvaluateAsync<string[]>("""
+        () => [...document.querySelectorAll('input:not([type=hidden]), textarea, select')]
+            .filter(e => e.getClientRects().length > 0 || e.type === 'radio' || e.type === 'checkbox')
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !e.closest('label'))
+            .map(e => e.outerHTML.slice(0, 160))
+        """);
+
+    [BrowserFact]
     public async Task Screenshots_of_each_desk_with_realistic_data()
     {
         var agent = await Factory.AgentAsync();
