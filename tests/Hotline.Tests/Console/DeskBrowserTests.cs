@@ -60,7 +60,11 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         var page = await SignInAsync("desk.scjg", Roles.DepartmentHandler, "scjg");
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/department$"));
-        await Assertions.Expect(page.GetByTestId($"handling-{number}")).ToBeVisibleAsync();
+        var countdown = page.GetByTestId($"handling-{number}");
+        await Assertions.Expect(countdown).ToBeVisibleAsync();
+        var left = await countdown.TextContentAsync();
+        Factory.Clock.Advance(TimeSpan.FromMinutes(7)); // no event: only the page's ticking moves the countdown
+        await Assertions.Expect(countdown).Not.ToHaveTextAsync(left ?? "", new() { Timeout = 5_000 });
         await page.GetByTestId($"sign-for-{number}").ClickAsync();
         await page.GetByTestId($"reply-{number}").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
@@ -92,6 +96,11 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId($"decide-{number}")).ToHaveCountAsync(0);
+        // The wall takes new warnings live, newest first.
+        var unsigned = await DispatchedToAsync("zjj");
+        Factory.Clock.Advance(TimeSpan.FromDays(2));
+        await Factory.Services.GetRequiredService<Hotline.Server.Sla.SlaSweeper>().SweepAsync(CancellationToken.None);
+        await Assertions.Expect(page.GetByTestId("sla-wall").GetByTestId($"alert-{unsigned}").First).ToBeVisibleAsync();
         var ticket = await Api.GetAsync(handler, $"/api/tickets/{number}");
         Assert.False(ticket.TryGetProperty("pendingExtensionDeadline", out var pending) && pending.ValueKind != JsonValueKind.Null);
         Assert.Equal(new DateTimeOffset(2026, 12, 18, 9, 30, 0, TimeSpan.Zero), ticket.GetProperty("extendedDeadline").GetDateTimeOffset()); // 17:30 in Changzhou
@@ -242,6 +251,11 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
             await Assertions.Expect(page).ToHaveURLAsync(new Regex($"{path}$"));
             await Assertions.Expect(page.Locator(".mud-table, [data-testid=sla-wall]").First).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
+            if (path == "/department")
+            {
+                await Assertions.Expect(page.Locator(".desk-countdown-breach").First).ToContainTextAsync("已超时");
+                await Assertions.Expect(page.Locator(".desk-countdown-ok").First).ToBeVisibleAsync();
+            }
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, file) });
         }
     }
