@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Hotline.Server.Access;
 using Hotline.Server.Console;
 using Hotline.Server.Data;
+using Hotline.Server.Desks;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
@@ -72,6 +73,7 @@ public static class HotlineApp
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<ConsoleQueries>();
+        services.AddDesks();
         services.AddScoped<Demo.DemoTicketGenerator>();
         return builder;
     }

@@ -32,6 +32,9 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
 
     public string DataPath { get; }
     public FakeTimeProvider Clock { get; } = new(Start);
+
+    /// <summary>Extra service registrations for a test class whose server must behave differently (set before the server starts).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
     public bool UsesPostgres => postgresDatabase is not null;
     public string? PostgresDatabase => postgresDatabase;
 
@@ -58,6 +61,7 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            TestServices?.Invoke(services);
         });
     }
 
@@ -126,6 +130,8 @@ public class HotlineFixture : IAsyncLifetime
     }
 
     protected HotlineFixture(bool kestrel) => Factory = new HotlineFactory(kestrel: kestrel);
+
+    protected HotlineFixture(HotlineFactory factory) => Factory = factory;
 
     public HotlineFactory Factory { get; }
 

@@ -1,0 +1,291 @@
+using Hotline.Domain.Access;
+using Hotline.Domain.Sla;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Data;
+using Hotline.Server.Reference;
+using Hotline.Server.Routing;
+using Hotline.Server.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Desks;
+
+/// <summary>One clock of a ticket as a desk shows it: the deadline and how far the SLA engine has got.</summary>
+public sealed record DeskClock(SlaClockKind Kind, DateTimeOffset DueAt, SlaStage Stage, bool Paused);
+
+/// <summary>The columns every desk row shares.</summary>
+public sealed record DeskTicket(
+    string Number, string Title, TicketStatus Status, Priority Priority, RequesterKind RequesterKind, string RequesterName,
+    string CategoryName, string? DistrictName, string? DepartmentCode, string? DepartmentName, DateTimeOffset RegisteredAt, int Version,
+    IReadOnlyList<string> AllowedActions);
+
+/// <summary>退单 details of a returned ticket: who sent it back, why.</summary>
+public sealed record ReturnInfo(string DepartmentCode, string DepartmentName, ReturnReason? Reason, string Explanation, DateTimeOffset At);
+
+public sealed record DispatchRow(DeskTicket Ticket, IReadOnlyList<ProposalView> Proposals, ReturnInfo? Returned, string? ReopenReason, DeskClock? DispatchClock);
+
+public sealed record InboxRow(
+    DeskTicket Ticket, bool IsMain, DeskClock? SignFor, DeskClock? Handling, DateTimeOffset? PendingExtension,
+    IReadOnlyList<int> OpenOrders, bool AwaitingRequester);
+
+/// <summary>督办单 (or 领导批示) still waiting for the department's answer.</summary>
+public sealed record OrderRow(DeskTicket Ticket, int OrderNumber, string Instructions, DateTimeOffset? DueAt, bool ByLeader, string RaisedBy, DateTimeOffset RaisedAt);
+
+public sealed record SlaAlertRow(long Sequence, string Number, string Title, string? DepartmentName, SlaClockKind Clock, int Level, bool Breach, DateTimeOffset DueAt, DateTimeOffset At);
+
+public sealed record ExtensionRow(DeskTicket Ticket, DateTimeOffset RequestedDeadline, string Reason, string RequestedBy, DeskClock? Handling);
+
+public sealed record ReasonRow(DeskTicket Ticket, string Reason, string By, DateTimeOffset At);
+
+/// <summary>
+/// Today's figures for the leaders (今日数据), on the city's calendar day. Rates are null when nothing was counted yet.
+/// </summary>
+public sealed record TodayFigures(
+    int Registered, int Dispatched, int Replied, int Closed, int OverdueNow,
+    int RepliedOnTime, int RepliedWithDeadline, int SignedForOnTime, int SignedForWithDeadline)
+{
+    /// <summary>按时办结率: replied within the handling deadline / replied (with a handling clock).</summary>
+    public double? OnTimeRate => RepliedWithDeadline == 0 ? null : (double)RepliedOnTime / RepliedWithDeadline;
+
+    /// <summary>响应率: signed for within the sign-for limit / signed for.</summary>
+    public double? ResponseRate => SignedForWithDeadline == 0 ? null : (double)SignedForOnTime / SignedForWithDeadline;
+}
+
+/// <summary>
+/// What the four desks (派单台, 承办台, 督办台, 领导台) show. Each list is one indexed query plus one look-up of the
+/// events or clocks of the rows shown, at most <see cref="Max"/> rows, and always through <see cref="TicketService.VisibleTo"/>.
+/// </summary>
+public sealed class DeskQueries(
+    IDbContextFactory<HotlineDbContext> contexts, IServiceScopeFactory scopes, ReferenceData reference, TicketRouting routing, CityClock clock)
+{
+    public const int Max = 200;
+    public const int MaxAlerts = 100;
+
+    private static readonly TicketStatus[] DispatchStatuses = [TicketStatus.Registered, TicketStatus.Returned, TicketStatus.Reopened];
+
+    /// <summary>待派单: new, returned and reopened tickets, oldest first, with proposals and why a returned one came back.</summary>
+    public async Task<IReadOnlyList<DispatchRow>> DispatchQueueAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
+            .Where(t => DispatchStatuses.Contains(t.Status)).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
+        var ids = tickets.Select(t => t.Id).ToList();
+        var events = await LatestEventsAsync(db, ids, [TicketAction.Return, TicketAction.Reopen], ct);
+        var clocks = await ClocksAsync(db, ids, [SlaClockKind.Dispatch], ct);
+        return tickets.Select(t =>
+        {
+            ReturnInfo? returned = null;
+            if (t.Status == TicketStatus.Returned && events.GetValueOrDefault((t.Id, TicketAction.Return)) is { Change: Returned r } e)
+            {
+                var dept = t.ReturnedBy.LastOrDefault() ?? "";
+                returned = new ReturnInfo(dept, DepartmentName(dept) ?? dept, r.Reason, r.Explanation, e.At);
+            }
+            var reopen = t.Status == TicketStatus.Reopened && events.GetValueOrDefault((t.Id, TicketAction.Reopen)) is { Change: Reopened o } ? o.Reason : null;
+            var proposals = routing.Propose(DraftOf(t)).Select(p => routing.View(p, t.RequesterKind)).ToList();
+            return new DispatchRow(Row(t, actor), proposals, returned, reopen, clocks.GetValueOrDefault((t.Id, SlaClockKind.Dispatch)));
+        }).ToList();
+    }
+
+    /// <summary>承办收件箱: dispatched and signed-for tickets the handler's department is on, by handling deadline.</summary>
+    public async Task<IReadOnlyList<InboxRow>> InboxAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var handling = db.SlaClocks.Where(c => c.Kind == SlaClockKind.Handling && c.StoppedAt == null);
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
+            .Where(t => t.Status == TicketStatus.Dispatched || t.Status == TicketStatus.SignedFor)
+            .GroupJoin(handling, t => t.Id, c => c.TicketId, (t, cs) => new { t, cs })
+            .SelectMany(x => x.cs.DefaultIfEmpty(), (x, c) => new { x.t, Due = c == null ? (DateTimeOffset?)null : c.DueAt })
+            .OrderBy(x => x.Due == null).ThenBy(x => x.Due).ThenBy(x => x.t.Id).Select(x => x.t).Take(Max).ToListAsync(ct);
+        var clocks = await ClocksAsync(db, tickets.Select(t => t.Id).ToList(), [SlaClockKind.SignFor, SlaClockKind.Handling], ct);
+        return tickets.Select(t => new InboxRow(Row(t, actor), !actor.IsDepartmentHandler || t.AssignedDepartmentCode == actor.DepartmentCode,
+            t.Status == TicketStatus.Dispatched ? clocks.GetValueOrDefault((t.Id, SlaClockKind.SignFor)) : null,
+            clocks.GetValueOrDefault((t.Id, SlaClockKind.Handling)),
+            t.PendingExtensionDeadline, t.OpenSupervisionOrders, t.AwaitingRequesterSince is not null)).ToList();
+    }
+
+    /// <summary>Open supervision orders and leaders' instructions, the earliest due first.</summary>
+    public async Task<IReadOnlyList<OrderRow>> OpenOrdersAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
+            .Where(t => t.OpenSupervisionOrders.Count > 0 && (t.Status == TicketStatus.Dispatched || t.Status == TicketStatus.SignedFor))
+            .OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
+        var ids = tickets.Select(t => t.Id).ToList();
+        var raised = await db.TicketEvents.AsNoTracking()
+            .Where(e => ids.Contains(e.TicketId) && (e.Action == TicketAction.Supervise || e.Action == TicketAction.LeaderInstruct))
+            .Select(e => new { e.TicketId, e.Change, e.ActorName, e.OccurredAt }).ToListAsync(ct);
+        var rows = new List<OrderRow>();
+        foreach (var t in tickets)
+        {
+            foreach (var order in t.OpenSupervisionOrders)
+            {
+                var e = raised.LastOrDefault(x => x.TicketId == t.Id && OrderNumberOf(x.Change) == order);
+                var (instructions, due, byLeader) = e?.Change switch
+                {
+                    SupervisionRaised s => (s.Instructions, s.DueAt, s.ByLeader),
+                    LeaderInstructed l => (l.Instructions, l.DueAt, true),
+                    _ => ("", (DateTimeOffset?)null, false),
+                };
+                rows.Add(new OrderRow(Row(t, actor), order, instructions, due, byLeader, e?.ActorName ?? "", e?.OccurredAt ?? t.UpdatedAt));
+            }
+        }
+        return rows.OrderBy(r => r.DueAt ?? DateTimeOffset.MaxValue).ToList();
+    }
+
+    /// <summary>预警/超时 wall: the newest SLA warnings and breaches first.</summary>
+    public async Task<IReadOnlyList<SlaAlertRow>> SlaAlertsAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var visible = TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor);
+        var rows = await db.TicketEvents.AsNoTracking()
+            .Where(e => e.Action == TicketAction.SlaWarn || e.Action == TicketAction.SlaBreach)
+            .OrderByDescending(e => e.Id).Take(MaxAlerts)
+            .Join(visible, e => e.TicketId, t => t.Id, (e, t) => new { e.Id, e.Change, e.OccurredAt, t.Number, t.Title, t.AssignedDepartmentCode })
+            .ToListAsync(ct);
+        return rows.OrderByDescending(r => r.Id).Select(r => r.Change switch
+        {
+            SlaWarned w => new SlaAlertRow(r.Id, r.Number, r.Title, DepartmentName(r.AssignedDepartmentCode), w.Clock, w.Level, false, w.DueAt, r.OccurredAt),
+            SlaBreached b => new SlaAlertRow(r.Id, r.Number, r.Title, DepartmentName(r.AssignedDepartmentCode), b.Clock, 0, true, b.DueAt, r.OccurredAt),
+            _ => null,
+        }).OfType<SlaAlertRow>().ToList();
+    }
+
+    /// <summary>延期申请 waiting for a decision, with the reason and the deadline asked for.</summary>
+    public async Task<IReadOnlyList<ExtensionRow>> PendingExtensionsAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
+            .Where(t => t.PendingExtensionDeadline != null).OrderBy(t => t.PendingExtensionDeadline).Take(Max).ToListAsync(ct);
+        var ids = tickets.Select(t => t.Id).ToList();
+        var events = await LatestEventsAsync(db, ids, [TicketAction.RequestExtension], ct);
+        var clocks = await ClocksAsync(db, ids, [SlaClockKind.Handling], ct);
+        return tickets.Select(t =>
+        {
+            var e = events.GetValueOrDefault((t.Id, TicketAction.RequestExtension));
+            return new ExtensionRow(Row(t, actor), t.PendingExtensionDeadline!.Value, (e?.Change as ExtensionRequested)?.Reason ?? "", e?.ActorName ?? "",
+                clocks.GetValueOrDefault((t.Id, SlaClockKind.Handling)));
+        }).ToList();
+    }
+
+    /// <summary>重办整改: reopened tickets waiting to go back to a department, with the reason they were reopened.</summary>
+    public Task<IReadOnlyList<ReasonRow>> ReopenedAsync(Actor actor, CancellationToken ct) =>
+        WithReasonAsync(actor, t => t.Status == TicketStatus.Reopened, TicketAction.Reopen, c => (c as Reopened)?.Reason, ct);
+
+    /// <summary>领导督办: tickets escalated to the leaders, with why they were escalated.</summary>
+    public Task<IReadOnlyList<ReasonRow>> LeaderQueueAsync(Actor actor, CancellationToken ct) =>
+        WithReasonAsync(actor, t => t.InLeaderQueue, TicketAction.EscalateToLeader, c => (c as EscalatedToLeader)?.Reason, ct);
+
+    /// <summary>重复件提示 for one ticket, as <c>GET /api/tickets/{number}/duplicate-hints</c> gives them.</summary>
+    public async Task<DuplicateHintsView> HintsAsync(string number, Actor actor, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DuplicateHints>().ForTicketAsync(number, actor, ct);
+    }
+
+    /// <summary>Any ticket the actor may see, for forms that take a ticket number (raise supervision).</summary>
+    public async Task<DeskTicket?> FindAsync(string number, Actor actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var t = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).FirstOrDefaultAsync(x => x.Number == number, ct);
+        return t is null ? null : Row(t, actor);
+    }
+
+    /// <summary>
+    /// 今日数据. Counts come from the ticket's own timestamps (the latest dispatch, reply and close); the rates compare the
+    /// sign-for and handling clocks' stop with their deadline for the tickets signed for or replied today.
+    /// </summary>
+    public async Task<TodayFigures> TodayAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var start = clock.StartOf(clock.Today);
+        var now = clock.Now;
+        var tickets = TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor);
+        var counts = await tickets
+            .Where(t => t.RegisteredAt >= start || t.DispatchedAt >= start || t.RepliedAt >= start || t.ClosedAt >= start)
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Registered = g.Count(t => t.RegisteredAt >= start),
+                Dispatched = g.Count(t => t.DispatchedAt >= start),
+                Replied = g.Count(t => t.RepliedAt >= start),
+                Closed = g.Count(t => t.ClosedAt >= start),
+            }).FirstOrDefaultAsync(ct);
+        var overdue = await db.SlaClocks.Where(c => c.StoppedAt == null && c.PausedAt == null && c.DueAt < now)
+            .Join(tickets, c => c.TicketId, t => t.Id, (c, t) => c.TicketId).Distinct().CountAsync(ct);
+        var replied = await OnTimeAsync(db, tickets.Where(t => t.RepliedAt >= start), SlaClockKind.Handling, ct);
+        var signed = await OnTimeAsync(db, tickets.Where(t => t.SignedForAt >= start), SlaClockKind.SignFor, ct);
+        return new TodayFigures(counts?.Registered ?? 0, counts?.Dispatched ?? 0, counts?.Replied ?? 0, counts?.Closed ?? 0, overdue,
+            replied.OnTime, replied.Total, signed.OnTime, signed.Total);
+    }
+
+    private static async Task<(int OnTime, int Total)> OnTimeAsync(HotlineDbContext db, IQueryable<Ticket> tickets, SlaClockKind kind, CancellationToken ct)
+    {
+        var stops = db.SlaClocks.Where(c => c.Kind == kind && c.StoppedAt != null)
+            .Join(tickets, c => c.TicketId, t => t.Id, (c, t) => new { c.StoppedAt, c.DueAt });
+        var total = await stops.CountAsync(ct);
+        var onTime = total == 0 ? 0 : await stops.CountAsync(c => c.StoppedAt <= c.DueAt, ct);
+        return (onTime, total);
+    }
+
+    private async Task<IReadOnlyList<ReasonRow>> WithReasonAsync(Actor actor, System.Linq.Expressions.Expression<Func<Ticket, bool>> filter,
+        TicketAction action, Func<TicketChange, string?> reason, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).Where(filter).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
+        var events = await LatestEventsAsync(db, tickets.Select(t => t.Id).ToList(), [action], ct);
+        return tickets.Select(t =>
+        {
+            var e = events.GetValueOrDefault((t.Id, action));
+            return new ReasonRow(Row(t, actor), e is null ? "" : reason(e.Change) ?? "", e?.ActorName ?? "", e?.At ?? t.UpdatedAt);
+        }).ToList();
+    }
+
+    private sealed record EventInfo(TicketChange Change, string ActorName, DateTimeOffset At);
+
+    /// <summary>The latest event of each action for these tickets: one query on the (ticket, version) index.</summary>
+    private static async Task<Dictionary<(long, TicketAction), EventInfo>> LatestEventsAsync(HotlineDbContext db, List<long> ids, TicketAction[] actions, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+            return [];
+        var rows = await db.TicketEvents.AsNoTracking().Where(e => ids.Contains(e.TicketId) && actions.Contains(e.Action))
+            .Select(e => new { e.TicketId, e.Action, e.Version, e.Change, e.ActorName, e.OccurredAt }).ToListAsync(ct);
+        return rows.GroupBy(r => (r.TicketId, r.Action)).ToDictionary(g => g.Key, g =>
+        {
+            var latest = g.MaxBy(r => r.Version)!;
+            return new EventInfo(latest.Change, latest.ActorName, latest.OccurredAt);
+        });
+    }
+
+    private static async Task<Dictionary<(long, SlaClockKind), DeskClock>> ClocksAsync(HotlineDbContext db, List<long> ids, SlaClockKind[] kinds, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+            return [];
+        var rows = await db.SlaClocks.AsNoTracking()
+            .Where(c => ids.Contains(c.TicketId) && kinds.Contains(c.Kind) && c.StoppedAt == null && c.Problem == null)
+            .Select(c => new { c.TicketId, c.Kind, c.DueAt, c.Stage, c.PausedAt }).ToListAsync(ct);
+        return rows.ToDictionary(r => (r.TicketId, r.Kind), r => new DeskClock(r.Kind, r.DueAt, r.Stage, r.PausedAt is not null));
+    }
+
+    private static int? OrderNumberOf(TicketChange change) => change switch
+    {
+        SupervisionRaised s => s.OrderNumber,
+        LeaderInstructed l => l.OrderNumber,
+        _ => null,
+    };
+
+    private DeskTicket Row(Ticket t, Actor actor) => new(
+        t.Number, t.Title, t.Status, t.Priority, t.RequesterKind,
+        t.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(t.RequesterName) : t.RequesterName,
+        reference.Categories.GetValueOrDefault(t.CategoryCode)?.Name ?? t.CategoryCode,
+        t.DistrictCode is null ? null : reference.Districts.GetValueOrDefault(t.DistrictCode)?.Name ?? t.DistrictCode,
+        t.AssignedDepartmentCode, DepartmentName(t.AssignedDepartmentCode), t.RegisteredAt, t.Version,
+        TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, actor, t.CoHandlingDepartmentCodes));
+
+    private string? DepartmentName(string? code) => code is null ? null : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
+
+    /// <summary>The ticket as routing sees a registration (as the routing API does for an existing ticket).</summary>
+    private static TicketDraft DraftOf(Ticket t) => new()
+    {
+        Type = t.Type, Channel = t.Channel, Priority = t.Priority, Requester = t.Requester, Title = t.Title, Description = t.Description,
+        CategoryCode = t.CategoryCode, DistrictCode = t.DistrictCode, Address = t.Address, Tags = t.Tags,
+    };
+}

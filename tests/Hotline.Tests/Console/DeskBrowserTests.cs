@@ -1,0 +1,262 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Hotline.Tests.Console;
+
+/// <summary>
+/// The four desks (派单台, 承办台, 督办台, 领导台) in Debian's Chromium against the server on a real socket: each role's
+/// main path, live updates without a reload, and a dropped connection catching up.
+/// </summary>
+public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
+    : DeskBrowserTestBase(fixture.Factory, fixture.BaseAddress), IClassFixture<KestrelHotlineFixture>
+{
+    [BrowserFact]
+    public async Task A_dispatcher_starts_at_the_dispatch_desk_and_dispatches_the_top_suggestion_with_one_click()
+    {
+        var number = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Enterprise())).Number();
+        var page = await SignInAsync("desk.dispatcher", Roles.Dispatcher);
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dispatch$"));
+        var suggestion = page.GetByTestId($"suggestion-{number}");
+        await Assertions.Expect(suggestion).ToContainTextAsync("常州市市场监督管理局");
+        await page.GetByTestId($"dispatch-top-{number}").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId($"dispatch-top-{number}")).ToHaveCountAsync(0);
+        var ticket = await Api.GetAsync(await Factory.DispatcherAsync(), $"/api/tickets/{number}");
+        Assert.Equal("Dispatched", ticket.Str("status"));
+        Assert.Equal("scjg", ticket.GetProperty("assignedDepartment").Str("code"));
+        Assert.True(ticket.GetProperty("atEnterpriseDesk").GetBoolean()); // the proposal's enterprise-service desk came along
+    }
+
+    [BrowserFact]
+    public async Task A_dispatcher_sees_why_a_ticket_came_back_and_merges_a_duplicate_into_the_hinted_master()
+    {
+        var agent = await Factory.AgentAsync();
+        var master = (await Api.RegisterAsync(agent, Api.Citizen(phone: "13900001111"))).Number();
+        var duplicate = (await Api.RegisterAsync(agent, Api.Citizen(phone: "13900001111"))).Number();
+        var returned = (await Api.RegisterAsync(agent, Api.Citizen(title: "小区绿化带被占用种菜", phone: "13900002222"))).Number();
+        await Api.ActAsync(await Factory.DispatcherAsync(), returned, "dispatch", Api.Dispatch("zjj"));
+        await Api.ActAsync(await Factory.HandlerAsync("zjj"), returned, "return", Api.Return());
+        var page = await SignInAsync("desk.dispatcher2", Roles.Dispatcher);
+
+        await Assertions.Expect(page.GetByTestId($"returned-{returned}")).ToContainTextAsync("常州市住房和城乡建设局");
+        await Assertions.Expect(page.GetByTestId($"returned-{returned}")).ToContainTextAsync("非本单位职责");
+        await page.GetByTestId($"merge-{duplicate}").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByText(master).ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId($"merge-{duplicate}")).ToHaveCountAsync(0);
+        var ticket = await Api.GetAsync(agent, $"/api/tickets/{duplicate}");
+        Assert.Equal("Merged", ticket.Str("status"));
+        Assert.Equal(master, ticket.Str("masterNumber"));
+    }
+
+    [BrowserFact]
+    public async Task A_handler_signs_for_with_one_click_and_replies_through_the_quick_form()
+    {
+        var number = await DispatchedToAsync("scjg");
+        var page = await SignInAsync("desk.scjg", Roles.DepartmentHandler, "scjg");
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/department$"));
+        var countdown = page.GetByTestId($"handling-{number}");
+        await Assertions.Expect(countdown).ToBeVisibleAsync();
+        var left = await countdown.TextContentAsync();
+        Factory.Clock.Advance(TimeSpan.FromMinutes(7)); // no event: only the page's ticking moves the countdown
+        await Assertions.Expect(countdown).Not.ToHaveTextAsync(left ?? "", new() { Timeout = 5_000 });
+        await page.GetByTestId($"sign-for-{number}").ClickAsync();
+        await page.GetByTestId($"reply-{number}").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByTestId("action-problem")).ToBeVisibleAsync(); // the resolution is required: the form says so and stays open
+        await dialog.GetByLabel("办理情况").FillAsync("已约谈企业并督促整改，诉求人认可。");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId($"reply-{number}")).ToHaveCountAsync(0);
+        var ticket = await Api.GetAsync(await Factory.AgentAsync(), $"/api/tickets/{number}");
+        Assert.Equal("Replied", ticket.Str("status"));
+        Assert.Equal("已约谈企业并督促整改，诉求人认可。", ticket.Str("resolution"));
+    }
+
+    [BrowserFact]
+    public async Task A_supervisor_approves_an_extension_with_a_comment_and_date()
+    {
+        var number = await DispatchedToAsync("scjg");
+        var handler = await Factory.HandlerAsync("scjg");
+        await Api.ActAsync(handler, number, "sign-for");
+        await Api.ActAsync(handler, number, "request-extension", new JsonObject { ["reason"] = "需要现场检测，检测报告十个工作日出具。", ["requestedDeadline"] = "2026-12-18T09:30:00Z" });
+        var page = await SignInAsync("desk.supervisor", Roles.Supervisor);
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/supervision$"));
+        await page.GetByTestId($"decide-{number}").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog.GetByLabel("批准的期限")).ToHaveValueAsync("2026-12-18");
+        await dialog.GetByLabel("意见").FillAsync("同意延期，请按期办结。");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId($"decide-{number}")).ToHaveCountAsync(0);
+        // The wall takes new warnings live, newest first.
+        var unsigned = await DispatchedToAsync("zjj");
+        Factory.Clock.Advance(TimeSpan.FromDays(2));
+        await Factory.Services.GetRequiredService<Hotline.Server.Sla.SlaSweeper>().SweepAsync(CancellationToken.None);
+        await Assertions.Expect(page.GetByTestId("sla-wall").GetByTestId($"alert-{unsigned}").First).ToBeVisibleAsync();
+        var ticket = await Api.GetAsync(handler, $"/api/tickets/{number}");
+        Assert.False(ticket.TryGetProperty("pendingExtensionDeadline", out var pending) && pending.ValueKind != JsonValueKind.Null);
+        Assert.Equal(new DateTimeOffset(2026, 12, 18, 9, 30, 0, TimeSpan.Zero), ticket.GetProperty("extendedDeadline").GetDateTimeOffset()); // 17:30 in Changzhou
+    }
+
+    [BrowserFact]
+    public async Task A_leader_sees_todays_figures_change_live()
+    {
+        var page = await SignInAsync("desk.leader", Roles.Leader);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/leader$"));
+        var registered = page.GetByTestId("figure-Registered-value");
+        await Assertions.Expect(registered).ToHaveTextAsync(new Regex(@"^\d+$"));
+        var before = int.Parse(await registered.TextContentAsync() ?? "", System.Globalization.CultureInfo.InvariantCulture);
+        var dispatchedBefore = await page.GetByTestId("figure-Dispatched-value").TextContentAsync();
+
+        await DispatchedToAsync("zjj");
+
+        await Assertions.Expect(registered).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("figure-Dispatched-value")).Not.ToHaveTextAsync(dispatchedBefore ?? "");
+        await Assertions.Expect(page.GetByTestId("figure-Satisfaction")).ToHaveCountAsync(0); // no ratings yet, so no made-up figure
+    }
+
+    [BrowserFact]
+    public async Task A_ticket_dispatched_in_one_browser_appears_in_the_handlers_open_inbox_within_two_seconds()
+    {
+        var handlerPage = await SignInAsync("desk.zjj", Roles.DepartmentHandler, "zjj");
+        await Assertions.Expect(handlerPage.GetByTestId("inbox")).ToBeVisibleAsync();
+        var dispatcherPage = await SignInAsync("desk.dispatcher3", Roles.Dispatcher);
+        var number = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Citizen(title: "商品房交付延期", category: "construction"))).Number();
+
+        await dispatcherPage.GetByTestId($"dispatch-other-{number}").ClickAsync();
+        var dialog = dispatcherPage.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog.Locator(".mud-select").First).ToContainTextAsync("常州市住房和城乡建设局"); // the proposal, preselected
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        var sinceDispatch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assertions.Expect(handlerPage.GetByTestId($"sign-for-{number}")).ToBeVisibleAsync(new() { Timeout = 2_000 });
+        Assert.True(sinceDispatch.Elapsed < TimeSpan.FromSeconds(2), $"appeared after {sinceDispatch.Elapsed}");
+    }
+
+    [BrowserFact]
+    public async Task A_handler_whose_connection_dropped_sees_what_changed_meanwhile_once_it_is_back()
+    {
+        var number = await DispatchedToAsync("scjg");
+        var (page, connection) = await SignInDroppableAsync("desk.scjg2", Roles.DepartmentHandler, "scjg");
+        await Assertions.Expect(page.GetByTestId($"sign-for-{number}")).ToBeVisibleAsync();
+        await page.EvaluateAsync("() => document.querySelector('[data-testid=inbox]').dataset.marker = 'same render'");
+
+        await connection.DropAsync();
+        await Api.ActAsync(await Factory.HandlerAsync("scjg"), number, "sign-for");
+        await Task.Delay(1_500); // the event is published while the browser is away
+        await Assertions.Expect(page.GetByTestId($"sign-for-{number}")).ToBeVisibleAsync(); // nothing reached the browser
+        await connection.RestoreAsync();
+
+        await Assertions.Expect(page.GetByTestId($"sign-for-{number}")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId($"reply-{number}")).ToBeVisibleAsync();
+        // The same circuit came back: its components (and their DOM) lived on and only the change was rendered.
+        Assert.Equal("same render", await page.EvaluateAsync<string>("() => document.querySelector('[data-testid=inbox]').dataset.marker"));
+    }
+
+    [BrowserFact]
+    public async Task An_admin_reaches_every_desk_each_fits_1366_by_768_labels_every_input_and_reads_in_english()
+    {
+        await DispatchedToAsync("scjg");
+        var waiting = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Enterprise())).Number();
+        var page = await SignInAsync("desk.admin", Roles.Admin);
+
+        foreach (var (key, path) in new[] { ("Dispatch", "/dispatch"), ("Department", "/department"), ("Supervision", "/supervision"), ("Leader", "/leader") })
+        {
+            await Assertions.Expect(page.GetByTestId($"nav-{key}")).ToHaveAttributeAsync("href", path);
+            await page.GotoAsync(path);
+            await Assertions.Expect(page.Locator("[data-live=on]").First).ToBeAttachedAsync();
+            await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
+            Assert.Empty(await UnlabelledInputsAsync(page));
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{path} scrolls sideways at 1366×768");
+        }
+
+        await page.GotoAsync("/dispatch");
+        await Assertions.Expect(page.Locator("[data-live=on]").First).ToBeAttachedAsync();
+        await page.GetByTestId($"dispatch-other-{waiting}").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
+        Assert.Empty(await UnlabelledInputsAsync(page));
+        await page.Keyboard.PressAsync("Escape");
+
+        await page.GetByText("English").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dispatch desk", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Waiting for dispatch")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Visible form fields with no label, aria-label or aria-labelledby.</summary>
+    private static async Task<string[]> UnlabelledInputsAsync(IPage page) => await page.EvaluateAsync<string[]>("""
+        () => [...document.querySelectorAll('input:not([type=hidden]), textarea, select')]
+            .filter(e => e.getClientRects().length > 0 || e.type === 'radio' || e.type === 'checkbox')
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !e.closest('label'))
+            .map(e => e.outerHTML.slice(0, 160))
+        """);
+
+    [BrowserFact]
+    public async Task Screenshots_of_each_desk_with_realistic_data()
+    {
+        var agent = await Factory.AgentAsync();
+        var dispatcher = await Factory.DispatcherAsync();
+        var supervisor = await Factory.SupervisorAsync();
+        var scjg = await Factory.HandlerAsync("scjg");
+        string[] titles = ["超市销售过期食品", "企业开办超过承诺时限仍未办结", "网购商品七天无理由退货遭拒", "餐馆后厨卫生状况差", "美容店预付卡无法退费", "药店无证销售处方药"];
+        var numbers = new List<string>();
+        foreach (var title in titles)
+            numbers.Add((await Api.RegisterAsync(agent, title.StartsWith("企业", StringComparison.Ordinal) ? Api.Enterprise(title: title) : Api.Citizen(title: title, category: "consumer", phone: $"1390000{numbers.Count:D4}"))).Number());
+        await Api.RegisterAsync(agent, Api.Citizen(title: "超市销售过期食品", category: "consumer", phone: "13900000000"));
+        foreach (var n in numbers.Take(5))
+            await Api.ActAsync(dispatcher, n, "dispatch", Api.Dispatch("scjg"));
+        await Api.ActAsync(scjg, numbers[0], "sign-for");
+        await Api.ActAsync(scjg, numbers[1], "sign-for");
+        await Api.ActAsync(scjg, numbers[1], "request-extension", new JsonObject { ["reason"] = "需协调税务部门联合核查。", ["requestedDeadline"] = "2026-12-11T09:30:00Z" });
+        await Api.ActAsync(supervisor, numbers[2], "supervise", new JsonObject { ["instructions"] = "请于三个工作日内反馈退货处理情况。", ["dueAt"] = "2026-11-26T09:30:00Z" });
+        await Api.ActAsync(supervisor, numbers[3], "escalate-to-leader", new JsonObject { ["reason"] = "同一餐馆本月第三次被投诉，需领导协调多部门联合执法。" });
+        var returned = (await Api.RegisterAsync(agent, Api.Citizen(title: "小区绿化带被占用种菜", phone: "13900009999"))).Number();
+        await Api.ActAsync(dispatcher, returned, "dispatch", Api.Dispatch("zjj"));
+        await Api.ActAsync(await Factory.HandlerAsync("zjj"), returned, "return", Api.Return());
+        var sweeper = Factory.Services.GetRequiredService<Hotline.Server.Sla.SlaSweeper>();
+        Factory.Clock.Advance(TimeSpan.FromHours(30)); // Tuesday 16:00: sign-for clocks have warned
+        await sweeper.SweepAsync(CancellationToken.None);
+        Factory.Clock.Advance(TimeSpan.FromHours(2)); // 18:00: and breached
+        await sweeper.SweepAsync(CancellationToken.None);
+        // Today's work for the leader's figures: one late sign-for, one on time, one reply within its deadline.
+        await Api.ActAsync(scjg, numbers[4], "sign-for");
+        await Api.ActAsync(scjg, numbers[0], "reply", Api.Reply());
+        var fresh = (await Api.RegisterAsync(agent, Api.Citizen(title: "电动自行车充电桩收费不透明", category: "consumer", phone: "13900008888"))).Number();
+        await Api.ActAsync(dispatcher, fresh, "dispatch", Api.Dispatch("scjg"));
+        await Api.ActAsync(scjg, fresh, "sign-for");
+        await Api.RegisterAsync(agent, Api.Citizen(title: "小区电梯频繁故障无人维修", category: "construction", phone: "13900007777"));
+
+        // As in BrowserTests: docs/screenshots only with HOTLINE_SCREENSHOTS=1, a temp folder otherwise.
+        var folder = Environment.GetEnvironmentVariable("HOTLINE_SCREENSHOTS") == "1"
+            ? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "docs", "screenshots")
+            : Path.Combine(Path.GetTempPath(), "hotline-screenshots");
+        Directory.CreateDirectory(folder);
+        foreach (var (user, role, department, path, file) in new[]
+        {
+            ("shot.dispatcher", Roles.Dispatcher, (string?)null, "/dispatch", "dispatch-console.png"),
+            ("shot.scjg", Roles.DepartmentHandler, "scjg", "/department", "department-console.png"),
+            ("shot.supervisor", Roles.Supervisor, null, "/supervision", "supervision-console.png"),
+            ("shot.leader", Roles.Leader, null, "/leader", "leader-console.png"),
+        })
+        {
+            var page = await SignInAsync(user, role, department);
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex($"{path}$"));
+            await Assertions.Expect(page.Locator(".mud-table, [data-testid=sla-wall]").First).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
+            if (path == "/department")
+            {
+                await Assertions.Expect(page.Locator(".desk-countdown-breach").First).ToContainTextAsync("已超时");
+                await Assertions.Expect(page.Locator(".desk-countdown-ok").First).ToBeVisibleAsync();
+            }
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, file) });
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Desks;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotline.Tests.Desks;
+
+/// <summary>What the desks read (today's figures, queues) and how their forms' actions are answered, without a browser.</summary>
+public sealed class DeskServicesTests(HotlineFixture fixture) : IClassFixture<HotlineFixture>
+{
+    private static readonly Actor Scjg = new("desk-test-scjg", "测试承办人", Roles.DepartmentHandler, "scjg");
+    private static readonly Actor Leader = new("desk-test-leader", "测试领导", Roles.Leader, null);
+
+    [Fact]
+    public async Task Todays_figures_count_the_days_work_and_compare_sign_for_and_reply_with_their_deadlines()
+    {
+        await HotlineFactory.RunAsync(async factory =>
+        {
+            var agent = await factory.AgentAsync();
+            var dispatcher = await factory.DispatcherAsync();
+            var scjg = await factory.HandlerAsync("scjg");
+            var urgent = () => { var body = Api.Citizen(); body["priority"] = "Urgent"; return body; }; // signed for within 2 hours
+            var onTime = (await Api.RegisterAsync(agent, urgent())).Number();
+            var late = (await Api.RegisterAsync(agent, urgent())).Number();
+            await Api.RegisterAsync(agent, urgent()); // never dispatched: overdue once its dispatch limit passes
+            await Api.ActAsync(dispatcher, onTime, "dispatch", Api.Dispatch("scjg"));
+            await Api.ActAsync(dispatcher, late, "dispatch", Api.Dispatch("scjg"));
+            await Api.ActAsync(scjg, onTime, "sign-for");
+
+            factory.Clock.Advance(TimeSpan.FromHours(3)); // 13:00, the same day
+            await Api.ActAsync(scjg, late, "sign-for");
+            await Api.ActAsync(scjg, onTime, "reply", Api.Reply());
+            await Api.ActAsync(agent, onTime, "close");
+
+            var figures = await factory.Services.GetRequiredService<DeskQueries>().TodayAsync(Leader, CancellationToken.None);
+            Assert.Equal((3, 2, 1, 1), (figures.Registered, figures.Dispatched, figures.Replied, figures.Closed));
+            Assert.Equal(1, figures.OverdueNow);
+            Assert.Equal((1, 1), (figures.RepliedOnTime, figures.RepliedWithDeadline));
+            Assert.Equal((1, 2), (figures.SignedForOnTime, figures.SignedForWithDeadline));
+            Assert.Equal(0.5, figures.ResponseRate);
+
+            factory.Clock.Advance(TimeSpan.FromDays(1)); // a new day starts from zero; what is overdue stays
+            var tomorrow = await factory.Services.GetRequiredService<DeskQueries>().TodayAsync(Leader, CancellationToken.None);
+            Assert.Equal((0, 0, 0, 0), (tomorrow.Registered, tomorrow.Dispatched, tomorrow.Replied, tomorrow.Closed));
+            Assert.Null(tomorrow.OnTimeRate);
+            Assert.True(tomorrow.OverdueNow >= 1);
+        });
+    }
+
+    [Fact]
+    public async Task A_returned_ticket_in_the_dispatch_queue_says_who_returned_it_and_why_with_the_routing_proposal()
+    {
+        var number = (await Api.RegisterAsync(await fixture.Factory.AgentAsync(), Api.Enterprise())).Number();
+        await Api.ActAsync(await fixture.Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("zjj"));
+        await Api.ActAsync(await fixture.Factory.HandlerAsync("zjj"), number, "return", Api.Return());
+        var dispatcher = new Actor("desk-test-dispatcher", "测试派单员", Roles.Dispatcher, null);
+
+        var row = (await fixture.Factory.Services.GetRequiredService<DeskQueries>().DispatchQueueAsync(dispatcher, CancellationToken.None))
+            .Single(r => r.Ticket.Number == number);
+
+        Assert.Equal(TicketStatus.Returned, row.Ticket.Status);
+        Assert.Equal(("zjj", ReturnReason.NotOurResponsibility), (row.Returned!.DepartmentCode, row.Returned.Reason));
+        Assert.Equal("scjg", row.Proposals[0].DepartmentCode);
+        Assert.Equal("enterprise-startup-desk", row.Proposals[0].RuleCode);
+        Assert.Contains("dispatch", row.Ticket.AllowedActions);
+    }
+
+    [Fact]
+    public async Task A_handlers_inbox_holds_only_their_departments_tickets_with_the_running_clocks()
+    {
+        var agent = await fixture.Factory.AgentAsync();
+        var dispatcher = await fixture.Factory.DispatcherAsync();
+        var ours = (await Api.RegisterAsync(agent)).Number();
+        var theirs = (await Api.RegisterAsync(agent)).Number();
+        await Api.ActAsync(dispatcher, ours, "dispatch", Api.Dispatch("scjg"));
+        await Api.ActAsync(dispatcher, theirs, "dispatch", Api.Dispatch("zjj"));
+
+        var inbox = await fixture.Factory.Services.GetRequiredService<DeskQueries>().InboxAsync(Scjg, CancellationToken.None);
+
+        var row = Assert.Single(inbox, r => r.Ticket.Number == ours);
+        Assert.DoesNotContain(inbox, r => r.Ticket.Number == theirs);
+        Assert.True(row.IsMain);
+        Assert.NotNull(row.SignFor);
+        Assert.NotNull(row.Handling);
+        Assert.Contains("sign-for", row.Ticket.AllowedActions);
+    }
+
+    [Fact]
+    public async Task A_form_on_a_stale_version_is_refused_with_the_current_version_and_a_missing_field_is_named()
+    {
+        var number = (await Api.RegisterAsync(await fixture.Factory.AgentAsync())).Number();
+        await Api.ActAsync(await fixture.Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("scjg"));
+        var actions = fixture.Factory.Services.GetRequiredService<DeskActions>();
+        CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
+
+        var stale = await actions.ActAsync(number, new SignedFor(null), expectedVersion: 1, Scjg, CancellationToken.None);
+        Assert.Equal((false, 409, 2), (stale.Succeeded, stale.Status, stale.CurrentVersion));
+        Assert.Contains("当前版本为 2", stale.Message, StringComparison.Ordinal);
+
+        var signed = await actions.ActAsync(number, new SignedFor(null), expectedVersion: 2, Scjg, CancellationToken.None);
+        Assert.True(signed.Succeeded);
+
+        var incomplete = await actions.ActAsync(number, new Replied(ReplyResult.Explained, "", null), expectedVersion: 3, Scjg, CancellationToken.None);
+        Assert.Equal(400, incomplete.Status);
+        Assert.Equal("必填项。", incomplete.ErrorFor("resolution"));
+        Assert.Equal("必填项。", incomplete.ErrorFor("legalBasis"));
+        var ticket = await Api.GetAsync(await fixture.Factory.AgentAsync(), $"/api/tickets/{number}");
+        Assert.Equal(("SignedFor", 3), (ticket.Str("status"), ticket.GetProperty("version").GetInt32())); // nothing written by the refusals
+    }
+}
