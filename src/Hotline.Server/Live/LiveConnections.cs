@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using Hotline.Domain.Access;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
@@ -46,6 +48,9 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<LiveC
     private long overflowAborts;
 
     public int Count => connections.Count;
+
+    /// <summary>Raised with the connection id and the tickets it watched when a stalled connection is dropped.</summary>
+    public event Action<string, IReadOnlyCollection<string>>? Dropped;
 
     /// <summary>Connections aborted because their outbound queue overflowed, since start.</summary>
     public long OverflowAborts => Interlocked.Read(ref overflowAborts);
@@ -129,6 +134,10 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<LiveC
     internal void Overflowed(LiveConnection connection)
     {
         Interlocked.Increment(ref overflowAborts);
+        // Out of every group and presence now: SignalR's own disconnect of a stalled connection waits for its close
+        // message to flush, which happens only when the transport gives up on it (long polling: 15 s without a poll).
+        Remove(connection.Id);
+        Dropped?.Invoke(connection.Id, connection.Watching.ToArray());
         logger.LogWarning("Live connection {ConnectionId} of {UserId} stopped reading ({Pending} messages waiting); aborted, it resumes with Since",
             connection.Id, connection.Actor?.Id, options.Value.MaxPendingMessagesPerConnection);
     }
@@ -183,6 +192,9 @@ internal sealed class LiveConnection(HubConnectionContext context, int capacity,
         {
             owner.Overflowed(this);
             context.Abort(); // the client reconnects and resumes with Since
+            // A WebSocket that is not read would keep the aborted connection (and its buffers) until TCP gives up: reset it.
+            if (context.Features.Get<IHttpTransportFeature>()?.TransportType == HttpTransportType.WebSockets)
+                context.Features.Get<IHttpContextFeature>()?.HttpContext?.Abort();
             return;
         }
         Write(message);

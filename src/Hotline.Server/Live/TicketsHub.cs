@@ -116,6 +116,7 @@ public sealed class LivePresence : IDisposable
     {
         (this.live, this.presence) = (live, presence);
         presence.Changed += OnChanged;
+        live.Dropped += OnDropped;
     }
 
     public static IReadOnlyList<LiveViewer> Viewers(TicketPresence presence, string number) =>
@@ -128,5 +129,15 @@ public sealed class LivePresence : IDisposable
             live.Send([LiveGroups.Ticket(number)], nameof(ITicketsClient.PresenceChanged), number, Viewers(presence, number));
     }
 
-    public void Dispose() => presence.Changed -= OnChanged;
+    private void OnDropped(string connectionId, IReadOnlyCollection<string> watched)
+    {
+        foreach (var number in watched)
+            presence.Leave(number, connectionId);
+    }
+
+    public void Dispose()
+    {
+        presence.Changed -= OnChanged;
+        live.Dropped -= OnDropped;
+    }
 }
