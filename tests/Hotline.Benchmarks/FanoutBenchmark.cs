@@ -258,13 +258,37 @@ public static class FanoutBenchmark
         public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 
-    /// <summary>A WebSocket hub connection that completes the handshake and never reads again, with a small receive buffer.</summary>
+    /// <summary>
+    /// A WebSocket hub connection that completes the handshake and never reads again, with a small receive buffer. It
+    /// keeps sending pings, as a client whose process is alive but stuck would, so the server's client timeout does not end it.
+    /// </summary>
     private sealed class StalledClient : IDisposable
     {
+        private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
         private readonly ClientWebSocket socket;
         private readonly HttpMessageInvoker invoker;
+        private readonly Timer pinger;
 
-        private StalledClient(ClientWebSocket socket, HttpMessageInvoker invoker) => (this.socket, this.invoker) = (socket, invoker);
+        private StalledClient(ClientWebSocket socket, HttpMessageInvoker invoker)
+        {
+            (this.socket, this.invoker) = (socket, invoker);
+            pinger = new Timer(_ => _ = PingAsync(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        }
+
+        private async Task PingAsync()
+        {
+            try
+            {
+                await socket.SendAsync(Ping, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+                // dropped by the server: that is what a stalled client should expect
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
 
         public static async Task<StalledClient> ConnectAsync(Uri server, string key)
         {
@@ -288,6 +312,7 @@ public static class FanoutBenchmark
 
         public void Dispose()
         {
+            pinger.Dispose();
             socket.Abort();
             socket.Dispose();
             invoker.Dispose();

@@ -139,7 +139,7 @@ public sealed class TicketEventPublisher : BackgroundService
 /// the higher id was visible, so they are among the transactions in progress when the gap was seen; once all of those
 /// have ended (pg_xact_status), a still-missing id was rolled back. A second round with a fresh snapshot covers a
 /// transaction that had taken its id but not yet its transaction id. A gap open longer than the timeout (a stuck
-/// transaction) is passed with a warning; clients get such an event through Since.
+/// transaction) is passed with a warning; connected clients miss that one event live (it is in the ticket's history and in Since from before it).
 /// </summary>
 internal sealed class SequenceGaps(TimeSpan timeout, ILogger logger)
 {
@@ -171,7 +171,7 @@ internal sealed class SequenceGaps(TimeSpan timeout, ILogger logger)
         }
         if (Stopwatch.GetElapsedTime(since) < timeout)
             return false;
-        logger.LogWarning("Ticket events {From} to {To} did not commit within {Timeout}; sent the later events, clients recover them with Since",
+        logger.LogWarning("Ticket events {From} to {To} did not commit within {Timeout}; sent the later events; connected clients miss those live",
             firstMissing, next - 1, timeout);
         missing = -1;
         return true;
