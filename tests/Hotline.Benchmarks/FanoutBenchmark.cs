@@ -108,7 +108,8 @@ public static class FanoutBenchmark
         }
         var connectSeconds = connectWatch.Elapsed.TotalSeconds;
         Console.WriteLine($"connected {clients.Count} hub clients in {Fmt(connectSeconds)} s");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The clients' receive path warms up too (JIT in this process), not reported.
+        await server.PhaseAsync(new FanoutServer.PhaseCommand(o.Warmup, o.Rate, 0, 1));
 
         var meter = new PhaseMeter();
         var hub = await server.PhaseAsync(new FanoutServer.PhaseCommand(o.Seconds, o.Rate, 0, o.Drain));
