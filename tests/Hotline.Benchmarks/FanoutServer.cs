@@ -89,6 +89,10 @@ public static class FanoutServer
         var subscribers = Enumerable.Range(0, phase.Baseline).Select(i => new BaselineSubscriber(
             departments[i % departments.Count], feed.Subscribe(new Actor($"bench-{i}", "bench", Roles.DepartmentHandler, departments[i % departments.Count])))).ToList();
         var readers = subscribers.Select(s => Task.Run(s.ReadAsync)).ToList();
+        // The publish time of each event: a centre subscription of the in-process feed, which the publisher feeds right
+        // after it has issued the hub writes for the event.
+        var probe = new BaselineSubscriber("", feed.Subscribe(new Actor("bench-probe", "bench", Roles.Admin, null)), keepTimes: true);
+        var probeReader = Task.Run(probe.ReadAsync);
 
         using var self = Process.GetCurrentProcess();
         var cpuStart = self.TotalProcessorTime;
@@ -121,6 +125,10 @@ public static class FanoutServer
                 .Select(x => new PhaseEvent(x.Id, x.AssignedDepartmentCode ?? "")).ToList();
         }
 
+        probe.Subscription.Dispose();
+        await probeReader;
+        events = events.Select(e => e with { PublishedAt = probe.Times.GetValueOrDefault(e.Sequence) }).ToList();
+
         BaselineResult? baseline = null;
         if (subscribers.Count > 0)
         {
@@ -128,7 +136,9 @@ public static class FanoutServer
                 s.Subscription.Dispose();
             await Task.WhenAll(readers);
             var byDepartment = events.GroupBy(e => e.Department).ToDictionary(g => g.Key, g => g.Select(e => e.Sequence).ToHashSet());
+            var published = events.ToDictionary(e => e.Sequence, e => e.PublishedAt);
             var latencies = new Latencies(subscribers.Sum(s => s.Received.Count));
+            var fromPublish = new Latencies(subscribers.Sum(s => s.Received.Count));
             long lost = 0, expected = 0;
             foreach (var s in subscribers)
             {
@@ -138,11 +148,16 @@ public static class FanoutServer
                 foreach (var (q, ms) in s.Received)
                 {
                     if (q > startSequence && q <= endSequence)
+                    {
                         latencies.Add(ms);
+                        if (published.TryGetValue(q, out var at) && s.Times.TryGetValue(q, out var got))
+                            fromPublish.Add((got - at).TotalMilliseconds);
+                    }
                 }
             }
             var summary = latencies.Summarize();
-            baseline = new BaselineResult(expected, lost, summary.P50, summary.P99, summary.Max);
+            var publish = fromPublish.Summarize();
+            baseline = new BaselineResult(expected, lost, summary.P50, summary.P99, summary.Max, publish.P50, publish.P99);
         }
 
         self.Refresh();
@@ -206,16 +221,22 @@ public static class FanoutServer
         public SemaphoreSlim Gate { get; } = new(1);
     }
 
-    private sealed class BaselineSubscriber(string department, LiveSubscription subscription)
+    private sealed class BaselineSubscriber(string department, LiveSubscription subscription, bool keepTimes = true)
     {
         public string Department { get; } = department;
         public LiveSubscription Subscription { get; } = subscription;
         public Dictionary<long, double> Received { get; } = [];
+        public Dictionary<long, DateTimeOffset> Times { get; } = [];
 
         public async Task ReadAsync()
         {
             await foreach (var m in Subscription.Events.ReadAllAsync())
-                Received[m.Sequence] = (TimeProvider.System.GetUtcNow() - m.OccurredAt).TotalMilliseconds;
+            {
+                var now = TimeProvider.System.GetUtcNow();
+                Received[m.Sequence] = (now - m.OccurredAt).TotalMilliseconds;
+                if (keepTimes)
+                    Times[m.Sequence] = now;
+            }
         }
     }
 
@@ -223,9 +244,9 @@ public static class FanoutServer
 
     public sealed record PhaseCommand(double Seconds, double Rate, int Baseline, double DrainSeconds);
 
-    public sealed record PhaseEvent(long Sequence, string Department);
+    public sealed record PhaseEvent(long Sequence, string Department, DateTimeOffset PublishedAt = default);
 
-    public sealed record BaselineResult(long Expected, long Lost, double P50, double P99, double Max);
+    public sealed record BaselineResult(long Expected, long Lost, double P50, double P99, double Max, double PublishP50, double PublishP99);
 
     public sealed record PhaseResult(long StartSequence, long EndSequence, List<PhaseEvent> Events, int ProduceErrors, double Seconds,
         double CpuSeconds, double WorkingSetMb, double PeakWorkingSetMb, double ManagedHeapMb, int HubConnections, long OverflowAborts,
