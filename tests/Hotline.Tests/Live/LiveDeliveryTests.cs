@@ -36,7 +36,7 @@ public sealed class LiveDeliveryTests
             await healthy.Connection.InvokeAsync<List<LiveViewer>>("WatchTicket", number);
             using var stalled = await StalledClient.ConnectAsync(factory, Roles.DepartmentHandler, "scjg");
             await stalled.InvokeAsync("WatchTicket", number);
-            await Until(() => live.GroupsOf(stalled.ConnectionId).Contains(LiveGroups.Ticket(number)), "the stalled client watches the ticket");
+            await Eventually(() => live.GroupsOf(stalled.ConnectionId).Contains(LiveGroups.Ticket(number)), "the stalled client watches the ticket");
 
             // Presence changes go to both watchers until the stalled client's transport buffer is full and a write waits.
             presence.Enter(number, new TicketViewer("churn", "churn", "另一位同事", Editing: false));
@@ -72,6 +72,74 @@ public sealed class LiveDeliveryTests
             var missed = await back.Connection.InvokeAsync<List<TicketEventMessage>>("Since", lastSeen);
             Assert.Equal([3, 4, 5], missed.Where(m => m.Number == number).Select(m => m.TicketVersion));
         }, new Dictionary<string, string?> { ["Live:MaxPendingMessagesPerConnection"] = Bound.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
+    [Fact]
+    public async Task A_websocket_client_that_stops_reading_is_dropped_and_its_connection_reset()
+    {
+        var factory = new HotlineFactory(kestrel: true, settings: new Dictionary<string, string?> { ["Live:MaxPendingMessagesPerConnection"] = "64" });
+        try
+        {
+            factory.StartServer();
+            var server = factory.ClientOptions.BaseAddress;
+            var live = factory.Services.GetRequiredService<LiveConnections>();
+            var presence = factory.Services.GetRequiredService<TicketPresence>();
+            var agent = factory.CreateClient();
+            agent.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, await factory.ApiKeyAsync(Roles.Agent));
+            var number = (await Api.RegisterAsync(agent)).Number();
+
+            var key = await factory.ApiKeyAsync(Roles.Supervisor);
+            using var http = new HttpClient { BaseAddress = server };
+            http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, key);
+            using var negotiate = await http.PostAsync(new Uri("hubs/tickets/negotiate?negotiateVersion=1", UriKind.Relative), null);
+            var ids = await negotiate.Content.ReadFromJsonAsync<JsonElement>();
+            var connectionId = ids.GetProperty("connectionId").GetString()!;
+            using var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, ct) =>
+                {
+                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                },
+            };
+            using var invoker = new HttpMessageInvoker(handler);
+            using var ws = new System.Net.WebSockets.ClientWebSocket();
+            ws.Options.SetRequestHeader(ApiKeyAuthenticationHandler.Header, key);
+            var url = new UriBuilder(new Uri(server, $"hubs/tickets?id={Uri.EscapeDataString(ids.GetProperty("connectionToken").GetString()!)}")) { Scheme = "ws" }.Uri;
+            await ws.ConnectAsync(url, invoker, CancellationToken.None);
+            foreach (var text in new[] { """{"protocol":"json","version":1}""", $$"""{"type":1,"invocationId":"1","target":"WatchTicket","arguments":["{{number}}"]}""" })
+                await ws.SendAsync(Encoding.UTF8.GetBytes(text + '\u001e'), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+            await Eventually(() => live.GroupsOf(connectionId).Contains(LiveGroups.Ticket(number)), "the client watches the ticket");
+
+            // It never reads: presence changes fill the socket's buffers, then its queue, and it is dropped.
+            presence.Enter(number, new TicketViewer("churn", "churn", "另一位同事", Editing: false));
+            var editing = false;
+            for (var i = 0; i < 1_000_000 && live.GroupsOf(connectionId).Count > 0; i++)
+                presence.SetEditing(number, "churn", editing = !editing);
+            Assert.Empty(live.GroupsOf(connectionId));
+            Assert.Equal(1, live.OverflowAborts);
+
+            // The server reset the connection instead of waiting for a close message to flush: reading now ends in an error or a close.
+            var buffer = new byte[64 * 1024];
+            var ended = false;
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                while (!ended)
+                    ended = (await ws.ReceiveAsync(buffer, deadline.Token)).MessageType == System.Net.WebSockets.WebSocketMessageType.Close;
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+                ended = true;
+            }
+            Assert.True(ended);
+        }
+        finally
+        {
+            await factory.DisposeAsync();
+            factory.DeleteData();
+        }
     }
 
     [PostgresFact]
@@ -145,6 +213,14 @@ public sealed class LiveDeliveryTests
 
     private static async Task<long> NewestSequenceAsync(HttpClient client, string number) =>
         (await Api.GetAsync(client, $"/api/tickets/{number}/events")).EnumerateArray().Max(e => e.GetProperty("sequence").GetInt64());
+
+    private static async Task Eventually(Func<bool> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition() && waited.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(10);
+        Assert.True(condition(), $"Expected {what} within 10 s.");
+    }
 
     /// <summary>Repeats <paramref name="step"/> until it returns true (at most 20,000 times or 30 s), waiting while <paramref name="paceWhile"/> holds.</summary>
     private static async Task Until(Func<bool> step, string what, Func<bool>? paceWhile = null)
