@@ -45,6 +45,7 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<LiveC
 {
     private readonly ConcurrentDictionary<string, LiveConnection> connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, LiveConnection>> groups = new(StringComparer.Ordinal);
+    private readonly Lock membership = new(); // joins and leaves only (rare); sends read the dictionaries without it
     private long overflowAborts;
 
     public int Count => connections.Count;
@@ -73,8 +74,11 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<LiveC
     {
         if (Find(connectionId) is not { } connection)
             return;
-        groups.GetOrAdd(group, _ => new(StringComparer.Ordinal))[connectionId] = connection;
-        connection.Groups.Add(group);
+        lock (membership)
+        {
+            groups.GetOrAdd(group, _ => new(StringComparer.Ordinal))[connectionId] = connection;
+            connection.Groups.Add(group);
+        }
         if (connection.IsClosed) // removed meanwhile: do not leave it behind in the group
             LeaveGroup(connection, group);
     }
@@ -122,12 +126,15 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<LiveC
 
     private void LeaveGroup(LiveConnection connection, string group)
     {
-        connection.Groups.TryRemove(group);
-        if (groups.TryGetValue(group, out var members))
+        lock (membership)
         {
-            members.TryRemove(connection.Id, out _);
-            if (members.IsEmpty)
-                groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, LiveConnection>>(group, members));
+            connection.Groups.TryRemove(group);
+            if (groups.TryGetValue(group, out var members))
+            {
+                members.TryRemove(connection.Id, out _);
+                if (members.IsEmpty) // ticket groups come and go; an empty one is dropped under the same lock a join takes
+                    groups.TryRemove(group, out _);
+            }
         }
     }
 
