@@ -161,6 +161,8 @@ public sealed class LiveDeliveryTests
             await Task.Delay(500); // give a publisher that reads past the gap the chance to do so
             Assert.True(publisher.Published < heldSequence, "The publisher went past a sequence number that may still commit.");
             Assert.DoesNotContain(scjg.Events, m => m.Sequence >= heldSequence);
+            var caughtUp = await scjg.Connection.InvokeAsync<List<TicketEventMessage>>("Since", heldSequence - 1);
+            Assert.DoesNotContain(caughtUp, m => m.Sequence == laterSequence); // Since does not overtake the gap either
 
             await transaction.CommitAsync();
             await scjg.WaitForAsync(m => m.Sequence == laterSequence);
