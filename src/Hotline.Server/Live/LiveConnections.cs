@@ -144,7 +144,9 @@ public sealed class LiveConnections(IOptions<LiveOptions> options, ILogger<LiveC
         // Out of every group and presence now: SignalR's own disconnect of a stalled connection waits for its close
         // message to flush, which happens only when the transport gives up on it (long polling: 15 s without a poll).
         Remove(connection.Id);
-        Dropped?.Invoke(connection.Id, connection.Watching.ToArray());
+        // Not on this thread: it is in the middle of a send, and leaving presence sends again.
+        var watched = connection.Watching.ToArray();
+        ThreadPool.QueueUserWorkItem(_ => Dropped?.Invoke(connection.Id, watched));
         logger.LogWarning("Live connection {ConnectionId} of {UserId} stopped reading ({Pending} messages waiting); aborted, it resumes with Since",
             connection.Id, connection.Actor?.Id, options.Value.MaxPendingMessagesPerConnection);
     }
