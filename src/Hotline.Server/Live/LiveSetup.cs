@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -25,4 +26,28 @@ public static class LiveSetup
         app.MapHub<TicketsHub>("/hubs/tickets");
         return app;
     }
+}
+
+/// <summary>Settings of the live hub (<c>Live:*</c>).</summary>
+public sealed class LiveOptions
+{
+    public const string Section = "Live";
+
+    /// <summary>
+    /// Messages one connection may have waiting behind a write the network has not taken yet. A connection over it is
+    /// aborted; its client reconnects and catches up with Since.
+    /// </summary>
+    [Range(4, 100_000)]
+    public int MaxPendingMessagesPerConnection { get; set; } = 1000;
+
+    /// <summary>Tickets one connection may watch at a time.</summary>
+    [Range(1, 10_000)]
+    public int MaxWatchedTicketsPerConnection { get; set; } = 100;
+
+    /// <summary>
+    /// PostgreSQL only: the longest the publisher holds back later events while a lower sequence number may still commit
+    /// (a transaction still in progress). After it, the gap is passed and logged; connected clients miss such an event live.
+    /// </summary>
+    [Range(100, 600_000)]
+    public int SequenceGapTimeoutMilliseconds { get; set; } = 5000;
 }
