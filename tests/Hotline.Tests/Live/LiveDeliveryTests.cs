@@ -192,6 +192,31 @@ public sealed class LiveDeliveryTests
         }, PatientGaps);
     }
 
+    [PostgresFact]
+    public async Task On_postgresql_a_transaction_open_past_the_gap_timeout_does_not_hold_the_feed()
+    {
+        await HotlineFactory.RunAsync(async factory =>
+        {
+            var (held, later, handler) = await TwoTicketsAtScjgAsync(factory);
+            await using var scjg = await LiveClient.ConnectAsync(factory, Roles.DepartmentHandler, "scjg");
+
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HotlineDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var heldSequence = await AddProgressAsync(db, factory, held);
+            await Api.ActAsync(handler, later, "add-progress", new JsonObject { ["note"] = "不再等待。" });
+            await scjg.WaitForAsync(m => m.Number == later && m.Action == "add-progress"); // sent once the gap timed out
+            await transaction.CommitAsync();
+
+            // The late event is not pushed (the feed is past it) but a client catching up from before it finds it.
+            await Api.ActAsync(handler, later, "add-progress", new JsonObject { ["note"] = "标记。" });
+            await scjg.WaitForAsync(m => m.Number == later && m.TicketVersion == 4);
+            Assert.DoesNotContain(scjg.Events, m => m.Sequence == heldSequence);
+            var caughtUp = await scjg.Connection.InvokeAsync<List<TicketEventMessage>>("Since", heldSequence - 1);
+            Assert.Contains(caughtUp, m => m.Sequence == heldSequence && m.Number == held);
+        }, new Dictionary<string, string?> { ["Live:SequenceGapTimeoutMilliseconds"] = "300" });
+    }
+
     private static async Task<(string Held, string Later, HttpClient Handler)> TwoTicketsAtScjgAsync(HotlineFactory factory)
     {
         var agent = await factory.AgentAsync();
