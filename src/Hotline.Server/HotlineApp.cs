@@ -4,6 +4,7 @@ using Hotline.Server.Access;
 using Hotline.Server.Console;
 using Hotline.Server.Data;
 using Hotline.Server.Desks;
+using Hotline.Server.Live;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
@@ -66,10 +67,7 @@ public static class HotlineApp
         services.AddTicketRouting();
         builder.AddSla();
 
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddSingleton<Live.LiveTicketFeed>();
-        services.AddSingleton<Live.TicketPresence>();
-        services.AddHostedService<Live.TicketEventPublisher>();
+        services.AddLive();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<ConsoleQueries>();
@@ -114,7 +112,7 @@ public static class HotlineApp
         app.MapSla();
         app.MapDailyDigests();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
-        app.MapHub<Live.TicketsHub>("/hubs/tickets");
+        app.MapLive();
         app.MapConsole();
         return app;
     }

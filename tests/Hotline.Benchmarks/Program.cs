@@ -2,11 +2,14 @@ using Hotline.Benchmarks;
 
 // Benchmarks are run by hand in Release (see docs/benchmarks.md), never as timed unit tests:
 //   dotnet run -c Release --project tests/Hotline.Benchmarks -- intake [--tickets 50000] [--clients 64]
+//   dotnet run -c Release --project tests/Hotline.Benchmarks -- fanout [--clients 2000,5000] [--seconds 60]
 var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["intake"] = IntakeBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
     ["sla"] = SlaBenchmark.RunAsync,
+    ["fanout"] = FanoutBenchmark.RunAsync,
+    ["fanout-server"] = FanoutServer.RunAsync, // the child process fanout starts; not run by hand
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -13,33 +13,39 @@ public sealed record TicketViewer(string SessionId, string UserId, string UserNa
 public sealed class TicketPresence
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TicketViewer>> tickets = new(StringComparer.Ordinal);
+    private readonly Lock changes = new(); // an Enter must not land in a ticket's list that a Leave is dropping as empty
 
     /// <summary>Raised with the ticket number whenever its viewers change.</summary>
     public event Action<string>? Changed;
 
     public void Enter(string number, TicketViewer viewer)
     {
-        tickets.GetOrAdd(number, _ => new(StringComparer.Ordinal))[viewer.SessionId] = viewer;
+        lock (changes)
+            tickets.GetOrAdd(number, _ => new(StringComparer.Ordinal))[viewer.SessionId] = viewer;
         Changed?.Invoke(number);
     }
 
     public void SetEditing(string number, string sessionId, bool editing)
     {
-        if (tickets.TryGetValue(number, out var viewers) && viewers.TryGetValue(sessionId, out var viewer) && viewer.Editing != editing)
+        lock (changes)
         {
+            if (!tickets.TryGetValue(number, out var viewers) || !viewers.TryGetValue(sessionId, out var viewer) || viewer.Editing == editing)
+                return;
             viewers[sessionId] = viewer with { Editing = editing };
-            Changed?.Invoke(number);
         }
+        Changed?.Invoke(number);
     }
 
     public void Leave(string number, string sessionId)
     {
-        if (tickets.TryGetValue(number, out var viewers) && viewers.TryRemove(sessionId, out _))
+        lock (changes)
         {
+            if (!tickets.TryGetValue(number, out var viewers) || !viewers.TryRemove(sessionId, out _))
+                return;
             if (viewers.IsEmpty)
-                tickets.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, TicketViewer>>(number, viewers));
-            Changed?.Invoke(number);
+                tickets.TryRemove(number, out _);
         }
+        Changed?.Invoke(number);
     }
 
     /// <summary>Everyone on the ticket, one entry per session, oldest first not guaranteed.</summary>

@@ -20,9 +20,11 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 2, 0, 0, TimeSpan.Zero);
 
     private readonly string? postgresDatabase;
+    private readonly IReadOnlyDictionary<string, string?> extraSettings;
 
-    public HotlineFactory(string? dataPath = null, string? postgresDatabase = null, bool kestrel = false)
+    public HotlineFactory(string? dataPath = null, string? postgresDatabase = null, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        extraSettings = settings ?? new Dictionary<string, string?>();
         if (kestrel)
             UseKestrel(0); // a real socket: body limits, browsers
 
@@ -53,6 +55,8 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
             settings["Database:Provider"] = "Postgres";
             settings["Database:ConnectionString"] = TestDatabases.ForDatabase(postgresDatabase);
         }
+        foreach (var (key, value) in extraSettings)
+            settings[key] = value;
         builder.UseSetting("Hotline:DataPath", DataPath);
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
         foreach (var (key, value) in settings)
@@ -96,9 +100,9 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Runs a test against a server and data of its own, deleted afterwards.</summary>
-    public static async Task RunAsync(Func<HotlineFactory, Task> test)
+    public static async Task RunAsync(Func<HotlineFactory, Task> test, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var factory = new HotlineFactory();
+        var factory = new HotlineFactory(settings: settings);
         try
         {
             await test(factory);
