@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Hotline.Server.Access;
 using Hotline.Server.Console;
 using Hotline.Server.Data;
+using Hotline.Server.Notifications;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
@@ -64,6 +65,7 @@ public static class HotlineApp
         services.AddTickets();
         services.AddTicketRouting();
         builder.AddSla();
+        builder.AddNotifications();
 
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<Live.LiveTicketFeed>();
@@ -111,6 +113,7 @@ public static class HotlineApp
         app.MapWorkQueues();
         app.MapSla();
         app.MapDailyDigests();
+        app.MapNotifications();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapHub<Live.TicketsHub>("/hubs/tickets");
         app.MapConsole();

@@ -15,7 +15,8 @@ namespace Hotline.Server.Sla;
 /// concurrency token, so of two sweepers (two instances) only one advances a clock: each step happens exactly once.
 /// Missed steps (after downtime) are taken in due-time order on the first sweep.
 /// </summary>
-public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, SlaRules rules, SlaClocks clocks, CityClock clock, ILogger<SlaSweeper> logger)
+public sealed class SlaSweeper(
+    IDbContextFactory<HotlineDbContext> contexts, SlaRules rules, SlaClocks clocks, Notifications.Outbox outbox, CityClock clock, ILogger<SlaSweeper> logger)
 {
     private const int Batch = 500;
 
@@ -73,7 +74,11 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                 {
                     var transition = TicketWorkflow.ForChange(change);
                     if (TicketWorkflow.Check(transition.Action, ticket.Status, ticket.AssignedDepartmentCode, Actor.System, ticket.CoHandlingDepartmentCodes) == TransitionVerdict.Allowed)
-                        db.TicketEvents.Add(ticket.Act(change, Actor.System, at));
+                    {
+                        var e = ticket.Act(change, Actor.System, at);
+                        db.TicketEvents.Add(e);
+                        outbox.Apply(db, ticket, [e]); // the breach email to the department head commits with the breach
+                    }
                 }
                 row.Stage++;
                 row.NextAt = row.Schedule.NextAt(row.Stage);
