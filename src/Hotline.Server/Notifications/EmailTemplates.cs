@@ -30,7 +30,7 @@ public sealed class EmailTemplates(IDbContextFactory<HotlineDbContext> contexts,
     public static string SeedFolder(string seedPath) => Path.Combine(seedPath, "email-templates");
 
     /// <summary>Parses a template; the error says where Liquid's syntax broke.</summary>
-    public static bool TryParse(string source, out IFluidTemplate template, out string error) => Parser.TryParse(source, out template, out error);
+    public static bool TryParseLiquid(string source, out IFluidTemplate template, out string error) => Parser.TryParse(source, out template, out error);
 
     public RenderedEmail Render(string kind, string language, IReadOnlyDictionary<string, object?> model)
     {
@@ -68,7 +68,7 @@ public sealed class EmailTemplates(IDbContextFactory<HotlineDbContext> contexts,
         var parsed = new Dictionary<(string, string), Parsed>();
         foreach (var row in rows)
         {
-            if (TryParse(row.Subject, out var subject, out var e1) && TryParse(row.Text, out var text, out var e2) && TryParse(row.Html, out var html, out var e3))
+            if (TryParseLiquid(row.Subject, out var subject, out var e1) && TryParseLiquid(row.Text, out var text, out var e2) && TryParseLiquid(row.Html, out var html, out var e3))
                 parsed[(row.Kind, row.Language)] = new Parsed(subject, text, html);
             else
                 logger.LogError("Email template {Kind}/{Language} does not parse; the seeded default is not used either", row.Kind, row.Language);
@@ -142,7 +142,7 @@ public sealed class EmailTemplates(IDbContextFactory<HotlineDbContext> contexts,
                 errors.Add(new(field, ErrorCodes.Required));
             else if (source.Length > max)
                 errors.Add(new(field, ErrorCodes.TooLong, max));
-            else if (!TryParse(source, out _, out var error))
+            else if (!TryParseLiquid(source, out _, out var error))
                 errors.Add(new(field, "InvalidTemplate", error.ReplaceLineEndings(" ")));
         }
     }

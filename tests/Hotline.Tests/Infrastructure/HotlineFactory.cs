@@ -33,6 +33,12 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
     public string DataPath { get; }
     public FakeTimeProvider Clock { get; } = new(Start);
     public bool UsesPostgres => postgresDatabase is not null;
+
+    /// <summary>Extra configuration for this server (set before it starts).</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Extra service registrations for this server (set before it starts), e.g. a wrapped mail transport.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
     public string? PostgresDatabase => postgresDatabase;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -50,6 +56,8 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
             settings["Database:Provider"] = "Postgres";
             settings["Database:ConnectionString"] = TestDatabases.ForDatabase(postgresDatabase);
         }
+        foreach (var (key, value) in Settings)
+            settings[key] = value;
         builder.UseSetting("Hotline:DataPath", DataPath);
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
         foreach (var (key, value) in settings)
@@ -58,6 +66,7 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            TestServices?.Invoke(services);
         });
     }
 
