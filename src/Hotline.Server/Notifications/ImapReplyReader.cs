@@ -23,7 +23,7 @@ public sealed class ImapReplyReader(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || options.Value.PollSeconds == 0)
             return;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds));
         do
@@ -71,7 +71,7 @@ public sealed class ImapReplyReader(
         return new(read, accepted, read - accepted);
     }
 
-    private async Task<bool> AcceptAsync(MimeKit.MimeMessage message, CancellationToken ct)
+    internal async Task<bool> AcceptAsync(MimeKit.MimeMessage message, CancellationToken ct)
     {
         var reply = EmailReplies.Read(message, smtp.Value.MessageIdDomain);
         if (reply is null)

@@ -120,7 +120,8 @@ public sealed class ImapOptions : IValidatableObject
     /// <summary>After reading, messages are marked seen; with a folder name they are also moved there.</summary>
     public string? ProcessedFolder { get; set; }
 
-    [Range(1, 3600)]
+    /// <summary>How often the inbox is read; 0 reads it only when called (tests).</summary>
+    [Range(0, 3600)]
     public int PollSeconds { get; set; } = 60;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
