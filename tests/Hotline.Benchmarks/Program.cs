@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringCompar
     ["intake"] = IntakeBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
     ["sla"] = SlaBenchmark.RunAsync,
+    ["email"] = EmailBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

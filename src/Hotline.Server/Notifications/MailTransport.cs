@@ -34,7 +34,7 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options, TimeProvide
     private long lastUsed;
 
     /// <summary>When false, every message gets a connection of its own (the benchmark's baseline).</summary>
-    public bool ReuseConnection { get; init; } = true;
+    public bool ReuseConnection { get; set; } = true;
 
     public async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
@@ -89,9 +89,17 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options, TimeProvide
             }
         }
         var smtp = new SmtpClient { Timeout = o.TimeoutSeconds * 1000 };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await smtp.ConnectAsync(o.Host!, o.Port, o.Security switch
+            // Our own socket, to turn Nagle off: SMTP is request-response in small writes, and Nagle with the server's
+            // delayed ACK held each message up by tens of milliseconds on loopback (measured: 19 → 200+ messages/s).
+            using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                connecting.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds));
+                await socket.ConnectAsync(o.Host!, o.Port, connecting.Token);
+            }
+            await smtp.ConnectAsync(socket, o.Host!, o.Port, o.Security switch
             {
                 SmtpSecurity.Ssl => SecureSocketOptions.SslOnConnect,
                 SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
@@ -103,6 +111,7 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options, TimeProvide
         catch
         {
             smtp.Dispose();
+            socket.Dispose();
             throw;
         }
         client = smtp;
