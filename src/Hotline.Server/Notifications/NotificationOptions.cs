@@ -13,7 +13,7 @@ public sealed class NotificationOptions : IValidatableObject
 
     /// <summary>Attempts before an email is marked failed (the first send counts).</summary>
     [Range(1, 50)]
-    public int MaxAttempts { get; set; } = 8;
+    public int MaxAttempts { get; set; } = 12;
 
     /// <summary>Back-off before the second attempt; it doubles per attempt (with jitter) up to <see cref="MaxRetrySeconds"/>.</summary>
     [Range(1, 3600)]

@@ -176,8 +176,8 @@ public sealed class OutboxSender(
             .SetProperty(r => r.Status, final ? OutboxStatus.Failed : OutboxStatus.Pending)
             .SetProperty(r => r.LeaseToken, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), ct);
         if (final)
-            logger.LogWarning("Email {OutboxId} ({Kind}) for ticket {TicketNumber} failed after {Attempts} attempts: {Error}",
-                row.Id, row.Kind, row.TicketNumber, attempts, error);
+            logger.LogWarning("Email {OutboxId} ({Kind}) for ticket {TicketNumber} failed after {Attempts} attempts; its error is in the outbox",
+                row.Id, row.Kind, row.TicketNumber, attempts); // the server's text may quote the address: not logged
         return final;
     }
 
