@@ -19,7 +19,7 @@ namespace Hotline.Benchmarks;
 /// against baseline B0 measured in the same run: the same sender with a new SMTP connection per message. Then ticket
 /// intake latency (open loop, the intake benchmark's load code) with the sender idle, with mail flowing, and idle again.
 /// Options: --messages 10000 --baseline (messages / 10) --clients 32 --calibrate 2000 --pace-seconds 15 --pace-fraction 0.5
-/// --seed 12345 --keep --no-doc
+/// --tls (STARTTLS with a self-signed certificate, pinned, as a production relay would use) --seed 12345 --keep --no-doc
 /// </summary>
 public static class EmailBenchmark
 {
@@ -43,7 +43,9 @@ public static class EmailBenchmark
         }
         var root = Path.Combine(Path.GetTempPath(), $"hotline-bench-email-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(root, "sink"));
-        using var sink = StartSink(script, Path.Combine(root, "sink"), out var port);
+        var tls = args.Flag("tls");
+        var fingerprint = tls ? await CertificateAsync(root) : null;
+        using var sink = StartSink(script, Path.Combine(root, "sink"), tls ? root : null, out var port);
         if (sink is null)
             return 2;
         try
@@ -52,7 +54,8 @@ public static class EmailBenchmark
             {
                 ["Notifications:Smtp:Host"] = "127.0.0.1",
                 ["Notifications:Smtp:Port"] = port.ToString(CultureInfo.InvariantCulture),
-                ["Notifications:Smtp:Security"] = "None",
+                ["Notifications:Smtp:Security"] = tls ? "StartTls" : "None",
+                ["Notifications:Smtp:ServerCertificateSha256"] = fingerprint,
                 ["Notifications:PollMilliseconds"] = "0", // the benchmark drives the sender
             });
             await using (server)
@@ -110,7 +113,7 @@ public static class EmailBenchmark
                 var expected = 1 + warmed + b0.Sent + pooled.Sent + sentWhileBusy;
                 Console.WriteLine($"verify: sink received {received}, sender reported {expected}");
 
-                var report = Report(command, messages, baseline, b0, pooled, max.Rate, target, paceSeconds, quiet1, busy, quiet2, quietP99, sentWhileBusy, busySeconds,
+                var report = Report(command, tls, messages, baseline, b0, pooled, max.Rate, target, paceSeconds, quiet1, busy, quiet2, quietP99, sentWhileBusy, busySeconds,
                     backlogLeft, received, expected);
                 Console.WriteLine();
                 Console.WriteLine(report);
@@ -214,7 +217,19 @@ public static class EmailBenchmark
         return Encoding.UTF8.GetBytes(json.ToJsonString());
     }
 
-    private static Process? StartSink(string script, string folder, out int port)
+    /// <summary>A self-signed certificate for the sink (cert.pem, key.pem in <paramref name="folder"/>); returns its SHA-256.</summary>
+    private static async Task<string> CertificateAsync(string folder)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(30));
+        await File.WriteAllTextAsync(Path.Combine(folder, "cert.pem"), certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+        return certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+    }
+
+    private static Process? StartSink(string script, string folder, string? tlsFolder, out int port)
     {
         using (var probe = new TcpListener(System.Net.IPAddress.Loopback, 0))
         {
@@ -225,6 +240,11 @@ public static class EmailBenchmark
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(folder);
+        if (tlsFolder is not null)
+        {
+            start.ArgumentList.Add(Path.Combine(tlsFolder, "cert.pem"));
+            start.ArgumentList.Add(Path.Combine(tlsFolder, "key.pem"));
+        }
         var process = Process.Start(start)!;
         if (process.StandardOutput.ReadLine() != "ready")
         {
@@ -235,7 +255,7 @@ public static class EmailBenchmark
         return process;
     }
 
-    private static string Report(string command, int messages, int baseline, Drain b0, Drain pooled, double maxRate, double target, double paceSeconds,
+    private static string Report(string command, bool tls, int messages, int baseline, Drain b0, Drain pooled, double maxRate, double target, double paceSeconds,
         IntakeBenchmark.PhaseResult quiet1, IntakeBenchmark.PhaseResult busy, IntakeBenchmark.PhaseResult quiet2, double quietP99,
         int sentWhileBusy, double busySeconds, int backlogLeft, int received, int expected)
     {
@@ -249,7 +269,7 @@ public static class EmailBenchmark
         b.AppendLine();
         b.AppendLine(ci, $"Machine: {MachineSummary()}.");
         b.AppendLine();
-        b.Append(ci, $"Workload: the outbox sender (`OutboxSender.SendDueAsync` rounds: claim with a lease, send, mark sent by group commit) sends copies of a ").Append(ci, $"rendered registration email (text + HTML, one recipient each) through MailKit to python3-aiosmtpd on 127.0.0.1 ").Append(ci, $"(`tests/Hotline.Tests/Notifications/smtp_sink.py`, which writes each message to a file). SQLite with WAL and synchronous=FULL; the ").Append("server, the load generator and the SMTP server share the machine.").AppendLine();
+        b.Append(ci, $"Workload: the outbox sender (`OutboxSender.SendDueAsync` rounds: claim with a lease, send, mark sent by group commit) sends copies of a ").Append(ci, $"rendered registration email (text + HTML, one recipient each) through MailKit to python3-aiosmtpd on 127.0.0.1").Append(tls ? " with STARTTLS (a self-signed RSA-2048 certificate, pinned) " : ", no TLS, ").Append(ci, $"(`tests/Hotline.Tests/Notifications/smtp_sink.py`, which writes each message to a file). SQLite with WAL and synchronous=FULL; the ").Append("server, the load generator and the SMTP server share the machine.").AppendLine();
         b.AppendLine();
         b.AppendLine("| | messages | seconds | messages/s |");
         b.AppendLine("|---|---:|---:|---:|");

@@ -1,4 +1,6 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -89,6 +91,12 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options, TimeProvide
             }
         }
         var smtp = new SmtpClient { Timeout = o.TimeoutSeconds * 1000 };
+        if (o.ServerCertificateSha256 is { Length: > 0 } pinned)
+        {
+            var fingerprint = pinned.Replace(":", "", StringComparison.Ordinal);
+            smtp.ServerCertificateValidationCallback = (_, certificate, _, errors) => errors == SslPolicyErrors.None
+                || certificate is not null && string.Equals(certificate.GetCertHashString(HashAlgorithmName.SHA256), fingerprint, StringComparison.OrdinalIgnoreCase);
+        }
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

@@ -85,6 +85,13 @@ public sealed class SmtpOptions : IValidatableObject
     [Required]
     public string MessageIdDomain { get; set; } = "hotline.example.cn";
 
+    /// <summary>
+    /// SHA-256 fingerprint (hex) of a relay certificate to accept even when the system does not trust it (an internal
+    /// relay with its own certificate). Other certificates must be trusted as usual.
+    /// </summary>
+    [RegularExpression("^[0-9A-Fa-f:]{64,95}$")]
+    public string? ServerCertificateSha256 { get; set; }
+
     /// <summary>Timeout of one SMTP command.</summary>
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 30;

@@ -201,6 +201,31 @@ public sealed class OutboxDeliveryTests
         });
     }
 
+    [SmtpFact]
+    public async Task STARTTLS_to_a_relay_with_its_own_certificate_works_when_pinned_and_is_refused_otherwise()
+    {
+        await using var sink = await SmtpSink.StartAsync(tls: true);
+        var pinned = Mail.Server(sink.Port);
+        pinned.Settings["Notifications:Smtp:Security"] = "StartTls";
+        pinned.Settings["Notifications:Smtp:ServerCertificateSha256"] = sink.CertificateSha256;
+        await RunAsync(pinned, async factory =>
+        {
+            var number = (await Api.RegisterAsync(await factory.AgentAsync())).Number();
+            Assert.Equal(1, (await Mail.SendAsync(factory)).Sent);
+            Assert.Equal(number, Assert.Single(await sink.WaitForAsync(1)).Ticket());
+        });
+
+        var untrusted = Mail.Server(sink.Port);
+        untrusted.Settings["Notifications:Smtp:Security"] = "StartTls";
+        await RunAsync(untrusted, async factory =>
+        {
+            var number = (await Api.RegisterAsync(await factory.AgentAsync())).Number();
+            Assert.Equal(1, (await Mail.SendAsync(factory)).Retrying); // a certificate nobody vouched for: nothing sent in clear
+            Assert.Single(sink.Messages());
+            Assert.NotNull(Assert.Single(await Mail.OutboxAsync(factory, number)).LastError);
+        });
+    }
+
     /// <summary>
     /// Six emails; the sender "dies" at the fourth (hangs until the host stops, after or before the server took it), then
     /// a new server on the same data sends the rest once the dead sender's lease has run out.

@@ -14,14 +14,18 @@ public sealed class SmtpSink : IAsyncDisposable
     private static readonly Lazy<string?> Missing = new(FindMissing);
     private readonly Process process;
 
-    private SmtpSink(Process process, int port, string folder)
+    private SmtpSink(Process process, int port, string folder, string? certificateSha256)
     {
         this.process = process;
         Port = port;
         Folder = folder;
+        CertificateSha256 = certificateSha256;
     }
 
     public int Port { get; }
+
+    /// <summary>With TLS: the fingerprint of the sink's self-signed certificate (for <c>Notifications:Smtp:ServerCertificateSha256</c>).</summary>
+    public string? CertificateSha256 { get; }
     public string Folder { get; }
 
     /// <summary>Why the sink cannot run here, or null.</summary>
@@ -36,20 +40,39 @@ public sealed class SmtpSink : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<SmtpSink> StartAsync(int? port = null)
+    /// <param name="tls">Offer (and require) STARTTLS with a fresh self-signed certificate.</param>
+    public static async Task<SmtpSink> StartAsync(int? port = null, bool tls = false)
     {
         var p = port ?? FreePort();
         var folder = Path.Combine(Path.GetTempPath(), "hotline-smtp", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        string? fingerprint = null;
+        var tlsFiles = Path.Combine(folder, "..", Path.GetFileName(folder) + "-tls");
+        if (tls)
+        {
+            Directory.CreateDirectory(tlsFiles);
+            using var key = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(30));
+            await File.WriteAllTextAsync(Path.Combine(tlsFiles, "cert.pem"), certificate.ExportCertificatePem());
+            await File.WriteAllTextAsync(Path.Combine(tlsFiles, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+            fingerprint = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        }
         var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Script());
         start.ArgumentList.Add(p.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(folder);
+        if (tls)
+        {
+            start.ArgumentList.Add(Path.Combine(tlsFiles, "cert.pem"));
+            start.ArgumentList.Add(Path.Combine(tlsFiles, "key.pem"));
+        }
         var process = Process.Start(start)!;
         var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (ready != "ready")
             throw new InvalidOperationException($"SMTP sink did not start: {await process.StandardError.ReadToEndAsync()}");
-        return new SmtpSink(process, p, folder);
+        return new SmtpSink(process, p, folder, fingerprint);
     }
 
     public IReadOnlyList<MimeMessage> Messages() =>
@@ -84,6 +107,8 @@ public sealed class SmtpSink : IAsyncDisposable
         }
         process.Dispose();
         Directory.Delete(Folder, recursive: true);
+        if (Directory.Exists(Folder + "-tls"))
+            Directory.Delete(Folder + "-tls", recursive: true);
     }
 
     private static string? FindMissing()

@@ -1,6 +1,7 @@
 """A loopback SMTP server for the notification tests and the email benchmark (python3-aiosmtpd).
 
-usage: python3 smtp_sink.py PORT FOLDER
+usage: python3 smtp_sink.py PORT FOLDER [CERT KEY]
+With CERT and KEY (PEM files) the server offers STARTTLS and requires it before MAIL.
 Writes each accepted message to FOLDER/NNNNNN.eml (complete files only: written aside, then renamed) and the
 client's port per message to FOLDER/sessions.log, so a test can tell how many connections carried the mail.
 Recipients containing "reject" get 550 (permanent), those containing "defer" get 451 (try later).
@@ -8,6 +9,7 @@ Runs until its standard input closes.
 """
 import itertools
 import os
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -39,7 +41,12 @@ class Sink:
 
 def main():
     port, folder = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port)
+    tls = {}
+    if len(sys.argv) > 4:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        tls = {"tls_context": context, "require_starttls": True}
+    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port, **tls)
     controller.start()
     print("ready", flush=True)
     try:
