@@ -18,6 +18,8 @@ public sealed class OutboxSender(
     IOptions<NotificationOptions> options, IOptions<SmtpOptions> smtp, TimeProvider time, ILogger<OutboxSender> logger)
     : BackgroundService
 {
+    private static readonly TimeSpan MarkGathering = TimeSpan.FromMilliseconds(10);
+
     private readonly SemaphoreSlim wake = new(0, 1);
 
     /// <summary>How the round went: rows claimed, sent, and failed (for good or for now).</summary>
@@ -120,7 +122,8 @@ public sealed class OutboxSender(
             await marker; // every accepted message is marked before the round ends (or the host stops)
         }
         // Rows left unsent in this round (server down, lease running out) are released for the next one.
-        await ReleaseAsync(token, ct);
+        if (sent + retrying + failed < rows.Count)
+            await ReleaseAsync(token, ct);
         if (sent + failed > 0)
             logger.LogInformation("Outbox: {Sent} sent, {Retrying} to retry, {Failed} failed", sent, retrying, failed);
         return new(rows.Count, sent, retrying, failed);
@@ -142,12 +145,17 @@ public sealed class OutboxSender(
         return await db.OutboxEmails.AsNoTracking().Where(r => r.LeaseToken == token).OrderBy(r => r.Id).ToListAsync(ct);
     }
 
-    /// <summary>Writes the marks of accepted messages, as many per transaction as are waiting.</summary>
+    /// <summary>
+    /// Writes the marks of accepted messages, as many per transaction as are waiting, gathering for at most
+    /// <see cref="MarkGathering"/> after the first: on SQLite every write transaction takes the one write lock that
+    /// ticket actions need too, so a transaction per message would compete with intake for nothing.
+    /// </summary>
     private async Task MarkSentAsync(ChannelReader<long> accepted)
     {
         var ids = new List<long>();
         while (await accepted.WaitToReadAsync(CancellationToken.None))
         {
+            await Task.WhenAny(Task.Delay(MarkGathering), accepted.Completion); // wall time: how long to gather, not a business instant
             while (accepted.TryRead(out var id))
                 ids.Add(id);
             var at = time.GetUtcNow();
