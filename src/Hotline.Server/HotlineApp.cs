@@ -5,6 +5,7 @@ using Hotline.Server.Console;
 using Hotline.Server.Data;
 using Hotline.Server.Desks;
 using Hotline.Server.Live;
+using Hotline.Server.Notifications;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
@@ -66,6 +67,7 @@ public static class HotlineApp
         services.AddTickets();
         services.AddTicketRouting();
         builder.AddSla();
+        builder.AddNotifications();
 
         services.AddLive();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -111,6 +113,7 @@ public static class HotlineApp
         app.MapWorkQueues();
         app.MapSla();
         app.MapDailyDigests();
+        app.MapNotifications();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapLive();
         app.MapConsole();

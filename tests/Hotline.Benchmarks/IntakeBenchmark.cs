@@ -245,7 +245,7 @@ public static class IntakeBenchmark
         }
     }
 
-    private static HttpClient Client(Uri address, string key, int connections)
+    internal static HttpClient Client(Uri address, string key, int connections)
     {
         var handler = new SocketsHttpHandler
         {
@@ -290,7 +290,7 @@ public static class IntakeBenchmark
     }
 
     /// <summary><paramref name="clients"/> loops, each sending its next ticket as soon as the previous one is answered.</summary>
-    private static Task<PhaseResult> ClosedLoopAsync(HttpClient http, byte[][] bodies, int total, int clients, ConcurrentBag<string> numbers, int offset) =>
+    internal static Task<PhaseResult> ClosedLoopAsync(HttpClient http, byte[][] bodies, int total, int clients, ConcurrentBag<string> numbers, int offset) =>
         ClosedLoopAsync(total, clients, i => PostAsync(http, bodies[(offset + i) % bodies.Length], numbers));
 
     private static async Task<PhaseResult> ClosedLoopAsync(int total, int clients, Func<int, Task<bool>> send)
@@ -320,7 +320,7 @@ public static class IntakeBenchmark
     /// Open loop: request i is due at start + i/rate whatever happened to earlier ones, and its latency counts from when
     /// it was due (so a stalled server shows up as latency instead of silently lowering the offered rate).
     /// </summary>
-    private static async Task<PhaseResult> OpenLoopAsync(HttpClient http, byte[][] bodies, double rate, double seconds, ConcurrentBag<string> numbers)
+    internal static async Task<PhaseResult> OpenLoopAsync(HttpClient http, byte[][] bodies, double rate, double seconds, ConcurrentBag<string> numbers)
     {
         var total = (int)(rate * seconds);
         var latencies = new Latencies(total);
@@ -458,7 +458,7 @@ public static class IntakeBenchmark
 
     private sealed record B1Result(int Rows, double WallSeconds, double CpuSeconds, double RowsPerSecond, LatencySummary Latency, bool Capped);
 
-    private sealed record PhaseResult(int Ok, int Errors, double WallSeconds, double CpuSeconds, double Rate, LatencySummary Latency);
+    internal sealed record PhaseResult(int Ok, int Errors, double WallSeconds, double CpuSeconds, double Rate, LatencySummary Latency);
 
     private sealed record IntakeResult(PhaseResult Max, PhaseResult Paced, double PaceTarget, Verification Verify, List<(string Label, PhaseResult Result)> Breakdown);
 

@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringCompar
     ["sla"] = SlaBenchmark.RunAsync,
     ["fanout"] = FanoutBenchmark.RunAsync,
     ["fanout-server"] = FanoutServer.RunAsync, // the child process fanout starts; not run by hand
+    ["email"] = EmailBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -30,6 +30,9 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Routing.RoutingRuleRow> RoutingRules => Set<Routing.RoutingRuleRow>();
     public DbSet<SlaClockRow> SlaClocks => Set<SlaClockRow>();
     public DbSet<DepartmentDigest> DepartmentDigests => Set<DepartmentDigest>();
+    public DbSet<Notifications.OutboxEmail> OutboxEmails => Set<Notifications.OutboxEmail>();
+    public DbSet<Notifications.EmailTemplate> EmailTemplates => Set<Notifications.EmailTemplate>();
+    public DbSet<Notifications.RequesterMessage> RequesterMessages => Set<Notifications.RequesterMessage>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -192,6 +195,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             r.HasOne<Category>().WithMany().HasForeignKey(x => x.CategoryCode).OnDelete(DeleteBehavior.Restrict);
             r.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);
         });
+        Notifications.NotificationsModel.Configure(b);
     }
 }
 

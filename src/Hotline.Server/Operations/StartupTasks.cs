@@ -28,6 +28,7 @@ public static class StartupTasks
         await sp.GetRequiredService<ReferenceData>().RefreshAsync(ct);
         await sp.GetRequiredService<Routing.TicketRouting>().RefreshAsync(ct);
         await sp.GetRequiredService<Sla.SlaRules>().RefreshAsync(ct);
+        await sp.GetRequiredService<Notifications.EmailTemplates>().SeedAndRefreshAsync(SeedLoader.DefaultSeedPath, ct);
 
         var users = sp.GetRequiredService<UserAdministration>();
         await users.EnsureRolesAsync();

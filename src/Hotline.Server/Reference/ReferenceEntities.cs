@@ -12,6 +12,9 @@ public sealed class Department
     public bool HasEnterpriseDesk { get; set; }
     /// <summary>The department's own working hours for its clocks, e.g. "08:30-12:00,14:00-17:30"; null means the standard hours.</summary>
     public string? WorkingHours { get; set; }
+    /// <summary>The department head (负责人) who is emailed when the department misses a deadline (超时通报).</summary>
+    public string? HeadName { get; set; }
+    public string? HeadEmail { get; set; }
 }
 
 /// <summary>诉求分类: a node of the category tree, mapped to the department that answers it by default.</summary>

@@ -32,12 +32,14 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
         await Upsert(db.Departments, departments.Select(d => new Department
         {
             Code = d.Code, Name = d.Name, NameEn = d.NameEn, Kind = d.Kind, HotlinePhone = d.HotlinePhone, HasEnterpriseDesk = d.HasEnterpriseDesk,
-            WorkingHours = d.WorkingHours,
+            WorkingHours = d.WorkingHours, HeadName = d.HeadName, HeadEmail = d.HeadEmail,
         }), x => x.Code, (to, from) =>
         {
             // Working hours an admin set through the API are kept; the seed only fills them where none are set.
             to.Name = from.Name; to.NameEn = from.NameEn; to.Kind = from.Kind; to.HotlinePhone = from.HotlinePhone; to.HasEnterpriseDesk = from.HasEnterpriseDesk;
             to.WorkingHours ??= from.WorkingHours;
+            if (to.HeadEmail is null) // a head an admin set is kept
+                (to.HeadName, to.HeadEmail) = (from.HeadName, from.HeadEmail);
         }, ct);
         await db.SaveChangesAsync(ct);
 
@@ -138,7 +140,8 @@ public sealed class SeedLoader(IDbContextFactory<HotlineDbContext> contexts, ILo
             ?? throw new InvalidDataException($"Seed file {path} is empty.");
     }
 
-    private sealed record DepartmentSeed(string Code, string Name, string NameEn, string Kind, string? HotlinePhone, bool HasEnterpriseDesk, string? WorkingHours = null);
+    private sealed record DepartmentSeed(string Code, string Name, string NameEn, string Kind, string? HotlinePhone, bool HasEnterpriseDesk, string? WorkingHours = null,
+        string? HeadName = null, string? HeadEmail = null);
     private sealed record DistrictSeed(string Code, string Name, string NameEn, string DepartmentCode, string Pinyin);
     private sealed record CategorySeed(string Code, string Name, string NameEn, string Pinyin, string DepartmentCode, List<CategorySeed>? Children);
     private sealed record LimitSeed(int Amount, string Unit);

@@ -16,8 +16,8 @@ namespace Hotline.Server.Sla;
 /// Missed steps (after downtime) are taken in due-time order on the first sweep. A ticket's Version guards its row the
 /// same way, so a sweep racing a person's action on the same ticket loses and retries that clock on the next sweep.
 /// </summary>
-public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, SlaRules rules, SlaClocks clocks, CityClock clock,
-    CommitSignal commits, ILogger<SlaSweeper> logger)
+public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, SlaRules rules, SlaClocks clocks, Notifications.Outbox outbox,
+    CityClock clock, CommitSignal commits, ILogger<SlaSweeper> logger)
 {
     private const int Batch = 500;
 
@@ -90,7 +90,13 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                 {
                     var transition = TicketWorkflow.ForChange(change);
                     if (TicketWorkflow.Check(transition.Action, ticket.Status, ticket.AssignedDepartmentCode, Actor.System, ticket.CoHandlingDepartmentCodes) == TransitionVerdict.Allowed)
-                        events.Add(ticket.Act(change, Actor.System, at));
+                    {
+                        var e = ticket.Act(change, Actor.System, at);
+                        events.Add(e);
+                        // The breach email to the department head is a tracked row that writer.CommitAsync saves in
+                        // the same transaction as the breach.
+                        outbox.Apply(db, ticket, [e]);
+                    }
                 }
                 row.Stage++;
                 row.NextAt = row.Schedule.NextAt(row.Stage);

@@ -20,7 +20,7 @@ public sealed record IntakeResult(Ticket Ticket, bool Replayed);
 /// its caller gets 201, and ticket numbers are allocated inside that same transaction, so they never repeat.
 /// </summary>
 public sealed class TicketIntake(
-    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, Sla.SlaClocks clocks, CityClock clock,
+    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, Sla.SlaClocks clocks, Notifications.Outbox outbox, CityClock clock,
     ILogger<TicketIntake> logger)
     : BackgroundService
 {
@@ -153,6 +153,7 @@ public sealed class TicketIntake(
                 }
                 db.TicketEvents.AddRange(events);
                 await clocks.ApplyAsync(db, ticket, events, ct);
+                outbox.Apply(db, ticket, events);
                 answers[p] = () => new IntakeResult(ticket, false);
             }
             await db.SaveChangesAsync(ct);

@@ -11,7 +11,7 @@ namespace Hotline.Server.Tickets;
 /// <summary>Reads tickets as a viewer may see them and takes lifecycle actions through the domain's transition table.</summary>
 public sealed class TicketService(
     HotlineDbContext db, ReferenceData reference, CityClock clock, Microsoft.Extensions.Options.IOptions<WorkflowOptions> workflow,
-    Sla.SlaClocks clocks, ILogger<TicketService> logger)
+    Sla.SlaClocks clocks, Notifications.Outbox outbox, ILogger<TicketService> logger)
 {
     public const int MaxPageSize = 200;
 
@@ -91,6 +91,7 @@ public sealed class TicketService(
         var e = ticket.Act(change, actor, now);
         db.TicketEvents.Add(e);
         await clocks.ApplyAsync(db, ticket, [e], ct);
+        outbox.Apply(db, ticket, [e]);
         await FollowMasterAsync(ticket, change, now, ct);
         await SaveAsync(ticket, expectedVersion.Value, ct);
         logger.LogInformation("Ticket {TicketNumber} {Action} → {Status}", ticket.Number, transition.Action, ticket.Status);
@@ -186,6 +187,7 @@ public sealed class TicketService(
             var followed = follower.Act(follow, Actor.System, now);
             db.TicketEvents.Add(followed);
             await clocks.ApplyAsync(db, follower, [followed], ct);
+            outbox.Apply(db, follower, [followed]);
         }
     }
 

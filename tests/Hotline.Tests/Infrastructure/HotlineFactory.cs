@@ -20,11 +20,11 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 2, 0, 0, TimeSpan.Zero);
 
     private readonly string? postgresDatabase;
-    private readonly IReadOnlyDictionary<string, string?> extraSettings;
 
     public HotlineFactory(string? dataPath = null, string? postgresDatabase = null, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        extraSettings = settings ?? new Dictionary<string, string?>();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            Settings[key] = value;
         if (kestrel)
             UseKestrel(0); // a real socket: body limits, browsers
 
@@ -35,9 +35,13 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
     public string DataPath { get; }
     public FakeTimeProvider Clock { get; } = new(Start);
 
-    /// <summary>Extra service registrations for a test class whose server must behave differently (set before the server starts).</summary>
-    public Action<IServiceCollection>? TestServices { get; init; }
     public bool UsesPostgres => postgresDatabase is not null;
+
+    /// <summary>Extra configuration for this server (set before it starts).</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Extra service registrations for this server (set before it starts), e.g. a wrapped mail transport.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
     public string? PostgresDatabase => postgresDatabase;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -55,7 +59,7 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
             settings["Database:Provider"] = "Postgres";
             settings["Database:ConnectionString"] = TestDatabases.ForDatabase(postgresDatabase);
         }
-        foreach (var (key, value) in extraSettings)
+        foreach (var (key, value) in Settings)
             settings[key] = value;
         builder.UseSetting("Hotline:DataPath", DataPath);
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
