@@ -5,6 +5,7 @@ using Hotline.Server.Console;
 using Hotline.Server.Data;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
+using Hotline.Server.Ratings;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
 using Hotline.Server.Sla;
@@ -64,6 +65,7 @@ public static class HotlineApp
         services.AddTickets();
         services.AddTicketRouting();
         builder.AddSla();
+        services.AddRatings();
 
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<Live.LiveTicketFeed>();
@@ -97,6 +99,7 @@ public static class HotlineApp
         app.UseBodySizeLimit(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotlineOptions>>().Value.MaxJsonBodyBytes);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // the public pages' per-IP limit (Ratings)
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -111,6 +114,7 @@ public static class HotlineApp
         app.MapWorkQueues();
         app.MapSla();
         app.MapDailyDigests();
+        app.MapRatings();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapHub<Live.TicketsHub>("/hubs/tickets");
         app.MapConsole();

@@ -30,6 +30,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Routing.RoutingRuleRow> RoutingRules => Set<Routing.RoutingRuleRow>();
     public DbSet<SlaClockRow> SlaClocks => Set<SlaClockRow>();
     public DbSet<DepartmentDigest> DepartmentDigests => Set<DepartmentDigest>();
+    public DbSet<Ratings.RatingRow> Ratings => Set<Ratings.RatingRow>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -192,6 +193,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             r.HasOne<Category>().WithMany().HasForeignKey(x => x.CategoryCode).OnDelete(DeleteBehavior.Restrict);
             r.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);
         });
+        Hotline.Server.Ratings.RatingsModel.Configure(b);
     }
 }
 
