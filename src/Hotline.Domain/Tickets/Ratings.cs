@@ -52,8 +52,6 @@ public enum RequesterMessageChannel
     SelfService,
     /// <summary>A reply to one of the centre's emails.</summary>
     Email,
-    /// <summary>The requester phoned and an agent wrote it down.</summary>
-    Phone,
 }
 
 /// <summary>The rules of ratings and rectification (整改), as pure functions of the ticket and the policy.</summary>

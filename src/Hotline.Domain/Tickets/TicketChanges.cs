@@ -382,19 +382,14 @@ public sealed record AppealDecided(bool? Upheld, string Comment, int Round = 0) 
 }
 
 /// <summary>
-/// 诉求人补充: the requester adds information (self-service page, an email reply, or by phone through an agent). When
-/// the department waits for the requester (补充材料), it also ends the wait and the handling clock runs again.
+/// 诉求人补充: the requester adds information, in their own words (the self-service page or an email reply; what a
+/// requester says on the phone an agent records with <see cref="RequesterResponded"/>). When the department waits for
+/// the requester (补充材料), it also ends the wait and the handling clock runs again.
 /// </summary>
-public sealed record RequesterMessageAdded(string Text, RequesterMessageChannel Channel = RequesterMessageChannel.Phone, string? FromEmail = null, bool EndedWait = false)
+public sealed record RequesterMessageAdded(string Text, RequesterMessageChannel Channel = RequesterMessageChannel.SelfService, string? FromEmail = null, bool EndedWait = false)
     : TicketChange
 {
-    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with
-    {
-        EndedWait = ticket.AwaitingRequesterSince is not null,
-        // Staff writing down what a requester said can only have heard it.
-        Channel = actor.Role == Access.Roles.Requester ? Channel : RequesterMessageChannel.Phone,
-        FromEmail = actor.Role == Access.Roles.Requester ? FromEmail : null,
-    };
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { EndedWait = ticket.AwaitingRequesterSince is not null };
 
     public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("text", Text);
 }

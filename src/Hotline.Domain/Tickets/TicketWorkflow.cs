@@ -149,7 +149,7 @@ public static class TicketWorkflow
         new(TicketAction.DecideAppeal, "decide-appeal", typeof(AppealDecided), AfterRating, null,
             Who(Roles.Supervisor, Roles.Admin)),
         new(TicketAction.RequesterMessage, "requester-message", typeof(RequesterMessageAdded), AnyStatus, null,
-            Who(Roles.Requester, Roles.Agent, Roles.Admin)),
+            Who(Roles.Requester)),
         new(TicketAction.RecordRevisit, "record-revisit", typeof(RevisitRecorded), Answered, null,
             Who(Roles.Agent, Roles.Supervisor, Roles.Admin)),
         new(TicketAction.AttachFile, "attach-file", typeof(AttachmentAdded), AnyOpen, null,
