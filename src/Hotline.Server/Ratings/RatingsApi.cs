@@ -150,11 +150,11 @@ public static class RatingsApi
             var actor = http.User.ToActor();
             var now = time.GetUtcNow();
             // Requesters without an email get no rating link: the centre calls them. Those with one are called too once
-            // their revisit clock has run out without a rating.
+            // their revisit clock has run out without a rating. (Stages are stored as text: compare by name, not order.)
             var due = db.SlaClocks.Where(c => c.Kind == Domain.Sla.SlaClockKind.Revisit && c.StoppedAt == null);
             var rows = await db.Tickets.AsNoTracking()
                 .Join(due, t => t.Id, c => c.TicketId, (t, c) => new { t, c.DueAt, c.Stage })
-                .Where(x => x.t.RequesterEmail == null || x.t.RequesterEmail == "" || x.Stage >= Domain.Sla.SlaStage.Breached)
+                .Where(x => x.t.RequesterEmail == null || x.t.RequesterEmail == "" || x.Stage == Domain.Sla.SlaStage.Breached || x.Stage == Domain.Sla.SlaStage.Escalated)
                 .OrderBy(x => x.DueAt).Take(200).ToListAsync(ct);
             return TypedResults.Ok(rows.Select(x =>
             {
