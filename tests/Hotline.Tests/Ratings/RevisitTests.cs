@@ -1,3 +1,5 @@
+using Hotline.Server.Sla;
+using Microsoft.Extensions.DependencyInjection;
 using static Hotline.Tests.Ratings.RatingStory;
 
 namespace Hotline.Tests.Ratings;
@@ -73,4 +75,21 @@ public sealed class RevisitTests(HotlineFixture fixture) : IClassFixture<Hotline
         Assert.Empty((await Api.GetAsync(agent, $"/api/tickets/{number}/ratings")).EnumerateArray());
         Assert.DoesNotContain(await TasksAsync(), t => t.Str("number") == number);
     }
+
+    [Fact]
+    public Task A_requester_with_an_email_who_did_not_rate_in_time_is_called_back_too() => HotlineFactory.RunAsync(async factory =>
+    {
+        var number = await RepliedTicketAsync(factory);
+        var agent = await factory.AgentAsync();
+        Assert.DoesNotContain((await Api.GetAsync(agent, "/api/ratings/revisits")).EnumerateArray(), t => t.Str("number") == number);
+
+        var revisit = (await Api.GetAsync(agent, $"/api/tickets/{number}/sla")).EnumerateArray().Single(c => c.Str("kind") == "Revisit");
+        factory.Clock.SetUtcNow(revisit.GetProperty("dueAt").GetDateTimeOffset().AddMinutes(1).ToUniversalTime());
+        var sweeper = factory.Services.GetRequiredService<SlaSweeper>();
+        for (var i = 0; i < 3; i++)
+            await sweeper.SweepAsync(CancellationToken.None);
+
+        var task = Assert.Single((await Api.GetAsync(agent, "/api/ratings/revisits")).EnumerateArray(), t => t.Str("number") == number);
+        Assert.True(task.GetProperty("overdue").GetBoolean());
+    });
 }
