@@ -29,7 +29,8 @@ public sealed record RatePage(RatePageState State, string? Number = null, string
     IReadOnlyList<RatingLevel>? Levels = null, RatingRow? Rating = null, IReadOnlyList<FieldError>? Errors = null);
 
 /// <summary>One entry of the timeline a requester may see on the self-service page.</summary>
-public sealed record TrackEntry(DateTimeOffset At, string Key, string? Text);
+/// <param name="TextIsKey">The text is itself a message key (a rating level), shown in the page's language.</param>
+public sealed record TrackEntry(DateTimeOffset At, string Key, string? Text, bool TextIsKey = false);
 
 public sealed record TrackPage(string Number, string Title, TicketStatus Status, bool AwaitingRequester, string? AwaitingReason, IReadOnlyList<TrackEntry> Timeline);
 
@@ -112,7 +113,7 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
                 AnsweredWithMaster m => new(e.OccurredAt, "Track.Event.Replied", m.Resolution),
                 Reopened => new(e.OccurredAt, "Track.Event.Reopened", null),
                 Closed => new(e.OccurredAt, "Track.Event.Closed", null),
-                Rated r when r.Level is { } level => new(e.OccurredAt, "Track.Event.Rated", RatingRules.Label(level)),
+                Rated r when r.Level is { } level => new(e.OccurredAt, "Track.Event.Rated", $"Level.{level}", TextIsKey: true),
                 _ => null,
             };
             if (e.Change is ExtensionRequested req)
