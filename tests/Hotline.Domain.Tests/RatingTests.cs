@@ -141,6 +141,21 @@ public class RatingTests
     }
 
     [Fact]
+    public void A_ticket_reopened_for_rectification_proposes_the_department_that_answered_first()
+    {
+        var ticket = RepliedTicket();
+        var byRule = new Hotline.Domain.Routing.RoutingProposal(Given.HousingBureau, [], "r1", "规则", 80, 0.73);
+        var same = new Hotline.Domain.Routing.RoutingProposal(Given.MarketRegulation, [], null, "类别默认", 25, 0.23);
+        Assert.Equal([byRule, same], RatingRules.ProposeAgain(ticket, [byRule, same])); // not reopened: unchanged
+
+        Rate(ticket, RatingLevel.Dissatisfied);
+        var proposals = RatingRules.ProposeAgain(ticket, [byRule, same]);
+
+        Assert.Equal([Given.MarketRegulation, Given.HousingBureau], proposals.Select(p => p.DepartmentCode));
+        Assert.Equal(1.0, proposals[0].Confidence);
+    }
+
+    [Fact]
     public void The_second_reply_asks_for_a_new_rating_in_the_next_round()
     {
         var ticket = RepliedTicket();

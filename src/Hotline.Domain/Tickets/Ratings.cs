@@ -100,6 +100,19 @@ public static class RatingRules
     public static Rated? RatingOf(RevisitRecorded revisit) =>
         revisit is { Reached: true, Level: { } level } ? new Rated(level, revisit.Resolved, revisit.Notes, RatingChannel.Phone) : null;
 
+    /// <summary>
+    /// 整改: a ticket reopened after an unsatisfied rating goes back to the dispatch queue with the department that
+    /// answered proposed first (with its co-handlers); the dispatcher may still choose another proposal.
+    /// </summary>
+    public static IReadOnlyList<Routing.RoutingProposal> ProposeAgain(Ticket ticket, IReadOnlyList<Routing.RoutingProposal> proposals)
+    {
+        if (ticket is not { Status: TicketStatus.Reopened, RectificationCount: > 0, AssignedDepartmentCode: { } previous })
+            return proposals;
+        var again = new Routing.RoutingProposal(previous, [.. ticket.CoHandlingDepartmentCodes], null,
+            $"整改：原承办单位重新办理（第 {ticket.RectificationCount} 次整改）", Routing.TicketRouter.MaxScore, 1.0);
+        return [again, .. proposals.Where(p => p.DepartmentCode != previous)];
+    }
+
     /// <summary>The actor for a requester acting through a public page or an email (no login).</summary>
     public static Actor Requester(string? name = null) => new("requester", string.IsNullOrWhiteSpace(name) ? "诉求人" : name, Roles.Requester, null);
 }

@@ -37,6 +37,7 @@ public sealed class RectificationTests(HotlineFixture fixture) : IClassFixture<H
         Assert.Contains(number, await QueueAsync("supervision", supervisor));
         var rating = await Api.GetAsync(dispatcher, $"/api/tickets/{number}/rating");
         Assert.Equal("scjg", rating.Str("proposedDepartmentCode")); // the previous department, proposed again
+        Assert.Equal("scjg", (await Api.GetAsync(dispatcher, $"/api/tickets/{number}/routing"))[0].Str("departmentCode"));
         Assert.Equal(1, rating.GetProperty("round").GetInt32());
         Assert.True(!rating.TryGetProperty("rating", out var current) || current.ValueKind == JsonValueKind.Null); // round 1 is not rated yet
         Assert.Equal("Dissatisfied", rating.GetProperty("latest").Str("level"));
