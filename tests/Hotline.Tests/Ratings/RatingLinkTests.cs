@@ -102,7 +102,8 @@ public sealed class RatingLinkTests(HotlineFixture fixture) : IClassFixture<Hotl
         var token = (await RatingPathAsync(Factory, mine))["/rate/".Length..];
         var client = Factory.CreateClient();
 
-        foreach (var bad in new[] { Tampered(token, other), Forged(other, 0, HotlineFactory.Start.AddDays(3)), "not-a-token", token[..^3] })
+        var futureRound = Service<RequesterLinks>(Factory).RatingToken(other, 5); // signed, but for a round the ticket never reached
+        foreach (var bad in new[] { Tampered(token, other), Forged(other, 0, HotlineFactory.Start.AddDays(3)), "not-a-token", token[..^3], futureRound })
         {
             var (status, html) = await GetPageAsync(client, "/rate/" + bad);
             Assert.Equal(HttpStatusCode.BadRequest, status);
