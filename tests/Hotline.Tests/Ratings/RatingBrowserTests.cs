@@ -39,11 +39,12 @@ public sealed class RatingBrowserTests(KestrelHotlineFixture fixture) : IClassFi
     {
         var number = await RepliedTicketAsync(fixture.Factory);
 
-        var page = await RateThroughLinkAsync(await RatingUrlAsync(number), "满意", resolved: true, comment: "处理很及时，谢谢");
+        Directory.CreateDirectory(ScreenshotFolder);
+        var page = await RateThroughLinkAsync(await RatingUrlAsync(number), "满意", resolved: true, comment: "处理很及时，谢谢",
+            screenshotBeforeSubmit: Path.Combine(ScreenshotFolder, "rate-phone-form.png"));
 
         await Assertions.Expect(page.GetByText("感谢您的评价！")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#recorded")).ToContainTextAsync("满意");
-        Directory.CreateDirectory(ScreenshotFolder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "rate-phone.png"), FullPage = true });
         var rating = (await Api.GetAsync(await fixture.Factory.AgentAsync(), $"/api/tickets/{number}/rating")).GetProperty("rating");
         Assert.Equal(("Satisfied", true, "处理很及时，谢谢", "Link"), (rating.Str("level"), rating.GetProperty("resolved").GetBoolean(), rating.Str("comment"), rating.Str("channel")));
@@ -59,7 +60,7 @@ public sealed class RatingBrowserTests(KestrelHotlineFixture fixture) : IClassFi
     /// level and whether the matter was resolved by tapping, and submits. The link's path is followed on this test
     /// server, whatever public address the link names.
     /// </summary>
-    public async Task<IPage> RateThroughLinkAsync(Uri ratingUrl, string level, bool resolved, string? comment = null)
+    public async Task<IPage> RateThroughLinkAsync(Uri ratingUrl, string level, bool resolved, string? comment = null, string? screenshotBeforeSubmit = null)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions
         {
@@ -81,6 +82,8 @@ public sealed class RatingBrowserTests(KestrelHotlineFixture fixture) : IClassFi
         await page.GetByLabel(resolved ? "已解决" : "未解决", new() { Exact = true }).TapAsync();
         if (comment is not null)
             await page.GetByLabel("意见建议（选填）").FillAsync(comment);
+        if (screenshotBeforeSubmit is not null)
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshotBeforeSubmit, FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).TapAsync();
         return page;
     }
