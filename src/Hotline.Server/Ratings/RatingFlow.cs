@@ -29,12 +29,7 @@ public sealed class RatingFlow(IOptions<RatingOptions> options, SlaClocks clocks
                 await TakeAsync(db, ticket, phoneRating.Complete(ticket, actor), actor, now, ct);
                 break;
             case Rated rated:
-                db.Set<RatingRow>().Add(new RatingRow
-                {
-                    TicketId = ticket.Id, TicketNumber = ticket.Number, Round = rated.Round, Level = rated.Level!.Value,
-                    Resolved = rated.Resolved ?? false, Comment = rated.Comment, Channel = rated.Channel,
-                    DepartmentCode = rated.DepartmentCode, RatedAt = e.OccurredAt, RatedBy = e.ActorName,
-                });
+                db.Ratings.Add(Row(ticket, rated, e));
                 foreach (var change in RatingRules.AfterRating(ticket, rated, Policy(WorkflowPolicy.Default), OrderDueAt(now, ticket.AssignedDepartmentCode)))
                 {
                     // Already in the leaders' queue (an earlier escalation not yet instructed): reopening is enough.
@@ -58,6 +53,14 @@ public sealed class RatingFlow(IOptions<RatingOptions> options, SlaClocks clocks
         }
     }
 
+    /// <summary>The ratings row of a <c>rated</c> event.</summary>
+    public static RatingRow Row(Ticket ticket, Rated rated, TicketEvent e) => new()
+    {
+        TicketId = ticket.Id, Ticket = ticket.Id == 0 ? ticket : null, TicketNumber = ticket.Number, Round = rated.Round, Level = rated.Level!.Value,
+        Resolved = rated.Resolved ?? false, Comment = rated.Comment, Channel = rated.Channel,
+        DepartmentCode = rated.DepartmentCode, RatedAt = e.OccurredAt, RatedBy = e.ActorName,
+    };
+
     private async Task TakeAsync(HotlineDbContext db, Ticket ticket, TicketChange change, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
         var followed = ticket.Act(change, actor, now);
@@ -67,7 +70,7 @@ public sealed class RatingFlow(IOptions<RatingOptions> options, SlaClocks clocks
     }
 
     private static async Task<RatingRow> RowAsync(HotlineDbContext db, Ticket ticket, int round, CancellationToken ct) =>
-        await db.Set<RatingRow>().FirstAsync(r => r.TicketId == ticket.Id && r.Round == round, ct);
+        await db.Ratings.FirstAsync(r => r.TicketId == ticket.Id && r.Round == round, ct);
 
     /// <summary>The rectification order's deadline: the automatic supervision's working days on the department's hours.</summary>
     private DateTimeOffset OrderDueAt(DateTimeOffset now, string? department)

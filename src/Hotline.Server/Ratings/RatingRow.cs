@@ -11,6 +11,8 @@ public sealed class RatingRow
 {
     public long Id { get; set; }
     public long TicketId { get; set; }
+    /// <summary>For a ticket saved in the same unit of work as its rating (demo data): EF fills <see cref="TicketId"/>.</summary>
+    public Ticket? Ticket { get; set; }
     public string TicketNumber { get; set; } = "";
     /// <summary>The ticket's reopen count when rated: one rating per round.</summary>
     public int Round { get; set; }

@@ -11,7 +11,7 @@ public static class RatingsModel
         b.Entity<RatingRow>(r =>
         {
             r.ToTable("ratings");
-            r.HasOne<Ticket>().WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Restrict);
+            r.HasOne(x => x.Ticket).WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Restrict);
             // One rating per ticket and round, also when two submissions race.
             r.HasIndex(x => new { x.TicketId, x.Round }).IsUnique();
             r.HasIndex(x => new { x.DepartmentCode, x.RatedAt });
