@@ -8,6 +8,7 @@ using Hotline.Server.Live;
 using Hotline.Server.Notifications;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
+using Hotline.Server.Ratings;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
 using Hotline.Server.Sla;
@@ -68,6 +69,7 @@ public static class HotlineApp
         services.AddTicketRouting();
         builder.AddSla();
         builder.AddNotifications();
+        services.AddRatings();
 
         services.AddLive();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -99,6 +101,7 @@ public static class HotlineApp
         app.UseBodySizeLimit(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotlineOptions>>().Value.MaxJsonBodyBytes);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // the public pages' per-IP limit (Ratings)
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -114,6 +117,7 @@ public static class HotlineApp
         app.MapSla();
         app.MapDailyDigests();
         app.MapNotifications();
+        app.MapRatings();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapLive();
         app.MapConsole();

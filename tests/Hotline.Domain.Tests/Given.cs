@@ -16,6 +16,8 @@ internal static class Given
     public static readonly Actor Supervisor = new("s1", "陈静", Roles.Supervisor, null);
     public static readonly Actor Leader = new("l1", "刘洋", Roles.Leader, null);
     public static readonly Actor Admin = new("a1", "周杰", Roles.Admin, null);
+    /// <summary>诉求人, acting through the rating link or the self-service page.</summary>
+    public static readonly Actor Requester = RatingRules.Requester();
 
     /// <summary>2026-11-22 09:00 China Standard Time.</summary>
     public static readonly DateTimeOffset Morning = new(2026, 11, 22, 9, 0, 0, TimeSpan.FromHours(8));

@@ -34,7 +34,8 @@ public class TicketWorkflowTests
         [TicketAction.Close] = ([Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Replied, S.ResolvedAtIntake], S.Closed, Any),
         [TicketAction.Reopen] = ([Roles.Supervisor, Roles.Admin], [S.Replied, S.Closed, S.ResolvedAtIntake], S.Reopened, Any),
         // 督办 and 领导督办: while unfinished, with a department or waiting for one.
-        [TicketAction.Supervise] = ([Roles.Supervisor, Roles.Admin], [S.Dispatched, S.SignedFor], null, Any),
+        // Also on a reopened ticket: the rectification order (整改督办) after an unsatisfied rating goes with it to the next department.
+        [TicketAction.Supervise] = ([Roles.Supervisor, Roles.Admin], [S.Dispatched, S.SignedFor, S.Reopened], null, Any),
         [TicketAction.EscalateToLeader] = ([Roles.Supervisor, Roles.Admin], [S.Dispatched, S.SignedFor, S.Returned, S.Reopened], null, Any),
         [TicketAction.LeaderInstruct] = ([Roles.Leader], [S.Dispatched, S.SignedFor, S.Returned, S.Reopened], null, Any),
         // 重复件: only before a department has it; the system answers it with its master.
@@ -50,6 +51,15 @@ public class TicketWorkflowTests
         [TicketAction.AttachFile] = (
             [Roles.Agent, Roles.Dispatcher, Roles.DepartmentHandler, Roles.Supervisor, Roles.Admin],
             [S.Registered, S.ResolvedAtIntake, S.Dispatched, S.SignedFor, S.Returned, S.Replied, S.Reopened, S.Merged], null, Any),
+        // 好差评: once answered, by the requester (link) or staff recording it (phone, API); the state stays.
+        [TicketAction.Rate] = ([Roles.Requester, Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Replied, S.Closed, S.ResolvedAtIntake], null, Any),
+        // 申诉: the rated (main) department, through the rectification that follows; the centre decides.
+        [TicketAction.AppealRating] = ([Roles.DepartmentHandler], [S.Replied, S.Closed, S.Reopened, S.Dispatched, S.SignedFor, S.Returned], null, Main),
+        [TicketAction.DecideAppeal] = ([Roles.Supervisor, Roles.Admin], [S.Replied, S.Closed, S.Reopened, S.Dispatched, S.SignedFor, S.Returned], null, Any),
+        // 诉求人补充: the requester's own words, whatever the state; nothing is lost.
+        [TicketAction.RequesterMessage] = ([Roles.Requester], Enum.GetValues<TicketStatus>(), null, Any),
+        // 回访: the centre's call back after an answer.
+        [TicketAction.RecordRevisit] = ([Roles.Agent, Roles.Supervisor, Roles.Admin], [S.Replied, S.Closed, S.ResolvedAtIntake], null, Any),
     };
 
     private const DepartmentScope Any = DepartmentScope.Involved;
@@ -57,7 +67,7 @@ public class TicketWorkflowTests
     private const DepartmentScope Co = DepartmentScope.CoHandling;
 
     private static readonly Actor[] Everyone =
-        [Given.Agent, Given.Dispatcher, Given.MarketHandler, Given.HousingHandler, Given.Supervisor, Given.Leader, Given.Admin];
+        [Given.Agent, Given.Dispatcher, Given.MarketHandler, Given.HousingHandler, Given.Supervisor, Given.Leader, Given.Admin, Given.Requester];
 
     /// <summary>Which departments are on the ticket: none; market regulation alone; market regulation with housing co-handling.</summary>
     private static readonly Dictionary<string, (string? Main, string[] Co)> Viewpoints = new()
@@ -252,7 +262,7 @@ public class TicketWorkflowTests
 
     [Fact]
     public void A_duplicate_only_takes_files_until_the_system_answers_it() =>
-        Assert.All(Everyone, actor =>
+        Assert.All(Everyone.Where(a => a.Role != Roles.Requester), actor =>
             Assert.All(TicketWorkflow.AllowedActions(S.Merged, null, actor), route => Assert.Equal("attach-file", route)));
 
     [Fact]
@@ -290,7 +300,7 @@ public class TicketWorkflowTests
     [Fact]
     public void Allowed_actions_for_the_main_handler_of_a_signed_for_ticket() =>
         Assert.Equal(
-            ["return", "add-progress", "request-extension", "reply", "answer-supervision", "await-requester", "requester-responded", "attach-file"],
+            ["return", "add-progress", "request-extension", "reply", "answer-supervision", "await-requester", "requester-responded", "appeal-rating", "attach-file"],
             TicketWorkflow.AllowedActions(S.SignedFor, Given.MarketRegulation, Given.MarketHandler, [Given.HousingBureau]));
 
     [Fact]
@@ -302,7 +312,8 @@ public class TicketWorkflowTests
     [Fact]
     public void Allowed_actions_for_a_supervisor_of_a_signed_for_ticket() =>
         Assert.Equal(
-            ["decide-extension", "supervise", "escalate-to-leader", "attach-file"],
+            // decide-appeal is offered by state; whether an appeal waits is the guard's answer (409 NoPendingAppeal).
+            ["decide-extension", "supervise", "escalate-to-leader", "decide-appeal", "attach-file"],
             TicketWorkflow.AllowedActions(S.SignedFor, Given.MarketRegulation, Given.Supervisor));
 
     [Fact]
@@ -346,7 +357,7 @@ public class TicketWorkflowTests
     public void Only_the_main_departments_own_work_is_restricted_to_the_assigned_department() =>
         Assert.Equal(
             [TicketAction.SignFor, TicketAction.Return, TicketAction.RequestExtension, TicketAction.Reply, TicketAction.AnswerSupervision,
-                TicketAction.AwaitRequester, TicketAction.RequesterResponded],
+                TicketAction.AwaitRequester, TicketAction.RequesterResponded, TicketAction.AppealRating],
             TicketWorkflow.Transitions.Where(t => t.Scope == DepartmentScope.Assigned).Select(t => t.Action));
 
     [Fact]
@@ -358,6 +369,7 @@ public class TicketWorkflowTests
                 TicketAction.DecideExtension, TicketAction.Supervise, TicketAction.AnswerSupervision,
                 TicketAction.EscalateToLeader, TicketAction.LeaderInstruct, TicketAction.AwaitRequester, TicketAction.RequesterResponded,
                 TicketAction.SlaWarn, TicketAction.SlaBreach,
+                TicketAction.Rate, TicketAction.AppealRating, TicketAction.DecideAppeal, TicketAction.RequesterMessage, TicketAction.RecordRevisit,
             }.Order(),
             TicketWorkflow.Transitions.Where(t => t.To is null).Select(t => t.Action).Order());
 
@@ -374,7 +386,13 @@ public class TicketWorkflowTests
     [Fact]
     public void No_action_leaves_a_closed_ticket_but_reopening() =>
         Assert.Equal([TicketAction.Reopen],
-            TicketWorkflow.Transitions.Where(t => t.From.Contains(S.Closed)).Select(t => t.Action));
+            TicketWorkflow.Transitions.Where(t => t.From.Contains(S.Closed) && t.To is not null).Select(t => t.Action));
+
+    [Fact]
+    public void On_a_closed_ticket_only_ratings_appeals_revisits_and_the_requesters_messages_are_recorded() =>
+        Assert.Equal(
+            new[] { TicketAction.Rate, TicketAction.AppealRating, TicketAction.DecideAppeal, TicketAction.RequesterMessage, TicketAction.RecordRevisit }.Order(),
+            TicketWorkflow.Transitions.Where(t => t.From.Contains(S.Closed) && t.To is null).Select(t => t.Action).Order());
 
     [Fact]
     public void Every_state_but_registration_is_reached_by_some_action() =>
@@ -382,6 +400,14 @@ public class TicketWorkflowTests
             Assert.Contains(TicketWorkflow.Transitions, t => t.To == status));
 
     [Fact]
-    public void Every_role_named_in_the_table_is_a_known_role() =>
-        Assert.All(TicketWorkflow.Transitions.SelectMany(t => t.Roles), role => Assert.True(Roles.IsKnown(role), role));
+    public void Every_role_named_in_the_table_is_a_known_role_or_the_requester() =>
+        Assert.All(TicketWorkflow.Transitions.SelectMany(t => t.Roles), role => Assert.True(Roles.IsKnown(role) || role == Roles.Requester, role));
+
+    [Fact]
+    public void The_requester_is_no_sign_in_role_and_acts_only_to_rate_and_to_add_information()
+    {
+        Assert.False(Roles.IsKnown(Roles.Requester));
+        Assert.Equal([TicketAction.Rate, TicketAction.RequesterMessage],
+            TicketWorkflow.Transitions.Where(t => t.Roles.Contains(Roles.Requester)).Select(t => t.Action));
+    }
 }

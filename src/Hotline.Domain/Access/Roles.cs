@@ -14,6 +14,11 @@ public static class Roles
     /// <summary>领导</summary>
     public const string Leader = "Leader";
     public const string Admin = "Admin";
+    /// <summary>
+    /// 诉求人: the citizen or enterprise acting through a public page or an email (rating link, self-service page). Not a
+    /// sign-in role: it is not in <see cref="All"/>, so no user or API key can hold it.
+    /// </summary>
+    public const string Requester = "Requester";
 
     public static readonly IReadOnlyList<string> All = [Agent, Dispatcher, DepartmentHandler, Supervisor, Leader, Admin];
 

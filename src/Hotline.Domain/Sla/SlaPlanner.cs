@@ -113,7 +113,9 @@ public static class SlaPlanner
         Closed => All.Select(k => (ClockCommand)new StopClock(k, at)).ToList(),
         ExtensionDecided { Approved: true } when after.ExtendedDeadline is { } due => [new ExtendClock(SlaClockKind.Handling, at, due)],
         AwaitingRequester => [new PauseClock(SlaClockKind.Handling, at)],
-        RequesterResponded => [new ResumeClock(SlaClockKind.Handling, at)],
+        RequesterResponded or RequesterMessageAdded { EndedWait: true } => [new ResumeClock(SlaClockKind.Handling, at)],
+        // The rating is what the return visit is for, whether it came by link, by phone or through the API.
+        Rated or RevisitRecorded => [new StopClock(SlaClockKind.Revisit, at)],
         _ => [],
     };
 }

@@ -65,6 +65,15 @@ public sealed class Ticket
     /// <summary>A deadline of this ticket has passed (超时).</summary>
     public bool Overdue { get; private set; }
 
+    /// <summary>好差评: the latest rating's level, its round (the reopen count it was given in) and the department it rated.</summary>
+    public RatingLevel? Rating { get; private set; }
+    public int? RatedRound { get; private set; }
+    public string? RatedDepartmentCode { get; private set; }
+    /// <summary>The rated department's appeal (申诉) against the latest rating, if any.</summary>
+    public AppealState? RatingAppeal { get; private set; }
+    /// <summary>How often the ticket was reopened for rectification (整改) after an unsatisfied rating.</summary>
+    public int RectificationCount { get; private set; }
+
     /// <summary>For a duplicate (重复件): the ticket it follows.</summary>
     public string? MasterNumber { get; private set; }
 
@@ -235,9 +244,11 @@ public sealed class Ticket
             case Closed:
                 ClosedAt = e.OccurredAt;
                 break;
-            case Reopened:
+            case Reopened r:
                 // A new round of handling: the previous answer stays in the history, not on the ticket.
                 ReopenCount++;
+                if (r.Rectification)
+                    RectificationCount++;
                 ExtendedDeadline = null;
                 ClosedAt = null;
                 ReplyResult = null;
@@ -245,6 +256,25 @@ public sealed class Ticket
                 RepliedAt = null;
                 break;
             case AttachmentAdded:
+                break;
+            case Rated r:
+                // The latest rating; earlier rounds stay in the history (and the ratings table).
+                Rating = r.Level;
+                RatedRound = r.Round;
+                RatedDepartmentCode = r.DepartmentCode;
+                RatingAppeal = null;
+                break;
+            case RatingAppealed:
+                RatingAppeal = AppealState.Pending;
+                break;
+            case AppealDecided d:
+                RatingAppeal = d.Upheld == true ? AppealState.Upheld : AppealState.Rejected;
+                break;
+            case RequesterMessageAdded m:
+                if (m.EndedWait)
+                    AwaitingRequesterSince = null;
+                break;
+            case RevisitRecorded:
                 break;
             default:
                 throw new InvalidOperationException($"Unknown change {e.Change.GetType().Name}.");

@@ -30,6 +30,11 @@ namespace Hotline.Domain.Tickets;
 [JsonDerivedType(typeof(RequesterResponded), "requester-responded")]
 [JsonDerivedType(typeof(SlaWarned), "sla-warned")]
 [JsonDerivedType(typeof(SlaBreached), "sla-breached")]
+[JsonDerivedType(typeof(Rated), "rated")]
+[JsonDerivedType(typeof(RatingAppealed), "rating-appealed")]
+[JsonDerivedType(typeof(AppealDecided), "appeal-decided")]
+[JsonDerivedType(typeof(RequesterMessageAdded), "requester-message-added")]
+[JsonDerivedType(typeof(RevisitRecorded), "revisit-recorded")]
 public abstract record TicketChange
 {
     public virtual IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => [];
@@ -181,9 +186,15 @@ public sealed record Closed(string? Note) : TicketChange
     public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => OptionalTextOnly("note", Note);
 }
 
-/// <summary>重办: reopened for another round of handling, history intact.</summary>
-public sealed record Reopened(string Reason) : TicketChange
+/// <summary>
+/// 重办: reopened for another round of handling, history intact. <paramref name="Rectification"/> marks the system's
+/// reopening after an unsatisfied rating (整改), which counts towards the leaders' queue.
+/// </summary>
+public sealed record Reopened(string Reason, bool Rectification = false) : TicketChange
 {
+    /// <summary>Only the system reopens for rectification; a person's reopening is an ordinary one.</summary>
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => actor == Access.Actor.System ? this : this with { Rectification = false };
+
     public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("reason", Reason);
 }
 
@@ -316,3 +327,91 @@ public sealed record SlaWarned(Sla.SlaClockKind Clock, int Level, DateTimeOffset
 
 /// <summary>超时: the system records that a clock's deadline passed.</summary>
 public sealed record SlaBreached(Sla.SlaClockKind Clock, DateTimeOffset DueAt) : TicketChange;
+
+/// <summary>
+/// 评价 (好差评): the requester's rating of the answer in this round (the ticket's reopen count): a level on the
+/// configured scale, whether the matter was actually resolved, and a comment. The server fills the round and the
+/// department that answered.
+/// </summary>
+public sealed record Rated(RatingLevel? Level, bool? Resolved, string? Comment, RatingChannel Channel = RatingChannel.Api, int Round = 0, string? DepartmentCode = null)
+    : TicketChange
+{
+    public const int MaxComment = 1000;
+
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with
+    {
+        Round = ticket.ReopenCount,
+        DepartmentCode = ticket.AssignedDepartmentCode,
+        // The link channel is the requester's own; staff record phone ratings or API ones.
+        Channel = actor.Role == Access.Roles.Requester ? RatingChannel.Link : Channel == RatingChannel.Link ? RatingChannel.Api : Channel,
+    };
+
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (Level is null)
+            errors.Add(new("level", ErrorCodes.Required));
+        if (Resolved is null)
+            errors.Add(new("resolved", ErrorCodes.Required));
+        OptionalText(errors, "comment", Comment, MaxComment);
+        return errors;
+    }
+}
+
+/// <summary>申诉: the rated department contests the latest rating, with its reason; once per rating.</summary>
+public sealed record RatingAppealed(string Reason, int Round = 0) : TicketChange
+{
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { Round = ticket.RatedRound ?? 0 };
+
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("reason", Reason);
+}
+
+/// <summary>申诉审核: a supervisor upholds (the rating no longer counts against the department) or rejects the appeal.</summary>
+public sealed record AppealDecided(bool? Upheld, string Comment, int Round = 0) : TicketChange
+{
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { Round = ticket.RatedRound ?? 0 };
+
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (Upheld is null)
+            errors.Add(new("upheld", ErrorCodes.Required));
+        RequireText(errors, "comment", Comment, MaxText);
+        return errors;
+    }
+}
+
+/// <summary>
+/// 诉求人补充: the requester adds information, in their own words (the self-service page or an email reply; what a
+/// requester says on the phone an agent records with <see cref="RequesterResponded"/>). When the department waits for
+/// the requester (补充材料), it also ends the wait and the handling clock runs again.
+/// </summary>
+public sealed record RequesterMessageAdded(string Text, RequesterMessageChannel Channel = RequesterMessageChannel.SelfService, string? FromEmail = null, bool EndedWait = false)
+    : TicketChange
+{
+    public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { EndedWait = ticket.AwaitingRequesterSince is not null };
+
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("text", Text);
+}
+
+/// <summary>
+/// 回访: the outcome of the centre's call back to the requester: reached or not, the rating given on the phone (recorded
+/// as a <see cref="Rated"/> on the phone channel), notes. Recording it ends the revisit task.
+/// </summary>
+public sealed record RevisitRecorded(bool? Reached, RatingLevel? Level, bool? Resolved, string? Notes) : TicketChange
+{
+    public const string NotReached = "NotReached";
+
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes)
+    {
+        var errors = new List<FieldError>();
+        if (Reached is null)
+            errors.Add(new("reached", ErrorCodes.Required));
+        else if (Reached == false && Level is not null)
+            errors.Add(new("level", NotReached)); // nobody answered, so nobody rated
+        else if (Level is not null && Resolved is null)
+            errors.Add(new("resolved", ErrorCodes.Required));
+        OptionalText(errors, "notes", Notes, MaxText);
+        return errors;
+    }
+}

@@ -8,6 +8,12 @@ public sealed record WorkflowPolicy
     /// <summary>How often one department may return the same ticket (退单次数上限).</summary>
     public int MaxReturnsPerDepartment { get; init; } = 2;
 
+    /// <summary>The rating scale requesters choose from (好差评).</summary>
+    public RatingScale RatingScale { get; init; } = RatingScale.Three;
+
+    /// <summary>Rounds of rectification (整改) after which another unsatisfied rating goes to the leaders' queue.</summary>
+    public int MaxRectificationRounds { get; init; } = 2;
+
     public static WorkflowPolicy Default { get; } = new();
 }
 
@@ -40,6 +46,13 @@ public static class TicketGuards
     public const string AlreadyInLeaderQueue = "AlreadyInLeaderQueue";
     public const string AlreadyAwaitingRequester = "AlreadyAwaitingRequester";
     public const string NotAwaitingRequester = "NotAwaitingRequester";
+    public const string AlreadyRated = "AlreadyRated";
+    public const string LevelNotOnScale = "LevelNotOnScale";
+    public const string NoRating = "NoRating";
+    public const string NotRatedDepartment = "NotRatedDepartment";
+    public const string RatingNotAppealable = "RatingNotAppealable";
+    public const string AlreadyAppealed = "AlreadyAppealed";
+    public const string NoPendingAppeal = "NoPendingAppeal";
 
     public static GuardFailure? Check(Ticket ticket, TicketChange change, Actor actor, WorkflowPolicy policy, DateTimeOffset now) => change switch
     {
@@ -64,6 +77,19 @@ public static class TicketGuards
         LeaderInstructed l when l.DueAt <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "dueAt"),
         AwaitingRequester when ticket.AwaitingRequesterSince is not null => new(GuardKind.Conflict, AlreadyAwaitingRequester),
         RequesterResponded when ticket.AwaitingRequesterSince is null => new(GuardKind.Conflict, NotAwaitingRequester),
+        Rated r => CheckRating(ticket, r.Level, policy),
+        RevisitRecorded { Reached: true, Level: { } level } => CheckRating(ticket, level, policy),
+        // One rating per round: the department's answer of this round was rated already.
+        RatingAppealed when ticket.Rating is null => new(GuardKind.Conflict, NoRating),
+        RatingAppealed when ticket.RatedDepartmentCode is null || ticket.RatedDepartmentCode != actor.DepartmentCode => new(GuardKind.Conflict, NotRatedDepartment),
+        RatingAppealed when !RatingRules.IsUnsatisfied(ticket.Rating!.Value) => new(GuardKind.Conflict, RatingNotAppealable),
+        RatingAppealed when ticket.RatingAppeal is not null => new(GuardKind.Conflict, AlreadyAppealed),
+        AppealDecided when ticket.RatingAppeal != AppealState.Pending => new(GuardKind.Conflict, NoPendingAppeal),
         _ => null,
     };
+
+    private static GuardFailure? CheckRating(Ticket ticket, RatingLevel? level, WorkflowPolicy policy) =>
+        level is { } l && !RatingRules.IsOnScale(l, policy.RatingScale) ? new(GuardKind.Invalid, LevelNotOnScale, "level", policy.RatingScale)
+        : ticket.RatedRound == ticket.ReopenCount ? new(GuardKind.Conflict, AlreadyRated, null, ticket.ReopenCount)
+        : null;
 }

@@ -28,6 +28,11 @@ public enum TicketAction
     RequesterResponded,
     SlaWarn,
     SlaBreach,
+    Rate,
+    AppealRating,
+    DecideAppeal,
+    RequesterMessage,
+    RecordRevisit,
 }
 
 /// <summary>Which department handlers may take an action (other roles are governed by the role list alone).</summary>
@@ -81,6 +86,15 @@ public static class TicketWorkflow
     private static readonly IReadOnlySet<TicketStatus> Unfinished = Set(
         TicketStatus.Dispatched, TicketStatus.SignedFor, TicketStatus.Returned, TicketStatus.Reopened);
 
+    /// <summary>Answered (by a department, with the master, or at intake): what a requester rates and the centre calls back about.</summary>
+    private static readonly IReadOnlySet<TicketStatus> Answered = Set(TicketStatus.Replied, TicketStatus.Closed, TicketStatus.ResolvedAtIntake);
+
+    /// <summary>Where a rated department's appeal can be made and decided: after the rating, through its rectification.</summary>
+    private static readonly IReadOnlySet<TicketStatus> AfterRating = Set(
+        TicketStatus.Replied, TicketStatus.Closed, TicketStatus.Reopened, TicketStatus.Dispatched, TicketStatus.SignedFor, TicketStatus.Returned);
+
+    private static readonly IReadOnlySet<TicketStatus> AnyStatus = Enum.GetValues<TicketStatus>().ToHashSet();
+
     public static IReadOnlyList<TicketTransition> Transitions { get; } =
     [
         new(TicketAction.Register, "register", typeof(Registered), Set(), TicketStatus.Registered,
@@ -107,7 +121,8 @@ public static class TicketWorkflow
             Who(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin)),
         new(TicketAction.Reopen, "reopen", typeof(Reopened), Set(TicketStatus.Replied, TicketStatus.Closed, TicketStatus.ResolvedAtIntake), TicketStatus.Reopened,
             Who(Roles.Supervisor, Roles.Admin)),
-        new(TicketAction.Supervise, "supervise", typeof(SupervisionRaised), InHandling, null,
+        // Also on a reopened ticket: the rectification order (整改督办) goes with it to the next department.
+        new(TicketAction.Supervise, "supervise", typeof(SupervisionRaised), Set(TicketStatus.Dispatched, TicketStatus.SignedFor, TicketStatus.Reopened), null,
             Who(Roles.Supervisor, Roles.Admin)),
         new(TicketAction.AnswerSupervision, "answer-supervision", typeof(SupervisionAnswered), InHandling, null,
             Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
@@ -127,6 +142,16 @@ public static class TicketWorkflow
             Who(Roles.Admin)),
         new(TicketAction.SlaBreach, "sla-breach", typeof(SlaBreached), AnyOpen, null,
             Who(Roles.Admin)),
+        new(TicketAction.Rate, "rate", typeof(Rated), Answered, null,
+            Who(Roles.Requester, Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin)),
+        new(TicketAction.AppealRating, "appeal-rating", typeof(RatingAppealed), AfterRating, null,
+            Who(Roles.DepartmentHandler), DepartmentScope.Assigned),
+        new(TicketAction.DecideAppeal, "decide-appeal", typeof(AppealDecided), AfterRating, null,
+            Who(Roles.Supervisor, Roles.Admin)),
+        new(TicketAction.RequesterMessage, "requester-message", typeof(RequesterMessageAdded), AnyStatus, null,
+            Who(Roles.Requester)),
+        new(TicketAction.RecordRevisit, "record-revisit", typeof(RevisitRecorded), Answered, null,
+            Who(Roles.Agent, Roles.Supervisor, Roles.Admin)),
         new(TicketAction.AttachFile, "attach-file", typeof(AttachmentAdded), AnyOpen, null,
             Who(Roles.Agent, Roles.Dispatcher, Roles.DepartmentHandler, Roles.Supervisor, Roles.Admin)),
     ];

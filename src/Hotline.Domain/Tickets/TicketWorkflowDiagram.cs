@@ -49,6 +49,11 @@ public static class TicketWorkflowDiagram
         [TicketAction.RequesterResponded] = "诉求人已补充",
         [TicketAction.SlaWarn] = "时限预警",
         [TicketAction.SlaBreach] = "超时",
+        [TicketAction.Rate] = "评价",
+        [TicketAction.AppealRating] = "评价申诉",
+        [TicketAction.DecideAppeal] = "申诉审核",
+        [TicketAction.RequesterMessage] = "诉求人补充",
+        [TicketAction.RecordRevisit] = "回访",
     };
 
     /// <summary>
@@ -83,7 +88,7 @@ public static class TicketWorkflowDiagram
         {
             var from = t.From.Count == 0 ? "(new ticket)" : string.Join(", ", t.From.Order().Select(s => $"{s} {Name(s)}"));
             var to = t.To is { } s2 ? $"{s2} {Name(s2)}" : "— (keeps the state)";
-            var roles = string.Join(", ", Access.Roles.All.Where(t.Roles.Contains).Select(r => $"`{r}`"));
+            var roles = string.Join(", ", Access.Roles.All.Append(Access.Roles.Requester).Where(t.Roles.Contains).Select(r => $"`{r}`"));
             if (TicketWorkflow.IsSystemOnly(t.Action))
                 roles += t.Action == TicketAction.Register ? " (own endpoint)" : " (system only)";
             else if (TicketWorkflow.HasOwnEndpoint(t.Action))

@@ -33,6 +33,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Notifications.OutboxEmail> OutboxEmails => Set<Notifications.OutboxEmail>();
     public DbSet<Notifications.EmailTemplate> EmailTemplates => Set<Notifications.EmailTemplate>();
     public DbSet<Notifications.RequesterMessage> RequesterMessages => Set<Notifications.RequesterMessage>();
+    public DbSet<Ratings.RatingRow> Ratings => Set<Ratings.RatingRow>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -196,6 +197,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             r.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);
         });
         Notifications.NotificationsModel.Configure(b);
+        Hotline.Server.Ratings.RatingsModel.Configure(b);
     }
 }
 

@@ -97,6 +97,7 @@ public sealed class DemoTicketGenerator(
             var events = new List<TicketEvent> { registered };
             events.AddRange(Lifecycle(ticket, reference.Categories[category].DepartmentCode, dispatcher, registeredAt, now, random));
             db.TicketEvents.AddRange(events);
+            db.Ratings.AddRange(events.Where(e => e.Change is Rated).Select(e => Ratings.RatingFlow.Row(ticket, (Rated)e.Change, e)));
             await clocks.ApplyAsync(db, ticket, events, ct); // open demo tickets have live deadlines; old ones are overdue at once
 
             if (++made % Chunk == 0)
@@ -146,8 +147,42 @@ public sealed class DemoTicketGenerator(
         var result = (ReplyResult)random.Next(3);
         yield return t.Act(new Replied(result, "经现场核查，已联系诉求人并按规定处理，诉求人表示认可。",
             result == ReplyResult.Explained ? "《优化营商环境条例》相关规定" : null), handler, Later(72));
+        if (age > TimeSpan.FromDays(6) && random.Next(10) < 8)
+        {
+            // 好差评: most requesters rate; an unsatisfied one is reworked (整改) once and rated again.
+            var level = Demo(random.Next(100));
+            foreach (var e in Rate(t, level, Later(24)))
+                yield return e;
+            if (RatingRules.IsUnsatisfied(level))
+            {
+                yield return t.Act(new Dispatched(department, "整改件，请重新核实办理。"), dispatcher, Later(2));
+                yield return t.Act(new SignedFor(null), handler, Later(4));
+                foreach (var order in t.OpenSupervisionOrders.ToList())
+                    yield return t.Act(new SupervisionAnswered(order, "已重新核查并与诉求人沟通。"), handler, Later(24));
+                yield return t.Act(new Replied(ReplyResult.Resolved, "经重新核查，已督促整改到位并向诉求人说明。", null), handler, Later(48));
+                foreach (var e in Rate(t, random.Next(3) == 0 ? RatingLevel.BasicallySatisfied : RatingLevel.Satisfied, Later(24)))
+                    yield return e;
+            }
+        }
         if (age > TimeSpan.FromDays(10))
             yield return t.Act(new Closed(null), dispatcher, Later(48));
+    }
+
+    private static RatingLevel Demo(int percent) => percent switch
+    {
+        < 62 => RatingLevel.Satisfied,
+        < 90 => RatingLevel.BasicallySatisfied,
+        _ => RatingLevel.Dissatisfied,
+    };
+
+    /// <summary>The requester's rating through the link, and for an unsatisfied one the system's rectification, as the server does it.</summary>
+    private static IEnumerable<TicketEvent> Rate(Ticket t, RatingLevel level, DateTimeOffset at)
+    {
+        var requester = RatingRules.Requester();
+        var rated = (Rated)new Rated(level, !RatingRules.IsUnsatisfied(level), null).Complete(t, requester);
+        yield return t.Act(rated, requester, at);
+        foreach (var change in RatingRules.AfterRating(t, rated, WorkflowPolicy.Default, at.AddDays(3)))
+            yield return t.Act(change.Complete(t, Actor.System), Actor.System, at);
     }
 
     /// <summary>A valid 统一社会信用代码 for a Changzhou (320400) enterprise.</summary>

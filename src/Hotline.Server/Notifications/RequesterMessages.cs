@@ -1,4 +1,3 @@
-using Hotline.Domain.Access;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
 using Hotline.Server.Tickets;
@@ -13,39 +12,31 @@ public interface IRequesterMessageSink
 }
 
 /// <summary>
-/// Keeps every requester message in <c>requester_messages</c> (shown at <c>GET /api/tickets/{number}/messages</c>).
-/// When the department is waiting for the requester (补充材料), the message is also the requester's answer: a
-/// <see cref="RequesterResponded"/> event in the same transaction, which starts the handling clock again.
+/// Records an emailed message in the ticket's history as a <c>requester-message</c> event (through
+/// <see cref="Ratings.RequesterMessages"/>, the same action as the self-service page: when the department is waiting for
+/// the requester, 补充材料, it ends the wait and the handling clock runs again), and keeps the received mail in
+/// <c>requester_messages</c> with the event's version (shown at <c>GET /api/tickets/{number}/messages</c>).
 /// </summary>
 public sealed class RequesterMessageStore(
-    IDbContextFactory<HotlineDbContext> contexts, Sla.SlaClocks clocks, Outbox outbox, CityClock clock, ILogger<RequesterMessageStore> logger)
+    IServiceScopeFactory scopes, IDbContextFactory<HotlineDbContext> contexts, CityClock clock, ILogger<RequesterMessageStore> logger)
     : IRequesterMessageSink
 {
-    /// <summary>Who records an emailed answer: the email channel, acting as the intake agent would on the phone.</summary>
-    public static readonly Actor EmailChannel = new("channel:email", "诉求人邮件", Roles.Agent, null);
-
     public async Task AddAsync(string ticketNumber, string fromEmail, string text, string channel, CancellationToken ct)
     {
+        text = text.Length > TicketChange.MaxText ? text[..TicketChange.MaxText] : text;
+        int? version;
+        await using (var scope = scopes.CreateAsyncScope())
+            version = await scope.ServiceProvider.GetRequiredService<Ratings.RequesterMessages>()
+                .AddAsync(ticketNumber, text, RequesterMessageChannel.Email, ct, fromEmail);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Number == ticketNumber, ct) ?? throw new Problems.TicketNotFoundException(ticketNumber);
-        var now = clock.Now;
-        var message = new RequesterMessage
+        var ticket = await db.Tickets.AsNoTracking().Where(t => t.Number == ticketNumber).Select(t => new { t.Id, t.Number }).FirstAsync(ct);
+        db.RequesterMessages.Add(new RequesterMessage
         {
-            TicketId = ticket.Id, TicketNumber = ticket.Number, FromAddress = fromEmail, Channel = channel,
-            Text = text.Length > TicketChange.MaxText ? text[..TicketChange.MaxText] : text, ReceivedAt = now,
-        };
-        db.RequesterMessages.Add(message);
-        if (ticket.AwaitingRequesterSince is not null
-            && TicketWorkflow.Check(TicketAction.RequesterResponded, ticket.Status, ticket.AssignedDepartmentCode, EmailChannel) == TransitionVerdict.Allowed)
-        {
-            var e = ticket.Act(new RequesterResponded(message.Text), EmailChannel, now);
-            db.TicketEvents.Add(e);
-            await clocks.ApplyAsync(db, ticket, [e], ct);
-            outbox.Apply(db, ticket, [e]);
-            message.RecordedAsEventVersion = e.Version;
-        }
+            TicketId = ticket.Id, TicketNumber = ticket.Number, FromAddress = fromEmail, Channel = channel, Text = text,
+            ReceivedAt = clock.Now, RecordedAsEventVersion = version,
+        });
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Requester message for ticket {TicketNumber} by {Channel}; recorded as event: {Recorded}",
-            ticket.Number, channel, message.RecordedAsEventVersion is not null);
+            ticket.Number, channel, version is not null);
     }
 }

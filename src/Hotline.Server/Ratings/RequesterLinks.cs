@@ -67,7 +67,8 @@ public sealed class RequesterLinks
     public string AccessCode(string number)
     {
         var mac = Sign("access", number);
-        var value = BitConverter.ToUInt64(mac, 0) % 100_000_000UL;
+        // Little-endian explicitly: every instance, whatever its CPU, derives the same code from the same secret.
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(mac) % 100_000_000UL;
         return value.ToString("D" + AccessCodeDigits, CultureInfo.InvariantCulture);
     }
 

@@ -29,7 +29,8 @@ public static class RoutingApi
         {
             var ticket = await tickets.FindAsync(number, http.User.ToActor(), ct);
             var draft = DraftOf(ticket);
-            return TypedResults.Ok(routing.Propose(draft).Select(p => routing.View(p, draft.Requester.Kind)));
+            // A ticket reopened for rectification (整改) proposes the department that answered it first.
+            return TypedResults.Ok(RatingRules.ProposeAgain(ticket, routing.Propose(draft)).Select(p => routing.View(p, draft.Requester.Kind)));
         })
         .WithTags("Routing").RequireAuthorization(p => p.RequireRole(ProposalRoles))
         .WithSummary("The departments proposed for a ticket (派单建议), best first, with the rule and score behind each");

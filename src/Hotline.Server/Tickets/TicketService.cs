@@ -11,7 +11,7 @@ namespace Hotline.Server.Tickets;
 /// <summary>Reads tickets as a viewer may see them and takes lifecycle actions through the domain's transition table.</summary>
 public sealed class TicketService(
     HotlineDbContext db, ReferenceData reference, CityClock clock, Microsoft.Extensions.Options.IOptions<WorkflowOptions> workflow,
-    Sla.SlaClocks clocks, Notifications.Outbox outbox, ILogger<TicketService> logger)
+    Sla.SlaClocks clocks, Notifications.Outbox outbox, Ratings.RatingFlow ratings, ILogger<TicketService> logger)
 {
     public const int MaxPageSize = 200;
 
@@ -68,6 +68,23 @@ public sealed class TicketService(
 
         var (change, expectedVersion) = ReadBody(body, transition.ChangeType);
         var ticket = await FindAsync(number, actor, ct, track: true);
+        await ActOnAsync(ticket, transition, change, expectedVersion, actor, ct);
+        return ticket;
+    }
+
+    /// <summary>
+    /// Takes an action on the version just read, for callers that hold no version: a requester's public page or email,
+    /// a rating recorded through the API. A race after reading is still caught by the version token (409).
+    /// </summary>
+    public async Task<Ticket> ActAsync(string number, TicketChange change, Actor actor, CancellationToken ct)
+    {
+        var ticket = await FindAsync(number, actor, ct, track: true);
+        await ActOnAsync(ticket, TicketWorkflow.ForChange(change), change, ticket.Version, actor, ct);
+        return ticket;
+    }
+
+    private async Task ActOnAsync(Ticket ticket, TicketTransition transition, TicketChange change, int? expectedVersion, Actor actor, CancellationToken ct)
+    {
         change = change.Complete(ticket, actor);
         var errors = change.Validate(reference).ToList();
         if (expectedVersion is null)
@@ -82,7 +99,7 @@ public sealed class TicketService(
             throw new ConcurrencyConflictException(expectedVersion!.Value, ticket.Version);
         Check(ticket, transition.Action, actor);
         var now = clock.Now;
-        ThrowIfGuarded(TicketGuards.Check(ticket, change, actor, workflow.Value.ToPolicy(), now));
+        ThrowIfGuarded(TicketGuards.Check(ticket, change, actor, ratings.Policy(workflow.Value.ToPolicy()), now));
         if (change is MarkedDuplicate duplicate)
             await CheckMasterAsync(ticket, duplicate.MasterNumber, actor, ct);
         if (change is Replied { Attachments.Count: > 0 } reply)
@@ -92,10 +109,10 @@ public sealed class TicketService(
         db.TicketEvents.Add(e);
         await clocks.ApplyAsync(db, ticket, [e], ct);
         outbox.Apply(db, ticket, [e]);
+        await ratings.FollowAsync(db, ticket, e, actor, now, ct);
         await FollowMasterAsync(ticket, change, now, ct);
         await SaveAsync(ticket, expectedVersion.Value, ct);
         logger.LogInformation("Ticket {TicketNumber} {Action} → {Status}", ticket.Number, transition.Action, ticket.Status);
-        return ticket;
     }
 
     /// <summary>Records a non-status change (an attachment) on the latest version, retrying if someone acted meanwhile.</summary>
@@ -119,6 +136,9 @@ public sealed class TicketService(
             }
         }
     }
+
+    /// <summary>Forgets what this unit of work read, so a retry after a lost race reads the ticket afresh.</summary>
+    public void Reset() => db.ChangeTracker.Clear();
 
     public void Check(Ticket ticket, TicketAction action, Actor actor)
     {

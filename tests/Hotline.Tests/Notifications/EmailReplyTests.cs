@@ -85,21 +85,24 @@ public sealed class EmailReplyTests
 
             var agent = await factory.AgentAsync();
             var events = (await Api.GetAsync(agent, $"/api/tickets/{number}/events")).EnumerateArray().ToList();
-            var responded = events.Single(e => e.Str("action") == "requester-responded");
-            Assert.Equal("具体门牌号是延陵中路88号。", responded.GetProperty("change").Str("note"));
+            var responded = events.Single(e => e.Str("action") == "requester-message");
+            Assert.Equal("具体门牌号是延陵中路88号。", responded.GetProperty("change").Str("text"));
+            Assert.True(responded.GetProperty("change").GetProperty("endedWait").GetBoolean());
             Assert.False((await Api.GetAsync(agent, $"/api/tickets/{number}")).TryGetProperty("awaitingRequesterSince", out _));
             var messages = (await Api.GetAsync(agent, $"/api/tickets/{number}/messages")).EnumerateArray().ToList();
             Assert.Equal(responded.GetProperty("version").GetInt32(), Assert.Single(messages).GetProperty("recordedAsEventVersion").GetInt32());
             Assert.Equal(0, await UnseenAsync(imap)); // all three were read and marked
 
-            // Not waiting any more: a further reply is kept with the ticket, not made an event.
+            // Not waiting any more: a further reply is still in the history, and ends no wait.
             await AppendAsync(imap, Reply("zhang@example.com", $"Re: 工单 {number}", "另外，晚上十点后最吵。"));
             Assert.Equal(1, (await reader.PollAsync(default)).Accepted);
             messages = (await Api.GetAsync(agent, $"/api/tickets/{number}/messages")).EnumerateArray().ToList();
             Assert.Equal(2, messages.Count);
             Assert.Equal("另外，晚上十点后最吵。", messages[1].Str("text"));
-            Assert.False(messages[1].TryGetProperty("recordedAsEventVersion", out _));
-            Assert.Single((await Api.GetAsync(agent, $"/api/tickets/{number}/events")).EnumerateArray(), e => e.Str("action") == "requester-responded");
+            var later = (await Api.GetAsync(agent, $"/api/tickets/{number}/events")).EnumerateArray().Where(e => e.Str("action") == "requester-message").ToList();
+            Assert.Equal(2, later.Count);
+            Assert.Equal(later[1].GetProperty("version").GetInt32(), messages[1].GetProperty("recordedAsEventVersion").GetInt32());
+            Assert.False(later[1].GetProperty("change").TryGetProperty("endedWait", out var ended) && ended.GetBoolean());
         }
         finally
         {

@@ -139,7 +139,7 @@ public sealed class LifecycleTests(HotlineFixture fixture) : IClassFixture<Hotli
 
         var resolved = await Api.ActAsync(agent, number, "resolve-at-intake", new JsonObject { ["answer"] = "根据惠企政策，符合条件的小微企业可申请稳岗返还。" });
         Assert.Equal("ResolvedAtIntake", resolved.Str("status"));
-        Assert.Equal(["close", "attach-file"], resolved.GetProperty("allowedActions").Strings());
+        Assert.Equal(["close", "rate", "record-revisit", "attach-file"], resolved.GetProperty("allowedActions").Strings()); // 回访: the answer is rated too
 
         var closed = await Api.ActAsync(agent, number, "close");
         Assert.Equal("Closed", closed.Str("status"));

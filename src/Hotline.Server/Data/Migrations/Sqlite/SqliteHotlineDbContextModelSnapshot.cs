@@ -119,6 +119,24 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RatedDepartmentCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RatedRound")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rating")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RatingAppeal")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RectificationCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("RegisteredAt")
                         .HasColumnType("INTEGER");
 
@@ -570,6 +588,82 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasIndex("TicketId", "Id");
 
                     b.ToTable("requester_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Ratings.RatingRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Appeal")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AppealDecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AppealDecisionComment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppealReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AppealedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DepartmentCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TicketNumber")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RatedAt");
+
+                    b.HasIndex("DepartmentCode", "RatedAt");
+
+                    b.HasIndex("TicketId", "Round")
+                        .IsUnique();
+
+                    b.ToTable("ratings", (string)null);
                 });
 
             modelBuilder.Entity("Hotline.Server.Reference.Category", b =>
@@ -1169,6 +1263,17 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Hotline.Server.Ratings.RatingRow", b =>
+                {
+                    b.HasOne("Hotline.Domain.Tickets.Ticket", "Ticket")
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Ticket");
                 });
 
             modelBuilder.Entity("Hotline.Server.Reference.Category", b =>
