@@ -8,6 +8,7 @@ using Hotline.Server.Problems;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
 using Hotline.Server.Sla;
+using Hotline.Server.Telephony;
 using Hotline.Server.Tickets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -72,6 +73,7 @@ public static class HotlineApp
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<ConsoleQueries>();
+        services.AddTelephony();
         services.AddScoped<Demo.DemoTicketGenerator>();
         return builder;
     }
@@ -113,6 +115,7 @@ public static class HotlineApp
         app.MapDailyDigests();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapHub<Live.TicketsHub>("/hubs/tickets");
+        app.MapTelephony();
         app.MapConsole();
         return app;
     }

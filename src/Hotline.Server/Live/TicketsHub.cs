@@ -17,6 +17,9 @@ public sealed record TicketEventMessage(
 public interface ITicketsClient
 {
     Task TicketEvent(TicketEventMessage message);
+
+    /// <summary>来电弹屏: a call is ringing at this user's seat (sent to the user's own connections only).</summary>
+    Task IncomingCall(Telephony.IncomingCallMessage message);
 }
 
 /// <summary>
