@@ -203,6 +203,57 @@ public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IC
         await Assertions.Expect(agentPage.GetByTestId("collision-warning")).ToHaveCountAsync(0);
     }
 
+    /// <summary>docs/screenshots/agent-console.png and ticket-page.png (with HOTLINE_SCREENSHOTS=1), at 1366×768 in zh-CN.</summary>
+    [BrowserFact]
+    public async Task Screenshots_of_the_agent_console_during_a_call_and_of_a_ticket_in_handling()
+    {
+        var agent = await Factory.AgentAsync();
+        var dispatcher = await Factory.DispatcherAsync();
+        var rsj = await Factory.HandlerAsync("rsj");
+        JsonObject Call(string title, string description, string category, string district, string address) => new()
+        {
+            ["type"] = "Complaint", ["channel"] = "Phone", ["priority"] = "Normal",
+            ["requester"] = new JsonObject { ["kind"] = "Citizen", ["name"] = "何建国", ["phone"] = "13851234567" },
+            ["title"] = title, ["description"] = description, ["categoryCode"] = category, ["districtCode"] = district, ["address"] = address,
+        };
+        var closed = (await Api.RegisterAsync(agent, Call("小区垃圾清运不及时", "天宁区青山桥小区垃圾桶连续三天没有清运，气味很大，请环卫部门尽快处理。", "urban-management", "tianning", "青山桥小区"))).Number();
+        await Api.ActAsync(dispatcher, closed, "dispatch", Api.Dispatch("cgj"));
+        await Api.ActAsync(await Factory.HandlerAsync("cgj"), closed, "sign-for");
+        await Api.ActAsync(await Factory.HandlerAsync("cgj"), closed, "reply", new JsonObject { ["result"] = "Resolved", ["resolution"] = "已安排环卫车辆清运，并将清运频次调整为每日一次。" });
+        await Api.ActAsync(agent, closed, "close", new JsonObject { ["note"] = "回访满意。" });
+        var wage = (await Api.RegisterAsync(agent, Call("电子厂拖欠两个月工资", "我在武进区湖塘镇一家电子厂上班，工厂已经两个月没发工资，老板说资金周转困难，请劳动部门帮忙讨薪。", "lab-wage-arrears", "wujin", "湖塘镇长虹路"))).Number();
+        await Api.ActAsync(dispatcher, wage, "dispatch", Api.Dispatch("rsj"));
+        await Api.ActAsync(rsj, wage, "sign-for", new JsonObject { ["note"] = "已转劳动保障监察支队。" });
+        await Api.ActAsync(rsj, wage, "add-progress", new JsonObject { ["note"] = "监察员已约谈企业负责人，企业承诺本月20日前补发。" });
+
+        var page = await SignInAsync("wangfang", "话务员 王芳", Roles.Agent);
+        await page.GetByLabel("分机号").FillAsync("8001");
+        await page.GetByTestId("save-extension").ClickAsync();
+        await Assertions.Expect(page.GetByText("分机 8001 的来电将弹屏到您的话务台。")).ToBeVisibleAsync();
+        using (var popped = await Api.PostAsync(await Factory.AgentAsync(), "/api/telephony/incoming",
+            new JsonObject { ["callerPhone"] = "13851234567", ["extension"] = "8001", ["callId"] = "cti-20261123-0457" }))
+            await Api.ExpectAsync(popped, HttpStatusCode.Accepted);
+        await Assertions.Expect(page.GetByTestId("caller-history-row")).ToHaveCountAsync(2);
+        await page.Locator("#reg-name").FillAsync("何建国");
+        await page.GetByLabel("标题").FillAsync("工厂拖欠工资仍未补发");
+        await page.GetByLabel("诉求内容").FillAsync("上次反映的湖塘镇电子厂欠薪问题，企业承诺20日前补发，现在已过期限仍未发放，请尽快处理。");
+        await page.GetByLabel("诉求分类").PressSequentiallyAsync("gztq");
+        await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync("劳动就业与工资拖欠 › 工资拖欠");
+        await Assertions.Expect(page.GetByTestId("duplicate-hints")).ToContainTextAsync(wage);
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "agent-console.png") });
+
+        var colleague = await SignInAsync("liqiang", "派单员 李强", Roles.Dispatcher);
+        await colleague.GotoAsync($"/tickets/{wage}");
+        await Interactive(colleague);
+        await page.Keyboard.PressAsync("Escape");
+        await page.GotoAsync($"/tickets/{wage}");
+        await Interactive(page);
+        await Assertions.Expect(page.GetByTestId("viewer-name")).ToHaveTextAsync("派单员 李强");
+        await Assertions.Expect(page.GetByTestId("timeline-item")).ToHaveCountAsync(4);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "ticket-page.png") });
+    }
+
     /// <summary>Fills a call the way an agent does at the desk: shortcuts and Tab, no mouse.</summary>
     private static async Task FillCallAsync(IPage page, string phone, string name, string title, string description, string category, string expectedCategory, string? district)
     {

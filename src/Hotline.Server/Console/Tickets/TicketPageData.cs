@@ -29,12 +29,12 @@ public sealed class TicketConsole(IServiceScopeFactory scopes)
         {
             var ticket = await tickets.FindAsync(number, viewer, ct);
             var clocks = await sp.GetRequiredService<HotlineDbContext>().SlaClocks.AsNoTracking()
-                .Where(c => c.TicketId == ticket.Id).OrderBy(c => c.Kind).ToListAsync(ct);
+                .Where(c => c.TicketId == ticket.Id).ToListAsync(ct);
             return new TicketPageData(
                 tickets.View(ticket, viewer),
                 await tickets.HistoryAsync(number, viewer, ct),
                 await sp.GetRequiredService<AttachmentStore>().ListAsync(number, viewer, ct),
-                clocks);
+                clocks.OrderBy(c => (int)c.Kind).ToList()); // in the order they run: dispatch, sign for, handling, revisit
         }
         catch (TicketNotFoundException)
         {
