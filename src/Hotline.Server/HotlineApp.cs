@@ -12,6 +12,7 @@ using Hotline.Server.Ratings;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
 using Hotline.Server.Sla;
+using Hotline.Server.Telephony;
 using Hotline.Server.Tickets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -76,6 +77,7 @@ public static class HotlineApp
         services.AddMudServices();
         services.AddSingleton<ConsoleQueries>();
         services.AddDesks();
+        services.AddTelephony();
         services.AddScoped<Demo.DemoTicketGenerator>();
         return builder;
     }
@@ -120,6 +122,7 @@ public static class HotlineApp
         app.MapRatings();
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapLive();
+        app.MapTelephony();
         app.MapConsole();
         return app;
     }

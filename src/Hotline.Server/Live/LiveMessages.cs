@@ -65,6 +65,9 @@ public interface ITicketsClient
 
     /// <summary>A change to a work queue, to the role groups whose roles work that queue.</summary>
     Task QueueChanged(QueueChangeMessage message);
+
+    /// <summary>来电弹屏: a call is ringing at this user's seat (sent to the user's own connections only).</summary>
+    Task IncomingCall(Telephony.IncomingCallMessage message);
 }
 
 /// <summary>Group names chosen by the server, never by clients.</summary>

@@ -62,3 +62,9 @@ public sealed class UnknownActionException(string action) : Exception($"Unknown 
 {
     public string ActionName { get; } = action;
 }
+
+/// <summary>A well-formed request naming someone or something that does not exist (an unknown agent): 422 with the field.</summary>
+public sealed class ReferenceNotFoundException(IReadOnlyList<FieldError> errors) : Exception("Referenced entity not found.")
+{
+    public IReadOnlyList<FieldError> Errors { get; } = errors;
+}

@@ -19,9 +19,23 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         UseRequestCulture(http);
-        var problem = exception switch
+        var problem = Describe(exception);
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled exception");
+            return false;
+        }
+
+        http.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The problem a refusal becomes, in the current culture; null for a fault. The console shows the same text.</summary>
+    public ProblemDetails? Describe(Exception exception) =>
+        exception switch
         {
             RequestValidationException v => Validation(v.Errors),
+            ReferenceNotFoundException r => Validation(r.Errors, 422),
             // Body-reading failures arrive wrapped ("failed to read parameter"): look at the cause.
             BadHttpRequestException b when Cause<BadHttpRequestException>(b) is { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "Title.TooLarge"),
             BadHttpRequestException b when Cause<JsonException>(b) is { } j => MalformedJson(j),
@@ -39,15 +53,6 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
             IdempotencyKeyReusedException i => WithExtension(Problem(422, "Title.IdempotencyReused"), "ticketNumber", i.ExistingNumber),
             _ => null,
         };
-        if (problem is null)
-        {
-            logger.LogError(exception, "Unhandled exception");
-            return false;
-        }
-
-        http.Response.StatusCode = problem.Status ?? 500;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
-    }
 
     /// <summary>Localizes the title of bodiless 401/403/404 answers that the status-code middleware turns into problems.</summary>
     public static void Localize(ProblemDetailsContext context)
@@ -67,11 +72,11 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
         context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
     }
 
-    private HttpValidationProblemDetails Validation(IReadOnlyList<FieldError> errors) => new HttpValidationProblemDetails(
+    private HttpValidationProblemDetails Validation(IReadOnlyList<FieldError> errors, int status = 400) => new HttpValidationProblemDetails(
         errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(Message).ToArray()))
     {
-        Status = 400,
-        Title = text["Title.Validation"],
+        Status = status,
+        Title = text[status == 422 ? "Title.ReferenceNotFound" : "Title.Validation"],
     };
 
     private string Message(FieldError e) => text[$"Error.{e.Code}", e.Arguments];

@@ -20,6 +20,39 @@ public sealed class ReferenceData(IDbContextFactory<HotlineDbContext> contexts) 
     /// <summary>The category tree in display order: each parent's children by their seeded order.</summary>
     public IReadOnlyList<Category> CategoriesInOrder => current.CategoriesInOrder;
 
+    /// <summary>The pinyin of each category's, department's and district's name (seed/pinyin.json), for the agent's search.</summary>
+    public IReadOnlyDictionary<string, PinyinName> CategoryPinyin => current.CategoryPinyin;
+    public IReadOnlyDictionary<string, PinyinName> DepartmentPinyin => current.DepartmentPinyin;
+    public IReadOnlyDictionary<string, PinyinName> DistrictPinyin => current.DistrictPinyin;
+
+    /// <summary>Categories whose name matches Chinese text or pinyin (initials, syllables), best first, then in tree order.</summary>
+    public IReadOnlyList<Category> SearchCategories(string query, int max = 20)
+    {
+        var s = current;
+        return s.CategoriesInOrder
+            .Select((c, order) => (c, order, score: s.CategoryPinyin.TryGetValue(c.Code, out var p) ? PinyinSearch.Score(query, p) : null))
+            .Where(x => x.score is not null)
+            .OrderBy(x => x.score).ThenBy(x => x.order)
+            .Take(max).Select(x => x.c).ToList();
+    }
+
+    /// <summary>Districts matching Chinese text or pinyin, best first.</summary>
+    public IReadOnlyList<District> SearchDistricts(string query) =>
+        current.Districts.Values
+            .Select(d => (d, score: current.DistrictPinyin.TryGetValue(d.Code, out var p) ? PinyinSearch.Score(query, p) : null))
+            .Where(x => x.score is not null).OrderBy(x => x.score).ThenBy(x => x.d.Code, StringComparer.Ordinal).Select(x => x.d).ToList();
+
+    /// <summary>Departments matching Chinese text or pinyin, best first.</summary>
+    public IReadOnlyList<Department> SearchDepartments(string query, int max = 20) =>
+        current.Departments.Values
+            .Select(d => (d, score: current.DepartmentPinyin.TryGetValue(d.Code, out var p) ? PinyinSearch.Score(query, p) : null))
+            .Where(x => x.score is not null).OrderBy(x => x.score).ThenBy(x => x.d.Code, StringComparer.Ordinal).Take(max).Select(x => x.d).ToList();
+
+    /// <summary>"劳动就业与工资拖欠 › 工资拖欠": a category with its parent, as the pickers show it.</summary>
+    public string CategoryPath(string code) =>
+        current.Categories.GetValueOrDefault(code) is not { } c ? code
+        : c.ParentCode is { } parent && current.Categories.GetValueOrDefault(parent) is { } p ? $"{p.Name} › {c.Name}" : c.Name;
+
     public bool IsCategory(string code) => current.Categories.ContainsKey(code);
     public bool IsDistrict(string code) => current.Districts.ContainsKey(code);
     public bool IsDepartment(string code) => current.Departments.ContainsKey(code);
@@ -29,20 +62,34 @@ public sealed class ReferenceData(IDbContextFactory<HotlineDbContext> contexts) 
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var categories = await db.Categories.AsNoTracking().OrderBy(c => c.ParentCode).ThenBy(c => c.SortOrder).ThenBy(c => c.Code).ToListAsync(ct);
+        var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
+        var districts = await db.Districts.AsNoTracking().ToListAsync(ct);
+        // Codes added after the file was generated fall back to the initials stored with the row (or none).
+        var pinyin = PinyinSearch.File.Read(Path.Combine(SeedLoader.DefaultSeedPath, "pinyin.json"));
         current = new Snapshot(
-            (await db.Departments.AsNoTracking().ToListAsync(ct)).ToFrozenDictionary(d => d.Code),
-            (await db.Districts.AsNoTracking().ToListAsync(ct)).ToFrozenDictionary(d => d.Code),
+            departments.ToFrozenDictionary(d => d.Code),
+            districts.ToFrozenDictionary(d => d.Code),
             categories.ToFrozenDictionary(c => c.Code),
-            categories);
+            categories,
+            categories.ToFrozenDictionary(c => c.Code, c => Pinyin(pinyin.Categories, c.Code, c.Name, c.Pinyin)),
+            departments.ToFrozenDictionary(d => d.Code, d => Pinyin(pinyin.Departments, d.Code, d.Name, "")),
+            districts.ToFrozenDictionary(d => d.Code, d => Pinyin(pinyin.Districts, d.Code, d.Name, d.Pinyin)));
     }
+
+    private static PinyinName Pinyin(Dictionary<string, PinyinSearch.Entry> generated, string code, string name, string initials) =>
+        generated.TryGetValue(code, out var e) && e.Name == name ? PinyinName.Of(name, e.Initials, e.Pinyin) : PinyinName.Of(name, initials, null);
 
     private sealed record Snapshot(
         FrozenDictionary<string, Department> Departments,
         FrozenDictionary<string, District> Districts,
         FrozenDictionary<string, Category> Categories,
-        IReadOnlyList<Category> CategoriesInOrder)
+        IReadOnlyList<Category> CategoriesInOrder,
+        FrozenDictionary<string, PinyinName> CategoryPinyin,
+        FrozenDictionary<string, PinyinName> DepartmentPinyin,
+        FrozenDictionary<string, PinyinName> DistrictPinyin)
     {
         public static readonly Snapshot Empty = new(
-            FrozenDictionary<string, Department>.Empty, FrozenDictionary<string, District>.Empty, FrozenDictionary<string, Category>.Empty, []);
+            FrozenDictionary<string, Department>.Empty, FrozenDictionary<string, District>.Empty, FrozenDictionary<string, Category>.Empty, [],
+            FrozenDictionary<string, PinyinName>.Empty, FrozenDictionary<string, PinyinName>.Empty, FrozenDictionary<string, PinyinName>.Empty);
     }
 }

@@ -31,9 +31,9 @@ public sealed class BrowserTests(KestrelHotlineFixture fixture) : IClassFixture<
     }
 
     [BrowserFact]
-    public async Task An_agent_signs_in_with_the_keyboard_sees_the_landing_page_and_switches_to_english()
+    public async Task A_dispatcher_signs_in_with_the_keyboard_sees_the_landing_page_and_switches_to_english()
     {
-        await CreateUserAsync("li.agent", "话务员 李娜", "Agent");
+        await CreateUserAsync("li.agent", "话务员 李娜", "Dispatcher"); // agents go straight to /agent (AgentConsoleBrowserTests)
         var page = await NewPageAsync();
 
         await page.GotoAsync("/");

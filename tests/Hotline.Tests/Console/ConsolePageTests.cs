@@ -26,12 +26,12 @@ public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<Hot
     }
 
     [Fact]
-    public async Task A_signed_in_agent_sees_the_landing_page_with_their_name()
+    public async Task A_signed_in_dispatcher_sees_the_landing_page_with_their_name()
     {
         var admin = await Factory.ClientAsync(Roles.Admin);
         using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
         {
-            ["userName"] = "wang.agent", ["displayName"] = "话务员 王芳", ["role"] = "Agent", ["password"] = "Correct-horse-9",
+            ["userName"] = "wang.agent", ["displayName"] = "话务员 王芳", ["role"] = "Dispatcher", ["password"] = "Correct-horse-9",
         });
         await Api.ExpectAsync(created, HttpStatusCode.Created);
         var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
@@ -42,5 +42,46 @@ public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<Hot
 
         Assert.Contains("您好，话务员 王芳", html, StringComparison.Ordinal);
         Assert.Contains("最新工单", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signed_in_agent_is_sent_from_the_landing_page_to_the_agent_console()
+    {
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
+        {
+            ["userName"] = "hu.agent", ["displayName"] = "话务员 胡蓉", ["role"] = "Agent", ["password"] = "Correct-horse-9",
+        });
+        await Api.ExpectAsync(created, HttpStatusCode.Created);
+        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        using var login = await Api.PostAsync(browser, "/api/auth/login", new JsonObject { ["userName"] = "hu.agent", ["password"] = "Correct-horse-9" });
+        Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+
+        using var home = await browser.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
+        Assert.Equal("/agent", home.Headers.Location!.OriginalString.Replace(Factory.Server.BaseAddress.ToString(), "/", StringComparison.Ordinal));
+
+        var html = WebUtility.HtmlDecode(await browser.GetStringAsync("/agent"));
+        Assert.Contains("话务台", html, StringComparison.Ordinal);
+        Assert.Contains("for=\"reg-phone\"", html, StringComparison.Ordinal); // every input has its label
+        Assert.Contains("键盘快捷键", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_department_handler_may_not_open_the_agent_console()
+    {
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
+        {
+            ["userName"] = "dept.user", ["displayName"] = "承办人 陈", ["role"] = "DepartmentHandler", ["departmentCode"] = "scjg", ["password"] = "Correct-horse-9",
+        });
+        await Api.ExpectAsync(created, HttpStatusCode.Created);
+        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        using var login = await Api.PostAsync(browser, "/api/auth/login", new JsonObject { ["userName"] = "dept.user", ["password"] = "Correct-horse-9" });
+
+        var html = WebUtility.HtmlDecode(await browser.GetStringAsync("/agent"));
+
+        Assert.DoesNotContain("reg-phone", html, StringComparison.Ordinal);
+        Assert.Contains("话务台供话务员、派单员和管理员登记工单使用。", html, StringComparison.Ordinal);
     }
 }

@@ -9,6 +9,7 @@ public static class DeskNavigation
 
     public static readonly IReadOnlyList<Desk> Desks =
     [
+        new("/agent", "Agent", Roles.Agent, [Roles.Agent, Roles.Dispatcher, Roles.Admin]),
         new("/dispatch", "Dispatch", Roles.Dispatcher, [Roles.Dispatcher, Roles.Admin]),
         new("/department", "Department", Roles.DepartmentHandler, [Roles.DepartmentHandler, Roles.Admin]),
         new("/supervision", "Supervision", Roles.Supervisor, [Roles.Supervisor, Roles.Admin]),

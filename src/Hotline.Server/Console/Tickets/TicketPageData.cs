@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hotline.Domain.Access;
+using Hotline.Server.Data;
+using Hotline.Server.Problems;
+using Hotline.Server.Sla;
+using Hotline.Server.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Console.Tickets;
+
+/// <summary>Everything the ticket page shows about one ticket, as this viewer may see it (the API's views, not the rows).</summary>
+public sealed record TicketPageData(
+    TicketView Ticket, IReadOnlyList<TicketEventView> History, IReadOnlyList<AttachmentView> Attachments, IReadOnlyList<SlaClockRow> Clocks);
+
+/// <summary>
+/// The ticket page's reads and actions through the same services the API uses (<see cref="TicketService"/>,
+/// <see cref="AttachmentStore"/>), each in a scope of its own: a Blazor circuit lives for hours, a DbContext should not.
+/// </summary>
+public sealed class TicketConsole(IServiceScopeFactory scopes)
+{
+    /// <summary>Null when the ticket does not exist or this viewer may not see it (as the API's 404).</summary>
+    public async Task<TicketPageData?> LoadAsync(string number, Actor viewer, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var tickets = sp.GetRequiredService<TicketService>();
+        try
+        {
+            var ticket = await tickets.FindAsync(number, viewer, ct);
+            var clocks = await sp.GetRequiredService<HotlineDbContext>().SlaClocks.AsNoTracking()
+                .Where(c => c.TicketId == ticket.Id).ToListAsync(ct);
+            return new TicketPageData(
+                tickets.View(ticket, viewer),
+                await tickets.HistoryAsync(number, viewer, ct),
+                await sp.GetRequiredService<AttachmentStore>().ListAsync(number, viewer, ct),
+                clocks.OrderBy(c => (int)c.Kind).ToList()); // in the order they run: dispatch, sign for, handling, revisit
+        }
+        catch (TicketNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Takes an action exactly as POST /api/tickets/{number}/actions/{action} does; the body carries expectedVersion.</summary>
+    public async Task<TicketView> ActAsync(string number, string action, JsonObject body, Actor actor, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var tickets = scope.ServiceProvider.GetRequiredService<TicketService>();
+        var element = JsonSerializer.SerializeToElement(body);
+        var ticket = await tickets.ActAsync(number, action, element, actor, ct);
+        return tickets.View(ticket, actor);
+    }
+}

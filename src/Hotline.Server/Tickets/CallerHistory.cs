@@ -1,0 +1,69 @@
+using Hotline.Domain.Access;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Tickets;
+
+/// <summary>
+/// 来电历史: a caller's earlier tickets by phone, newest first, whatever their status, as the viewer may see them
+/// (confidential requesters masked). Read through the requester-phone index; a landline matches with or without its dash.
+/// </summary>
+public sealed class CallerHistory(IDbContextFactory<HotlineDbContext> contexts)
+{
+    public const int MaxTickets = 20;
+
+    public async Task<IReadOnlyList<TicketSummary>> ForPhoneAsync(string phone, Actor viewer, CancellationToken ct, int max = MaxTickets)
+    {
+        var variants = PhoneNumbers.Variants(phone);
+        if (variants.Count == 0)
+            return [];
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer).Where(t => variants.Contains(t.RequesterPhone));
+        return (await TicketSearch.SummariesAsync(query.OrderByDescending(t => t.Id).Take(max), viewer, ct)).Select(r => r.Summary).ToList();
+    }
+
+    /// <summary>The tickets this person registered (首问负责: "my tickets"), newest first.</summary>
+    public async Task<IReadOnlyList<TicketSummary>> RegisteredByAsync(Actor owner, int max, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = TicketService.VisibleTo(db.Tickets.AsNoTracking(), owner).Where(t => t.OwnerId == owner.Id);
+        return (await TicketSearch.SummariesAsync(query.OrderByDescending(t => t.Id).Take(max), owner, ct)).Select(r => r.Summary).ToList();
+    }
+}
+
+/// <summary>Phone numbers as telephony systems send them (+86, 0086, landlines without a dash) and as agents type them.</summary>
+public static class PhoneNumbers
+{
+    /// <summary>
+    /// The caller's number in the form tickets store it: country prefix and spaces removed. Null when what is left is
+    /// not a mainland mobile or landline number (<see cref="TicketDraftValidator.IsPhone"/>).
+    /// </summary>
+    public static string? Normalize(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return null;
+        var s = new string(raw.Where(c => c is (>= '0' and <= '9') or '-' or '+').ToArray());
+        if (s.StartsWith("+86", StringComparison.Ordinal))
+            s = s[3..];
+        else if (s.StartsWith("0086", StringComparison.Ordinal))
+            s = s[4..];
+        s = s.TrimStart('-');
+        if (s.Length == 13 && s.StartsWith("86", StringComparison.Ordinal) && s[2] == '1')
+            s = s[2..];
+        return TicketDraftValidator.IsPhone(s) ? s : null;
+    }
+
+    /// <summary>The forms one number may be stored in: a landline with and without the dash after its area code.</summary>
+    public static IReadOnlyList<string> Variants(string? raw)
+    {
+        if (Normalize(raw) is not { } phone)
+            return [];
+        if (phone[0] != '0')
+            return [phone];
+        var digits = phone.Replace("-", "", StringComparison.Ordinal);
+        // 010 and 02x are three-digit area codes; the others have four.
+        var area = digits[1] is '1' or '2' ? 3 : 4;
+        return [digits, $"{digits[..area]}-{digits[area..]}"];
+    }
+}
