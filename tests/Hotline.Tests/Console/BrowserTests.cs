@@ -31,9 +31,9 @@ public sealed class BrowserTests(KestrelHotlineFixture fixture) : IClassFixture<
     }
 
     [BrowserFact]
-    public async Task A_dispatcher_signs_in_with_the_keyboard_sees_the_landing_page_and_switches_to_english()
+    public async Task An_admin_signs_in_with_the_keyboard_sees_the_landing_page_and_switches_to_english()
     {
-        await CreateUserAsync("li.agent", "话务员 李娜", "Dispatcher"); // agents go straight to /agent (AgentConsoleBrowserTests)
+        await CreateUserAsync("li.agent", "话务员 李娜", "Admin"); // every other role starts at its own desk (DeskBrowserTests, AgentConsoleBrowserTests)
         var page = await NewPageAsync();
 
         await page.GotoAsync("/");

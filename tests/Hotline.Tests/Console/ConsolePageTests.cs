@@ -26,12 +26,12 @@ public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<Hot
     }
 
     [Fact]
-    public async Task A_signed_in_dispatcher_sees_the_landing_page_with_their_name()
+    public async Task A_signed_in_admin_sees_the_landing_page_with_their_name()
     {
         var admin = await Factory.ClientAsync(Roles.Admin);
         using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
         {
-            ["userName"] = "wang.agent", ["displayName"] = "话务员 王芳", ["role"] = "Dispatcher", ["password"] = "Correct-horse-9",
+            ["userName"] = "wang.agent", ["displayName"] = "话务员 王芳", ["role"] = "Admin", ["password"] = "Correct-horse-9",
         });
         await Api.ExpectAsync(created, HttpStatusCode.Created);
         var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
