@@ -75,7 +75,11 @@ run_tests() { # label, then dotnet test arguments
   if [ "$code" != 0 ] && [ "$found" = 0 ]; then
     log "dotnet test ($label) failed before reporting results"; failed=$((failed + 1))
   fi
-  [ "$code" = 0 ] || status=1
+  if [ "$code" != 0 ]; then
+    # What each failed test said, so a failure in CI can be read from its log alone.
+    grep -E -A 14 '^  Failed [A-Za-z]' "$out" | head -n 300 >&2
+    status=1
+  fi
 }
 
 log "dotnet build"

@@ -175,8 +175,12 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
             await page.GotoAsync(path);
             await Assertions.Expect(page.Locator("[data-live=on]").First).ToBeAttachedAsync();
             await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
+            // Layout settles after the live render (fonts, chips): wait for it, then check the settled page.
+            await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= window.innerWidth", null, new() { Timeout = 10_000 })
+                .ContinueWith(_ => { }, TaskScheduler.Default);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                $"{path} scrolls sideways at 1366×768: {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px");
             Assert.Empty(await UnlabelledInputsAsync(page));
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{path} scrolls sideways at 1366×768");
         }
 
         await page.GotoAsync("/dispatch");
