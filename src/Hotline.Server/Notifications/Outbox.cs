@@ -28,21 +28,35 @@ public sealed class Outbox(
 
     public void Apply(HotlineDbContext db, Ticket ticket, IEnumerable<TicketEvent> events)
     {
+        foreach (var row in Emails(ticket, events))
+            db.OutboxEmails.Add(row);
+    }
+
+    /// <summary>
+    /// The email rows these events cause, for a caller that writes them itself in its transaction (the SLA sweeper
+    /// inserts them with <see cref="Data.DirectWriter"/>).
+    /// </summary>
+    public List<OutboxEmail> Emails(Ticket ticket, IEnumerable<TicketEvent> events)
+    {
+        var rows = new List<OutboxEmail>();
         foreach (var e in events)
         {
             var kind = RequesterKindOf(e.Change);
             if (kind is not null && !string.IsNullOrWhiteSpace(ticket.RequesterEmail))
             {
                 var language = LanguageOf(ticket);
-                Add(db, ticket, e, kind, ticket.RequesterEmail, ticket.RequesterName, language, () => models.ForRequester(ticket, e, language));
+                rows.Add(Row(ticket, e, kind, ticket.RequesterEmail, ticket.RequesterName, language, () => models.ForRequester(ticket, e, language)));
             }
             if (e.Change is SlaBreached breach && HeadOf(ticket, breach) is { } department)
             {
                 var language = options.Value.DefaultLanguage;
-                Add(db, ticket, e, EmailKinds.SlaBreach, department.HeadEmail!, department.HeadName, language,
-                    () => models.ForDepartmentHead(ticket, breach, department, language));
+                rows.Add(Row(ticket, e, EmailKinds.SlaBreach, department.HeadEmail!, department.HeadName, language,
+                    () => models.ForDepartmentHead(ticket, breach, department, language)));
             }
         }
+        if (rows.Count > 0)
+            Volatile.Write(ref written, 1);
+        return rows;
     }
 
     /// <summary>The milestones a requester hears about (an intake answer and a duplicate's answer count as replies).</summary>
@@ -86,7 +100,7 @@ public sealed class Outbox(
     /// <summary>Message-ID from the row's natural key (ticket, event, kind): the same on every attempt, unique per email.</summary>
     public string MessageIdFor(string number, int version, string kind) => $"{number}.{version}.{kind}@{smtp.Value.MessageIdDomain}";
 
-    private void Add(HotlineDbContext db, Ticket ticket, TicketEvent e, string kind, string to, string? name, string language,
+    private OutboxEmail Row(Ticket ticket, TicketEvent e, string kind, string to, string? name, string language,
         Func<IReadOnlyDictionary<string, object?>> model)
     {
         var now = clock.Now;
@@ -123,8 +137,7 @@ public sealed class Outbox(
             logger.LogError(ex, "Email {Kind} for ticket {TicketNumber} could not be rendered", kind, ticket.Number);
             Fail(row, $"Rendering failed: {ex.Message}");
         }
-        db.OutboxEmails.Add(row);
-        Volatile.Write(ref written, 1);
+        return row;
     }
 
     private static void Fail(OutboxEmail row, string error)

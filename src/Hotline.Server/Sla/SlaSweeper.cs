@@ -79,6 +79,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
         await using var writer = await DirectWriter.BeginAsync(db, ct);
         var ticketsBefore = tickets.Values.ToDictionary(t => t.Id, writer.Snapshot);
         var events = new List<TicketEvent>();
+        var emails = new List<Notifications.OutboxEmail>();
         var steps = 0;
         foreach (var row in rows)
         {
@@ -93,9 +94,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                     {
                         var e = ticket.Act(change, Actor.System, at);
                         events.Add(e);
-                        // The breach email to the department head is a tracked row that writer.CommitAsync saves in
-                        // the same transaction as the breach.
-                        outbox.Apply(db, ticket, [e]);
+                        emails.AddRange(outbox.Emails(ticket, [e])); // the breach email to the department head commits with the breach
                     }
                 }
                 row.Stage++;
@@ -108,6 +107,8 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
             await writer.UpdateAsync(ticket, ticketsBefore[ticket.Id], ct);
         foreach (var e in events)
             await writer.InsertAsync(e, ct);
+        foreach (var email in emails)
+            await writer.InsertAsync(email, ct);
         await writer.CommitAsync(ct);
         commits.Notify();
         if (steps > 0)
