@@ -2,6 +2,7 @@ using Hotline.Domain.Access;
 using Hotline.Domain.Sla;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
+using Hotline.Server.Ratings;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
 using Hotline.Server.Tickets;
@@ -41,13 +42,33 @@ public sealed record ReasonRow(DeskTicket Ticket, string Reason, string By, Date
 /// </summary>
 public sealed record TodayFigures(
     int Registered, int Dispatched, int Replied, int Closed, int OverdueNow,
-    int RepliedOnTime, int RepliedWithDeadline, int SignedForOnTime, int SignedForWithDeadline)
+    int RepliedOnTime, int RepliedWithDeadline, int SignedForOnTime, int SignedForWithDeadline,
+    DeskSatisfaction Satisfaction)
 {
     /// <summary>按时办结率: replied within the handling deadline / replied (with a handling clock).</summary>
     public double? OnTimeRate => RepliedWithDeadline == 0 ? null : (double)RepliedOnTime / RepliedWithDeadline;
 
     /// <summary>响应率: signed for within the sign-for limit / signed for.</summary>
     public double? ResponseRate => SignedForWithDeadline == 0 ? null : (double)SignedForOnTime / SignedForWithDeadline;
+}
+
+/// <summary>
+/// 满意率 on a desk: the ratings given in the period as <see cref="RatingScores"/> (and <c>GET /api/ratings/summary</c>)
+/// count them, on whichever scale <c>Ratings:Scale</c> sets, in total and per rated department.
+/// </summary>
+/// <param name="Rated">Ratings that count (an upheld appeal takes one out).</param>
+/// <param name="Unsatisfied">不满意 (and 非常不满意 on the five-level scale) among them.</param>
+/// <param name="Rate">Satisfied / rated; null when nothing was rated.</param>
+public sealed record DeskSatisfaction(int Rated, int Satisfied, int Unsatisfied, double? Rate, IReadOnlyList<DepartmentScore> Departments)
+{
+    public static DeskSatisfaction Of(IReadOnlyList<DepartmentScore> departments)
+    {
+        var rated = departments.Sum(d => d.Rated);
+        var satisfied = departments.Sum(d => d.Satisfied);
+        return new(rated, satisfied, departments.Sum(UnsatisfiedIn), rated == 0 ? null : Math.Round((double)satisfied / rated, 4), departments);
+    }
+
+    public static int UnsatisfiedIn(DepartmentScore d) => d.Levels.Where(l => RatingRules.IsUnsatisfied(l.Key)).Sum(l => l.Value);
 }
 
 /// <summary>
@@ -214,7 +235,17 @@ public sealed class DeskQueries(
         var replied = await OnTimeAsync(db, tickets.Where(t => t.RepliedAt >= start), SlaClockKind.Handling, ct);
         var signed = await OnTimeAsync(db, tickets.Where(t => t.SignedForAt >= start), SlaClockKind.SignFor, ct);
         return new TodayFigures(counts?.Registered ?? 0, counts?.Dispatched ?? 0, counts?.Replied ?? 0, counts?.Closed ?? 0, overdue,
-            replied.OnTime, replied.Total, signed.OnTime, signed.Total);
+            replied.OnTime, replied.Total, signed.OnTime, signed.Total, await SatisfactionAsync(clock.Today, clock.Today, ct));
+    }
+
+    /// <summary>
+    /// 满意率 of the ratings given from <paramref name="from"/> to <paramref name="to"/> (local days, both included): the
+    /// numbers of <c>GET /api/ratings/summary</c>. Only the roles that may read that summary open the desks showing it.
+    /// </summary>
+    public async Task<DeskSatisfaction> SatisfactionAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return DeskSatisfaction.Of(await scope.ServiceProvider.GetRequiredService<RatingScores>().SummaryAsync(from, to, null, ct));
     }
 
     private static async Task<(int OnTime, int Total)> OnTimeAsync(HotlineDbContext db, IQueryable<Ticket> tickets, SlaClockKind kind, CancellationToken ct)

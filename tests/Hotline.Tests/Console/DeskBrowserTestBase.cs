@@ -11,6 +11,9 @@ public abstract class DeskBrowserTestBase(HotlineFactory factory, Uri baseAddres
 
     protected HotlineFactory Factory => factory;
 
+    /// <summary>The shared Chromium, for pages of another shape (a requester's phone).</summary>
+    protected IBrowser Browser => browser!;
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(BrowserFactAttribute.Chromium))

@@ -120,7 +120,34 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
 
         await Assertions.Expect(registered).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(page.GetByTestId("figure-Dispatched-value")).Not.ToHaveTextAsync(dispatchedBefore ?? "");
-        await Assertions.Expect(page.GetByTestId("figure-Satisfaction")).ToHaveCountAsync(0); // no ratings yet, so no made-up figure
+        await Assertions.Expect(page.GetByTestId("figure-Satisfaction")).ToBeVisibleAsync(); // next to the other rates, "—" until someone rates
+    }
+
+    [BrowserFact]
+    public async Task A_rating_given_through_the_API_shows_on_an_open_leader_desk_without_a_reload()
+    {
+        var number = await Hotline.Tests.Ratings.RatingStory.RepliedTicketAsync(Factory);
+        var page = await SignInAsync("desk.leader2", Roles.Leader);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/leader$"));
+        var rated = page.GetByTestId("figure-Rated-value");
+        await Assertions.Expect(rated).ToHaveTextAsync(new Regex(@"^\d+$"));
+        var ratedBefore = int.Parse(await rated.TextContentAsync() ?? "", System.Globalization.CultureInfo.InvariantCulture);
+        var unsatisfiedBefore = int.Parse(await page.GetByTestId("figure-Unsatisfied-value").TextContentAsync() ?? "", System.Globalization.CultureInfo.InvariantCulture);
+        await page.EvaluateAsync("() => document.body.dataset.marker = 'same page'");
+
+        using (var response = await Api.PostAsync(await Factory.AgentAsync(), $"/api/tickets/{number}/rating", new JsonObject { ["level"] = "Dissatisfied", ["resolved"] = false }))
+            await Api.ExpectAsync(response, HttpStatusCode.Created);
+
+        await Assertions.Expect(rated).ToHaveTextAsync((ratedBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("figure-Unsatisfied-value")).ToHaveTextAsync((unsatisfiedBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("figure-Satisfaction-value")).ToHaveTextAsync(new Regex(@"^\d+%$"));
+        await Assertions.Expect(page.GetByTestId("satisfaction-scjg")).ToHaveTextAsync("常州市市场监督管理局");
+        await Assertions.Expect(page.GetByTestId("satisfaction-scjg-unsatisfied")).Not.ToHaveTextAsync("0");
+        // Same numbers as the summary API, and the same page: the change came over the live connection.
+        var today = Factory.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture); // other tests move the clock
+        var summary = (await Api.GetAsync(await Factory.SupervisorAsync(), $"/api/ratings/summary?from={today}&to={today}&department=scjg")).EnumerateArray().Single();
+        await Assertions.Expect(page.GetByTestId("satisfaction-scjg-rated")).ToHaveTextAsync(summary.GetProperty("rated").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("same page", await page.EvaluateAsync<string>("() => document.body.dataset.marker"));
     }
 
     [BrowserFact]
@@ -237,6 +264,22 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         await Api.ActAsync(dispatcher, fresh, "dispatch", Api.Dispatch("scjg"));
         await Api.ActAsync(scjg, fresh, "sign-for");
         await Api.RegisterAsync(agent, Api.Citizen(title: "小区电梯频繁故障无人维修", category: "construction", phone: "13900007777"));
+        // Today's ratings for the leader's satisfaction figures: 满意 and 基本满意 for 市场监管局, 不满意 (reopened for 整改) for 住建局.
+        async Task RepliedAndRatedAsync(string number, string department, string level)
+        {
+            if (number != numbers[0])
+            {
+                var handler = await Factory.HandlerAsync(department);
+                await Api.ActAsync(dispatcher, number, "dispatch", Api.Dispatch(department));
+                await Api.ActAsync(handler, number, "sign-for");
+                await Api.ActAsync(handler, number, "reply", Api.Reply());
+            }
+            using var rated = await Api.PostAsync(agent, $"/api/tickets/{number}/rating", new JsonObject { ["level"] = level, ["resolved"] = level != "Dissatisfied" });
+            await Api.ExpectAsync(rated, HttpStatusCode.Created);
+        }
+        await RepliedAndRatedAsync(numbers[0], "scjg", "Satisfied");
+        await RepliedAndRatedAsync((await Api.RegisterAsync(agent, Api.Citizen(title: "健身房关店后会员费无法退还", category: "consumer", phone: "13900006666"))).Number(), "scjg", "BasicallySatisfied");
+        await RepliedAndRatedAsync((await Api.RegisterAsync(agent, Api.Citizen(title: "新建小区配套学校未按期交付", category: "construction", phone: "13900005555"))).Number(), "zjj", "Dissatisfied");
 
         // As in BrowserTests: docs/screenshots only with HOTLINE_SCREENSHOTS=1, a temp folder otherwise.
         var folder = Environment.GetEnvironmentVariable("HOTLINE_SCREENSHOTS") == "1"

@@ -48,6 +48,43 @@ public sealed class DeskServicesTests(HotlineFixture fixture) : IClassFixture<Ho
     }
 
     [Fact]
+    public async Task Todays_satisfaction_on_the_five_level_scale_is_the_rating_summarys_in_total_and_per_department()
+    {
+        await HotlineFactory.RunAsync(async factory =>
+        {
+            var agent = await factory.AgentAsync();
+            async Task RateAsync(string department, string level)
+            {
+                var number = await Hotline.Tests.Ratings.RatingStory.RepliedTicketAsync(factory, department: department);
+                using var rated = await Api.PostAsync(agent, $"/api/tickets/{number}/rating", new JsonObject { ["level"] = level, ["resolved"] = level != "VeryDissatisfied" });
+                await Api.ExpectAsync(rated, HttpStatusCode.Created);
+            }
+            var queries = factory.Services.GetRequiredService<DeskQueries>();
+            var none = (await queries.TodayAsync(Leader, CancellationToken.None)).Satisfaction;
+            Assert.Equal((0, 0, 0, null), (none.Rated, none.Satisfied, none.Unsatisfied, none.Rate));
+            Assert.Empty(none.Departments);
+
+            await RateAsync("scjg", "VerySatisfied");
+            await RateAsync("scjg", "BasicallySatisfied"); // counts as satisfied on both scales
+            await RateAsync("scjg", "VeryDissatisfied"); // the five-level scale's own unsatisfied level
+            await RateAsync("zjj", "Satisfied");
+
+            var today = (await queries.TodayAsync(Leader, CancellationToken.None)).Satisfaction;
+            Assert.Equal((4, 3, 1, 0.75), (today.Rated, today.Satisfied, today.Unsatisfied, today.Rate));
+            var scjg = Assert.Single(today.Departments, d => d.DepartmentCode == "scjg");
+            Assert.Equal((3, 2, 1, 0.6667), (scjg.Rated, scjg.Satisfied, DeskSatisfaction.UnsatisfiedIn(scjg), scjg.SatisfactionRate));
+            // The same numbers as the summary API the leaders may call.
+            var summary = (await Api.GetAsync(await factory.ClientAsync(Roles.Leader), "/api/ratings/summary?from=2026-11-23&to=2026-11-23")).EnumerateArray().ToList();
+            Assert.Equal(summary.Select(d => ((string?)d.Str("departmentCode"), d.GetProperty("rated").GetInt32(), d.GetProperty("satisfied").GetInt32())),
+                today.Departments.Select(d => (d.DepartmentCode, d.Rated, d.Satisfied)));
+
+            factory.Clock.Advance(TimeSpan.FromDays(1)); // the desk shows today: yesterday's ratings are not today's
+            var tomorrow = (await queries.TodayAsync(Leader, CancellationToken.None)).Satisfaction;
+            Assert.Equal((0, null), (tomorrow.Rated, tomorrow.Rate));
+        }, new Dictionary<string, string?> { ["Ratings:Scale"] = "Five" });
+    }
+
+    [Fact]
     public async Task A_returned_ticket_in_the_dispatch_queue_says_who_returned_it_and_why_with_the_routing_proposal()
     {
         var number = (await Api.RegisterAsync(await fixture.Factory.AgentAsync(), Api.Enterprise())).Number();

@@ -54,12 +54,13 @@ public sealed class RatingLinkTests(HotlineFixture fixture) : IClassFixture<Hotl
         var first = await GetPageAsync(client, path);
 
         await PostFormAsync(client, path, "rate", Rating("Satisfied", true));
-        // A second browser tab that still shows the form posts again: there is no form to post to any more.
+        // A second browser tab that still shows the form posts again: refused (409) with a message saying why.
         var values = new Dictionary<string, string>(Rating("Dissatisfied", false)) { ["_handler"] = "rate" };
         var token = System.Text.RegularExpressions.Regex.Match(first.Html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         values["__RequestVerificationToken"] = WebUtility.HtmlDecode(token);
         using var again = await client.PostAsync(path, new FormUrlEncodedContent(values));
-        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("同一评价链接不能重复评价", WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
         var (_, html) = await GetPageAsync(client, path);
         Assert.Contains("满意", html, StringComparison.Ordinal);
