@@ -713,7 +713,12 @@ public static class SlaBenchmark
             + $"WHERE w.Action = 'SlaWarn' AND w.TicketId >= {catchupFirst} AND w.TicketId < {rawFirst} AND w.Version < b.Version AND w.OccurredAt < b.OccurredAt");
         if (pairs != (o.Catchup + 9) / 10)
             problems.Add($"catch-up: {pairs} second warnings before their breach, expected {(o.Catchup + 9) / 10}");
-        Console.WriteLine($"checks: sla-warn {warn}, sla-breach {breach}, supervise {supervise}; duplicate warn {dupWarn}, duplicate breach {dupBreach}, "
+        // Every breach here is of a sign-for or handling clock at cgj, which has a head email: one email each, written with the breach.
+        var emails = Q("SELECT COUNT(*) FROM outbox_emails WHERE Kind = 'sla-breach'");
+        var dupEmails = Q("SELECT COUNT(*) FROM (SELECT 1 FROM outbox_emails WHERE Kind = 'sla-breach' GROUP BY TicketId, EventVersion HAVING COUNT(*) > 1)");
+        if (emails != breach || dupEmails > 0)
+            problems.Add($"{emails} breach emails to the department head ({dupEmails} duplicated), expected {breach}");
+        Console.WriteLine($"checks: sla-warn {warn}, sla-breach {breach}, supervise {supervise}, breach emails {emails}; duplicate warn {dupWarn}, duplicate breach {dupBreach}, "
             + $"order violations {perTicket}, warn-before-breach pairs {pairs}, unexpected {unexpected}");
         return new Checks(warn, breach, supervise, dupWarn, dupBreach, perTicket, unexpected);
     }

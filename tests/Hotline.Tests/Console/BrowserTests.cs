@@ -5,29 +5,14 @@ namespace Hotline.Tests.Console;
 /// <summary>The console in Debian's Chromium, driven by Playwright, against the server on a real socket.</summary>
 public sealed class BrowserTests(KestrelHotlineFixture fixture) : IClassFixture<KestrelHotlineFixture>, IAsyncLifetime
 {
-    private IPlaywright? playwright;
-    private IBrowser? browser;
+    private TestChromium? chromium;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(BrowserFactAttribute.Chromium))
-            return;
-        // The full suite runs test classes in parallel on 2 cores: give pages time rather than fail on a slow moment.
-        Assertions.SetDefaultExpectTimeout(30_000);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
+    public async Task InitializeAsync() => chromium = await TestChromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
-            await browser.DisposeAsync();
-        playwright?.Dispose();
+        if (chromium is not null)
+            await chromium.DisposeAsync();
     }
 
     [BrowserFact]
@@ -74,7 +59,7 @@ public sealed class BrowserTests(KestrelHotlineFixture fixture) : IClassFixture<
 
     private async Task<IPage> NewPageAsync()
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        var context = await chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 },

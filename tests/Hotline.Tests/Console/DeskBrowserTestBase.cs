@@ -6,33 +6,19 @@ namespace Hotline.Tests.Console;
 public abstract class DeskBrowserTestBase(HotlineFactory factory, Uri baseAddress) : IAsyncLifetime
 {
     private const string Password = "Correct-horse-9";
-    private IPlaywright? playwright;
-    private IBrowser? browser;
+    private TestChromium? chromium;
 
     protected HotlineFactory Factory => factory;
 
     /// <summary>The shared Chromium, for pages of another shape (a requester's phone).</summary>
-    protected IBrowser Browser => browser!;
+    protected IBrowser Browser => chromium!.Browser;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(BrowserFactAttribute.Chromium))
-            return;
-        Assertions.SetDefaultExpectTimeout(30_000);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
+    public async Task InitializeAsync() => chromium = await TestChromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
-            await browser.DisposeAsync();
-        playwright?.Dispose();
+        if (chromium is not null)
+            await chromium.DisposeAsync();
     }
 
     /// <summary>Registers a ticket and dispatches it to a department through the API.</summary>
@@ -45,7 +31,7 @@ public abstract class DeskBrowserTestBase(HotlineFactory factory, Uri baseAddres
 
     protected async Task<IBrowserContext> NewContextAsync()
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        var context = await chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 },

@@ -10,28 +10,14 @@ namespace Hotline.Tests.Ratings;
 /// <summary>A requester rates from the link on a phone: Debian's Chromium through Playwright, against the server on a real socket.</summary>
 public sealed class RatingBrowserTests(KestrelHotlineFixture fixture) : IClassFixture<KestrelHotlineFixture>, IAsyncLifetime
 {
-    private IPlaywright? playwright;
-    private IBrowser? browser;
+    private TestChromium? chromium;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(BrowserFactAttribute.Chromium))
-            return;
-        Assertions.SetDefaultExpectTimeout(30_000);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
+    public async Task InitializeAsync() => chromium = await TestChromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
-            await browser.DisposeAsync();
-        playwright?.Dispose();
+        if (chromium is not null)
+            await chromium.DisposeAsync();
     }
 
     [BrowserFact]
@@ -62,7 +48,7 @@ public sealed class RatingBrowserTests(KestrelHotlineFixture fixture) : IClassFi
     /// </summary>
     public async Task<IPage> RateThroughLinkAsync(Uri ratingUrl, string level, bool resolved, string? comment = null, string? screenshotBeforeSubmit = null)
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        var context = await chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 390, Height = 844 },
