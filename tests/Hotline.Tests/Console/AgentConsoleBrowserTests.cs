@@ -270,16 +270,24 @@ public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IC
         await page.Keyboard.PressAsync("Tab");
         await Assertions.Expect(page.GetByLabel("诉求分类")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(category);
+        await Assertions.Expect(page.GetByLabel("诉求分类")).ToHaveValueAsync(category); // every key arrived
         await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync(expectedCategory);
         await page.Keyboard.PressAsync("Tab"); // takes the highlighted category and moves on to the district
         if (district is not null)
         {
             await Assertions.Expect(page.GetByLabel("所属区域")).ToBeFocusedAsync();
+            var field = page.GetByLabel("所属区域");
             await page.Keyboard.PressAsync("ArrowDown"); // opens the list; arrows move, Enter takes
             var option = page.GetByRole(AriaRole.Option, new() { Name = district });
             await Assertions.Expect(option).ToBeVisibleAsync();
-            while (await option.GetAttributeAsync("aria-selected") != "true" && !(await option.GetAttributeAsync("class") ?? "").Contains("mud-selected-item", StringComparison.Ordinal))
+            var wanted = await option.GetAttributeAsync("id");
+            // The server moves the highlight (aria-activedescendant) one key at a time: wait for each move before the next key.
+            for (var active = await field.GetAttributeAsync("aria-activedescendant"); active != wanted; active = await field.GetAttributeAsync("aria-activedescendant"))
+            {
                 await page.Keyboard.PressAsync("ArrowDown");
+                await Assertions.Expect(field).ToHaveAttributeAsync("aria-activedescendant",
+                    new System.Text.RegularExpressions.Regex(active is null ? "." : $"^(?!{System.Text.RegularExpressions.Regex.Escape(active)}$)"));
+            }
             await page.Keyboard.PressAsync("Enter");
             await Assertions.Expect(page.GetByLabel("所属区域")).ToHaveValueAsync(district);
         }
