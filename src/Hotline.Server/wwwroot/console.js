@@ -1,7 +1,8 @@
 // Keyboard shortcuts that move focus, handled in the browser so they act at once: a round trip to the server first
 // would let the next keys land in the previous field. An element marked data-alt-key="P" (or a field inside it) takes
-// the focus on Alt+P. data-alt-click="J" clicks the element first (a switch that opens a field), then focuses
-// the element named by data-alt-focus once the server has rendered it.
+// the focus on Alt+P. data-alt-click="J" clicks the element (a switch that opens a field) when the field named by
+// data-alt-focus is hidden (inside .d-none) or absent, shows it at once and focuses it: keys typed right after the
+// shortcut go into that field even while the server's answer to the click is still on its way.
 document.addEventListener('keydown', event => {
     if (!event.altKey || event.ctrlKey || event.metaKey || !event.code.startsWith('Key')) return;
     const key = event.code.substring(3);
@@ -9,7 +10,12 @@ document.addEventListener('keydown', event => {
     if (clicker) {
         event.preventDefault();
         const target = clicker.getAttribute('data-alt-focus');
-        if (!document.getElementById(target)) clicker.click();
+        const present = document.getElementById(target);
+        const hidden = present?.closest('.d-none');
+        if (!present || hidden) {
+            hidden?.classList.remove('d-none'); // the server's render after the click removes it too
+            clicker.click();
+        }
         const started = Date.now();
         const tryFocus = () => {
             const field = document.getElementById(target);

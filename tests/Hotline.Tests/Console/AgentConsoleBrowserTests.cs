@@ -67,6 +67,31 @@ public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IC
         await Assertions.Expect(page.GetByTestId("category-option").Nth(1)).ToHaveTextAsync("劳动就业与工资拖欠");
     }
 
+    /// <summary>
+    /// The first keys typed into the category right after it gets the focus stay: nothing selects the field's text from
+    /// the server a round trip later (MudAutocomplete's SelectOnActivation did, and the next key replaced the selection).
+    /// Keys 0 to 30 ms apart on fresh consoles, so that typing straddles the round trip of a quiet or a busy server.
+    /// </summary>
+    [BrowserFact]
+    public async Task The_first_keys_typed_into_the_category_after_the_shortcut_are_kept()
+    {
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var page = await SignInAsync($"agent.first{attempt}", "话务员 韩梅", Roles.Agent);
+            await page.Keyboard.PressAsync("Alt+K");
+            await page.Keyboard.TypeAsync("gztq", new() { Delay = attempt * 10 });
+            await Assertions.Expect(page.GetByLabel("诉求分类")).ToHaveValueAsync("gztq");
+            await page.Keyboard.PressAsync("Alt+T");
+            await page.Keyboard.TypeAsync("工资", new() { Delay = attempt * 10 });
+            await page.Keyboard.PressAsync("Alt+K");
+            await page.Keyboard.PressAsync("Control+A");
+            await page.Keyboard.TypeAsync("sbjf", new() { Delay = attempt * 10 });
+            await Assertions.Expect(page.GetByLabel("诉求分类")).ToHaveValueAsync("sbjf");
+            await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync("社会保险 › 社保缴费");
+            await page.Context.CloseAsync();
+        }
+    }
+
     [BrowserFact]
     public async Task An_agent_registers_a_call_with_the_keyboard_only_and_sees_it_in_my_tickets()
     {
@@ -270,16 +295,24 @@ public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IC
         await page.Keyboard.PressAsync("Tab");
         await Assertions.Expect(page.GetByLabel("诉求分类")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(category);
+        await Assertions.Expect(page.GetByLabel("诉求分类")).ToHaveValueAsync(category); // every key arrived
         await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync(expectedCategory);
         await page.Keyboard.PressAsync("Tab"); // takes the highlighted category and moves on to the district
         if (district is not null)
         {
             await Assertions.Expect(page.GetByLabel("所属区域")).ToBeFocusedAsync();
+            var field = page.GetByLabel("所属区域");
             await page.Keyboard.PressAsync("ArrowDown"); // opens the list; arrows move, Enter takes
             var option = page.GetByRole(AriaRole.Option, new() { Name = district });
             await Assertions.Expect(option).ToBeVisibleAsync();
-            while (await option.GetAttributeAsync("aria-selected") != "true" && !(await option.GetAttributeAsync("class") ?? "").Contains("mud-selected-item", StringComparison.Ordinal))
+            var wanted = await option.GetAttributeAsync("id");
+            // The server moves the highlight (aria-activedescendant) one key at a time: wait for each move before the next key.
+            for (var active = await field.GetAttributeAsync("aria-activedescendant"); active != wanted; active = await field.GetAttributeAsync("aria-activedescendant"))
+            {
                 await page.Keyboard.PressAsync("ArrowDown");
+                await Assertions.Expect(field).ToHaveAttributeAsync("aria-activedescendant",
+                    new System.Text.RegularExpressions.Regex(active is null ? "." : $"^(?!{System.Text.RegularExpressions.Regex.Escape(active)}$)"));
+            }
             await page.Keyboard.PressAsync("Enter");
             await Assertions.Expect(page.GetByLabel("所属区域")).ToHaveValueAsync(district);
         }

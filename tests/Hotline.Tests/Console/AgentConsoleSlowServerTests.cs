@@ -1,0 +1,222 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Hotline.Tests.Console;
+
+/// <summary>
+/// The agent console in Chromium on a server that answers late: no key an agent types may be lost, whatever the server
+/// re-renders meanwhile. The server handles every circuit event late (<see cref="SlowCircuits"/>) and the page's socket
+/// holds every message back (<see cref="SlowConnection"/>).
+/// </summary>
+public sealed class AgentConsoleSlowServerTests(AgentConsoleSlowServerTests.SlowServerFixture fixture) : IClassFixture<AgentConsoleSlowServerTests.SlowServerFixture>, IAsyncLifetime
+{
+    private const string Password = "Correct-horse-9";
+    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(50);
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+
+    private HotlineFactory Factory => fixture.Factory;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(BrowserFactAttribute.Chromium))
+            return;
+        Assertions.SetDefaultExpectTimeout(30_000);
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFactAttribute.Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null)
+            await browser.DisposeAsync();
+        playwright?.Dispose();
+    }
+
+    /// <summary>
+    /// Every key reaches its field while the server is slow (each message held 50 ms on the way, each event handled 15 ms
+    /// late): the keys are typed right after the field gets the focus (by shortcut, Tab or script), 0 to 50 ms apart so
+    /// that typing straddles the round trip, three rounds, over every text field and the category, while the side panels
+    /// re-render for the caller's history and duplicate hints.
+    /// </summary>
+    [BrowserFact]
+    public async Task Fast_typing_on_a_slow_server_reaches_every_field_exactly()
+    {
+        await Api.RegisterAsync(await Factory.AgentAsync(), Api.Citizen("夜间渣土车噪音扰民", phone: "13966667777"));
+        var page = await SignInAsync("agent.fast", "话务员 高敏");
+        var categories = new[] { ("gztq", "劳动就业与工资拖欠 › 工资拖欠"), ("sbjf", "社会保险 › 社保缴费"), ("jzsgzs", "城市管理 › 建筑施工噪声") };
+
+        for (var round = 0; round < 3; round++)
+        {
+            var suffix = round.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var keyDelay = round * 25; // 0, 25 and 50 ms between keys: a burst, a fast agent, an ordinary one
+            Task TypeFastAsync(Func<Task> focus, string field, string text) => AgentConsoleSlowServerTests.TypeFastAsync(page, focus, field, text, keyDelay);
+            await TypeFastAsync(() => page.Locator("#seat-extension").FocusAsync(), "#seat-extension", $"80{round}7");
+            await TypeFastAsync(() => page.Keyboard.PressAsync("Alt+P"), "#reg-phone", "13966667777");
+            await TypeFastAsync(() => page.Keyboard.PressAsync("Tab"), "#reg-name", $"高先生{suffix}");
+            await TypeFastAsync(() => page.Locator("#reg-email").FocusAsync(), "#reg-email", $"gao{suffix}@example.cn");
+            await TypeFastAsync(() => page.Keyboard.PressAsync("Alt+T"), "#reg-title", $"渣土车夜间运输噪音扰民 第{suffix}次");
+            await TypeFastAsync(() => page.Keyboard.PressAsync("Tab"), "#reg-description",
+                $"每天夜里十一点以后有渣土车经过小区门口，鸣笛和颠簸声很大，影响休息，请城管部门查处。round {suffix}");
+            var (query, expected) = categories[round];
+            await TypeFastAsync(() => page.Keyboard.PressAsync("Tab"), "#reg-category", query);
+            await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync(expected);
+            await page.Keyboard.PressAsync("Escape");
+            await TypeFastAsync(() => page.Locator("#reg-address").FocusAsync(), "#reg-address", $"天宁区青龙街道龙锦路{suffix}号");
+            await TypeFastAsync(() => page.Locator("#reg-tags").FocusAsync(), "#reg-tags", $"噪音,夜间,渣土车{suffix}");
+            await TypeFastAsync(() => page.Keyboard.PressAsync("Alt+J"), "#reg-answer", $"已告知城管执法热线，并记录车牌号待核查。{suffix}");
+        }
+        await Assertions.Expect(page.GetByTestId("caller-history-row")).ToHaveCountAsync(1); // the side panel followed the phone meanwhile
+
+        await page.Keyboard.PressAsync("Alt+K");
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("jzsgzs");
+        await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync("城市管理 › 建筑施工噪声");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("工单 HL\\d{14} 已登记并一次办结"))).ToBeVisibleAsync();
+
+        var number = await page.GetByTestId("my-ticket-row").First.GetAttributeAsync("data-number");
+        var ticket = await Api.GetAsync(await Factory.AgentAsync(), $"/api/tickets/{number}");
+        Assert.Equal("渣土车夜间运输噪音扰民 第2次", ticket.Str("title"));
+        Assert.Equal("每天夜里十一点以后有渣土车经过小区门口，鸣笛和颠簸声很大，影响休息，请城管部门查处。round 2", ticket.Str("description"));
+        Assert.Equal("高先生2", ticket.GetProperty("requester").Str("name"));
+        Assert.Equal("天宁区青龙街道龙锦路2号", ticket.Str("address"));
+        Assert.Equal("um-construction-noise", ticket.Str("categoryCode"));
+
+        await page.Locator("#reg-kind").Locator("..").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "企业" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#reg-credit-code")).ToBeVisibleAsync();
+        for (var round = 0; round < 3; round++)
+        {
+            await TypeFastAsync(page, () => page.Locator("#reg-credit-code").FocusAsync(), "#reg-credit-code", $"91320400MA1{round}XXXX5A");
+            await TypeFastAsync(page, () => page.Keyboard.PressAsync("Tab"), "#reg-contact", $"财务 周{round}");
+        }
+    }
+
+    /// <summary>The category query typed at once after Alt+K on a console that has just come up, on four fresh consoles.</summary>
+    [BrowserFact]
+    public async Task A_category_query_typed_right_after_the_shortcut_arrives_whole()
+    {
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var page = await SignInAsync($"agent.shortcut{attempt}", "话务员 韩梅");
+            await page.Keyboard.PressAsync("Alt+K");
+            await Assertions.Expect(page.Locator("#reg-category")).ToBeFocusedAsync();
+            await page.Keyboard.TypeAsync("gztq");
+            await Assertions.Expect(page.Locator("#reg-category")).ToHaveValueAsync("gztq");
+            await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync("劳动就业与工资拖欠 › 工资拖欠");
+            await page.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>Moves the focus, then types with no pause at all, the way an agent types, and expects exactly that text.</summary>
+    private static async Task TypeFastAsync(IPage page, Func<Task> focus, string field, string text, float keyDelay = 0)
+    {
+        await focus();
+        await page.Keyboard.PressAsync("Control+A"); // the browser selects what an earlier round left, so the keys replace it
+        await page.Keyboard.TypeAsync(text, new() { Delay = keyDelay });
+        await Assertions.Expect(page.Locator(field)).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator(field)).ToHaveValueAsync(text);
+    }
+
+    private async Task<IPage> SignInAsync(string userName, string displayName)
+    {
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        using (var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
+        {
+            ["userName"] = userName, ["displayName"] = displayName, ["role"] = Roles.Agent, ["password"] = Password,
+        }))
+            await Api.ExpectAsync(created, HttpStatusCode.Created);
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
+            Locale = "zh-CN",
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await page.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/_blazor"), new SlowConnection(Latency).Route);
+        await page.GotoAsync("/login?returnUrl=%2Fagent");
+        await page.GetByLabel("用户名").FillAsync(userName);
+        await page.GetByLabel("密码").FillAsync(Password);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "话务台" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1); // keys before the circuit runs are not the point here
+        return page;
+    }
+
+    /// <summary>A server of its own whose circuits handle every inbound event (keys, JS interop results) late.</summary>
+    public sealed class SlowServerFixture() : HotlineFixture(new HotlineFactory(kestrel: true)
+    {
+        TestServices = services => services.AddSingleton<CircuitHandler>(new SlowCircuits(TimeSpan.FromMilliseconds(15))),
+    })
+    {
+        public Uri BaseAddress => Factory.ClientOptions.BaseAddress;
+    }
+
+    /// <summary>
+    /// Blocks the circuit for a while before each inbound event, as a busy server does: events queue up and are then
+    /// handled in a burst, in order, between the continuations of earlier work (hint queries, timers).
+    /// </summary>
+    private sealed class SlowCircuits(TimeSpan perEvent) : CircuitHandler
+    {
+        public override Func<CircuitInboundActivityContext, Task> CreateInboundActivityHandler(Func<CircuitInboundActivityContext, Task> next) => context =>
+        {
+            Thread.Sleep(perEvent);
+            return next(context);
+        };
+    }
+
+    /// <summary>
+    /// The page's Blazor socket through the test, every message held back a fixed time in each direction and kept in
+    /// order: a server (or network) slow to answer, without touching the server.
+    /// </summary>
+    private sealed class SlowConnection
+    {
+        private readonly TimeSpan delay;
+
+        public SlowConnection(TimeSpan delay) => this.delay = delay;
+
+        internal void Route(IWebSocketRoute page)
+        {
+            var server = page.ConnectToServer();
+            var toServer = Relay(server);
+            var toPage = Relay(page);
+            page.OnMessage(frame => toServer.TryWrite((frame, System.Diagnostics.Stopwatch.GetTimestamp())));
+            server.OnMessage(frame => toPage.TryWrite((frame, System.Diagnostics.Stopwatch.GetTimestamp())));
+        }
+
+        private System.Threading.Channels.ChannelWriter<(IWebSocketFrame Frame, long At)> Relay(IWebSocketRoute to)
+        {
+            var queue = System.Threading.Channels.Channel.CreateUnbounded<(IWebSocketFrame Frame, long At)>(new() { SingleReader = true });
+            _ = Task.Run(async () =>
+            {
+                await foreach (var (frame, at) in queue.Reader.ReadAllAsync())
+                {
+                    var wait = delay - System.Diagnostics.Stopwatch.GetElapsedTime(at);
+                    if (wait > TimeSpan.Zero)
+                        await Task.Delay(wait);
+                    try
+                    {
+                        if (frame.Binary is { } binary)
+                            to.Send(binary);
+                        else
+                            to.Send(frame.Text ?? "");
+                    }
+                    catch (PlaywrightException)
+                    {
+                        return; // the page or the test is gone
+                    }
+                }
+            });
+            return queue.Writer;
+        }
+    }
+}
