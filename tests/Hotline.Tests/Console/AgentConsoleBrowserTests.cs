@@ -8,30 +8,16 @@ namespace Hotline.Tests.Console;
 public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IClassFixture<KestrelHotlineFixture>, IAsyncLifetime
 {
     private const string Password = "Correct-horse-9";
-    private IPlaywright? playwright;
-    private IBrowser? browser;
+    private TestChromium? chromium;
 
     private HotlineFactory Factory => fixture.Factory;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(BrowserFactAttribute.Chromium))
-            return;
-        Assertions.SetDefaultExpectTimeout(30_000);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
+    public async Task InitializeAsync() => chromium = await TestChromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
-            await browser.DisposeAsync();
-        playwright?.Dispose();
+        if (chromium is not null)
+            await chromium.DisposeAsync();
     }
 
     [BrowserFact]
@@ -336,7 +322,7 @@ public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IC
 
     private async Task<IPage> NewPageAsync()
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        var context = await chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 },

@@ -13,30 +13,16 @@ public sealed class AgentConsoleSlowServerTests(AgentConsoleSlowServerTests.Slow
 {
     private const string Password = "Correct-horse-9";
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(50);
-    private IPlaywright? playwright;
-    private IBrowser? browser;
+    private TestChromium? chromium;
 
     private HotlineFactory Factory => fixture.Factory;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(BrowserFactAttribute.Chromium))
-            return;
-        Assertions.SetDefaultExpectTimeout(30_000);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
+    public async Task InitializeAsync() => chromium = await TestChromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
-            await browser.DisposeAsync();
-        playwright?.Dispose();
+        if (chromium is not null)
+            await chromium.DisposeAsync();
     }
 
     /// <summary>
@@ -134,7 +120,7 @@ public sealed class AgentConsoleSlowServerTests(AgentConsoleSlowServerTests.Slow
             ["userName"] = userName, ["displayName"] = displayName, ["role"] = Roles.Agent, ["password"] = Password,
         }))
             await Api.ExpectAsync(created, HttpStatusCode.Created);
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        var context = await chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
