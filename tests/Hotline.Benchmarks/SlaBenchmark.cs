@@ -940,7 +940,8 @@ public static class SlaBenchmark
         - Exactly once: after each run, `SlaWarn` events grouped by ticket, `$.clock` and `$.level`, and `SlaBreach` by ticket
           and `$.clock` (json_extract on the payload) must be single; totals must equal the steps set up (and one automatic
           supervision per breach); per ticket, events by version never go back in time, and the missed second warning
-          precedes its breach; no SLA event on tickets outside the phases.
+          precedes its breach; no SLA event on tickets outside the phases. Every breach also writes the department head's
+          email (`cgj` has a head) in its transaction: one `sla-breach` outbox row per breach event, none twice.
         - B0 runs on the same file after the server stopped, on a read-write connection with the server's pragmas (WAL,
           synchronous=FULL, default 2 MB page cache): the due query in the engine's shape (0 rows: now; 500 rows: now + 30 days),
           a raw UPDATE of 10,000 clocks by primary key after reading each token, and the herd's writes done raw (per 500 clocks
