@@ -39,8 +39,16 @@ public sealed class LiveClient : IAsyncDisposable
             .Build();
         var client = new LiveClient(connection);
         await connection.StartAsync();
+        await JoinedAsync(connection);
         return client;
     }
+
+    /// <summary>
+    /// Waits until the server has put the connection in its groups. The client's StartAsync returns at the handshake,
+    /// before the server's OnConnected has run; the server answers invocations only after it, so one round trip is enough.
+    /// </summary>
+    public static Task JoinedAsync(HubConnection connection) =>
+        connection.InvokeAsync<List<TicketEventMessage>>("Since", long.MaxValue);
 
     public Task<TicketEventMessage> WaitForAsync(Func<TicketEventMessage, bool> match) => WaitAsync(Events, match);
 

@@ -200,6 +200,7 @@ public sealed class TelephonyTests(HotlineFixture fixture) : IClassFixture<Hotli
             .Build();
         var listener = new CallListener(connection);
         await connection.StartAsync();
+        await Live.LiveClient.JoinedAsync(connection);
         return listener;
     }
 
