@@ -13,7 +13,7 @@ namespace Hotline.Server.Ratings;
 /// rating of a revisit call, and for an unsatisfied rating the system's rectification (整改): reopening with a
 /// supervision order, or the leaders' queue after <see cref="RatingOptions.MaxRectificationRounds"/> rounds.
 /// </summary>
-public sealed class RatingFlow(IOptions<RatingOptions> options, SlaClocks clocks, SlaRules rules, Notifications.Outbox outbox)
+public sealed class RatingFlow(IOptions<RatingOptions> options, Tickets.TicketEventEffects effects, SlaRules rules)
 {
     public RatingOptions Options => options.Value;
 
@@ -64,9 +64,7 @@ public sealed class RatingFlow(IOptions<RatingOptions> options, SlaClocks clocks
     private async Task TakeAsync(HotlineDbContext db, Ticket ticket, TicketChange change, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
         var followed = ticket.Act(change, actor, now);
-        db.TicketEvents.Add(followed);
-        await clocks.ApplyAsync(db, ticket, [followed], ct);
-        outbox.Apply(db, ticket, [followed]); // a reopening for rectification is news to the requester
+        await effects.AddAsync(db, ticket, [followed], ct); // a reopening for rectification is emailed like any other
         await FollowAsync(db, ticket, followed, actor, now, ct);
     }
 

@@ -20,7 +20,7 @@ public sealed record IntakeResult(Ticket Ticket, bool Replayed);
 /// its caller gets 201, and ticket numbers are allocated inside that same transaction, so they never repeat.
 /// </summary>
 public sealed class TicketIntake(
-    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, Sla.SlaClocks clocks, Notifications.Outbox outbox, CityClock clock,
+    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, TicketEventEffects effects, CityClock clock,
     ILogger<TicketIntake> logger)
     : BackgroundService
 {
@@ -151,9 +151,7 @@ public sealed class TicketIntake(
                     var desk = p.Draft.Requester.Kind == RequesterKind.Enterprise && reference.HasEnterpriseDesk(target.DepartmentCode);
                     events.Add(ticket.Act(new Dispatched(target.DepartmentCode, $"自动派单：{target.Reason}", desk, target.CoHandlingDepartmentCodes), Actor.System, now));
                 }
-                db.TicketEvents.AddRange(events);
-                await clocks.ApplyAsync(db, ticket, events, ct);
-                outbox.Apply(db, ticket, events);
+                await effects.AddAsync(db, ticket, events, ct);
                 answers[p] = () => new IntakeResult(ticket, false);
             }
             await db.SaveChangesAsync(ct);

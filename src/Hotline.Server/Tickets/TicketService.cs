@@ -11,7 +11,7 @@ namespace Hotline.Server.Tickets;
 /// <summary>Reads tickets as a viewer may see them and takes lifecycle actions through the domain's transition table.</summary>
 public sealed class TicketService(
     HotlineDbContext db, ReferenceData reference, CityClock clock, Microsoft.Extensions.Options.IOptions<WorkflowOptions> workflow,
-    Sla.SlaClocks clocks, Notifications.Outbox outbox, Ratings.RatingFlow ratings, ILogger<TicketService> logger)
+    TicketEventEffects effects, Ratings.RatingFlow ratings, ILogger<TicketService> logger)
 {
     public const int MaxPageSize = 200;
 
@@ -106,9 +106,7 @@ public sealed class TicketService(
             await CheckAttachmentsAsync(ticket, reply.Attachments, ct);
 
         var e = ticket.Act(change, actor, now);
-        db.TicketEvents.Add(e);
-        await clocks.ApplyAsync(db, ticket, [e], ct);
-        outbox.Apply(db, ticket, [e]);
+        await effects.AddAsync(db, ticket, [e], ct);
         await ratings.FollowAsync(db, ticket, e, actor, now, ct);
         await FollowMasterAsync(ticket, change, now, ct);
         await SaveAsync(ticket, expectedVersion.Value, ct);
@@ -205,9 +203,7 @@ public sealed class TicketService(
                 ? new AnsweredWithMaster(master.Number, master.ReplyResult ?? ReplyResult.Resolved, master.Resolution ?? "")
                 : new Closed($"随主件 {master.Number} 归档");
             var followed = follower.Act(follow, Actor.System, now);
-            db.TicketEvents.Add(followed);
-            await clocks.ApplyAsync(db, follower, [followed], ct);
-            outbox.Apply(db, follower, [followed]);
+            await effects.AddAsync(db, follower, [followed], ct);
         }
     }
 

@@ -15,6 +15,7 @@ public static class TicketsApi
         services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CityClock>();
+        services.AddSingleton<TicketEventEffects>();
         services.AddSingleton<TicketIntake>();
         services.AddHostedService(sp => sp.GetRequiredService<TicketIntake>());
         services.AddScoped<TicketService>();
