@@ -77,7 +77,9 @@ public sealed class FactMeasures
     public int Contributed { get; set; }
 
     /// <summary>The names of the counters, for drill-down links and exports.</summary>
-    public static IReadOnlyList<string> Names { get; } = typeof(FactMeasures).GetProperties().Select(p => p.Name).ToList();
+    public static IReadOnlyList<string> Names { get; } = typeof(FactMeasures)
+        .GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public)
+        .Where(p => p.CanWrite && (p.PropertyType == typeof(int) || p.PropertyType == typeof(long))).Select(p => p.Name).ToList();
 
     public static bool IsName(string name) => Names.Contains(name, StringComparer.Ordinal);
 

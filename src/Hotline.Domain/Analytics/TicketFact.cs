@@ -32,7 +32,7 @@ public static class Exclusions
 /// what counts for whom. Rows are rebuilt from the ticket's events (<see cref="TicketFacts.Build"/>), so they can always
 /// be recomputed, and rollups are sums of them.
 /// </summary>
-public sealed class TicketFact
+public sealed class TicketFact : IFactDimensions
 {
     public long TicketId { get; set; }
     public string TicketNumber { get; set; } = "";
@@ -76,4 +76,18 @@ public sealed record RollupKey(DateOnly Day, FactPart Part, string DepartmentCod
 {
     /// <summary>One string for a unique index and IN-list lookups.</summary>
     public string Text => string.Join('|', Day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), Part, DepartmentCode, CategoryCode, DistrictCode, Type, Channel, RequesterKind);
+}
+
+/// <summary>What fact rows and rollup rows share: the dimensions figures are filtered by, and the counters.</summary>
+public interface IFactDimensions
+{
+    DateOnly Day { get; }
+    FactPart Part { get; }
+    string DepartmentCode { get; }
+    string CategoryCode { get; }
+    string DistrictCode { get; }
+    TicketType Type { get; }
+    Channel Channel { get; }
+    RequesterKind RequesterKind { get; }
+    FactMeasures Measures { get; }
 }

@@ -198,6 +198,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
         });
         Notifications.NotificationsModel.Configure(b);
         Hotline.Server.Ratings.RatingsModel.Configure(b);
+        Analytics.AnalyticsModel.Configure(b);
     }
 }
 

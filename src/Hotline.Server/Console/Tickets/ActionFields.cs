@@ -55,6 +55,7 @@ public static class ActionFields
         ["mark-duplicate"] = [new("masterNumber", ActionFieldKind.Line, true)],
         ["await-requester"] = [new("reason", ActionFieldKind.Text, true)],
         ["requester-responded"] = [new("note", ActionFieldKind.Text, true)],
+        ["withdraw"] = [new("reason", ActionFieldKind.Text, true)],
     };
 
     /// <summary>The fields of an action on the actions route; null for actions that have their own endpoint (attach-file).</summary>

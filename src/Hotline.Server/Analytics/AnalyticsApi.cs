@@ -1,0 +1,102 @@
+using Hotline.Domain.Access;
+using Hotline.Domain.Analytics;
+using Hotline.Server.Access;
+using Hotline.Server.Exports;
+using Hotline.Server.Problems;
+using Hotline.Server.Reference;
+using Hotline.Server.Tickets;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace Hotline.Server.Analytics;
+
+/// <summary>
+/// 政情民意 over HTTP: figures with 环比/同比, the ranking, trends, breakdowns, the tickets behind any figure and their
+/// export, the assessment scheme. A department handler sees only their department's figures and tickets: their
+/// department is the filter, whatever they ask, and another department's is 404.
+/// </summary>
+public static class AnalyticsApi
+{
+    public static readonly string[] ReaderRoles = [Roles.Leader, Roles.Supervisor, Roles.Admin, Roles.DepartmentHandler];
+
+    public static void MapAnalytics(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/analytics").WithTags("Analytics").RequireAuthorization(p => p.RequireRole(ReaderRoles));
+
+        api.MapGet("/figures", async Task<Results<Ok<Scorecard>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
+                c.Filter(q, http) is { } f ? TypedResults.Ok(await c.Queries.ScorecardAsync(f, ct)) : TypedResults.NotFound())
+            .WithSummary("The period's figures (考核指标) with 环比 and 同比; each names the counter whose tickets it links to");
+
+        api.MapGet("/ranking", async Task<Results<Ok<IReadOnlyList<RankingRow>>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
+            {
+                var actor = http.User.ToActor();
+                if (c.Filter(q with { Department = null }, http, centreForHandlers: true) is not { } f)
+                    return TypedResults.NotFound();
+                var ranking = await c.Queries.RankingAsync(f, ct);
+                // A department sees its own line and rank among all, not the others' figures.
+                return TypedResults.Ok(actor.IsDepartmentHandler ? ranking.Where(r => r.DepartmentCode == actor.DepartmentCode).ToList() : ranking);
+            })
+            .WithSummary("Departments ranked by composite score (排名); a handler gets their own line");
+
+        api.MapGet("/trend", async Task<Results<Ok<IReadOnlyList<TrendPoint>>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
+                c.Filter(q, http) is { } f ? TypedResults.Ok(await c.Queries.TrendAsync(f, ct)) : TypedResults.NotFound())
+            .WithSummary("Volume and the three rates per day, week or month of the period");
+
+        api.MapGet("/breakdown", async Task<Results<Ok<IReadOnlyList<BreakdownRow>>, NotFound>> ([AsParameters] AnalyticsQuery q, string? by, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
+            {
+                if (!Enum.TryParse<Dimension>(by ?? nameof(Dimension.Department), ignoreCase: true, out var dimension) || int.TryParse(by, out _))
+                    throw new RequestValidationException([new("by", "InvalidValue")]);
+                return c.Filter(q, http) is { } f ? TypedResults.Ok(await c.Queries.BreakdownAsync(f, dimension, ct)) : TypedResults.NotFound();
+            })
+            .WithSummary("The period's volume and rates per department, district, category (one level down), type, channel or requester kind");
+
+        api.MapGet("/tickets", async Task<Results<Ok<FactTicketPage>, NotFound>> ([AsParameters] AnalyticsQuery q, string? counter, int? offset, int? limit, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
+                c.Filter(q, http) is { } f
+                    ? TypedResults.Ok(await c.Tickets.PageAsync(f, counter ?? "", http.User.ToActor(), offset ?? 0, limit ?? 50, ct))
+                    : TypedResults.NotFound())
+            .WithSummary("The tickets behind a figure (钻取): the rows where the figure's counter is set, newest first; total equals the figure");
+
+        api.MapGet("/tickets/export", IResult ([AsParameters] AnalyticsQuery q, string? counter, string? format, HttpContext http, [FromServices] Context c) =>
+            {
+                if (c.Filter(q, http) is not { } f)
+                    return TypedResults.NotFound();
+                var fmt = ParseFormat(format);
+                if (!FactSet.IsListable(counter ?? ""))
+                    throw new RequestValidationException([new("counter", "InvalidValue")]);
+                var rows = c.Tickets.StreamAsync(f, counter!, http.User.ToActor());
+                return TableExport.Result(fmt, $"tickets-{counter}-{f.Period.Key}", ExportSheet.Of(c.Text["Analytics.Sheet.Tickets"], AnalyticsExports.TicketColumns(c.Text), rows));
+            })
+            .Produces(200, contentType: TableExport.XlsxContentType, additionalContentTypes: TableExport.CsvContentType)
+            .WithSummary("The tickets behind a figure as .xlsx or CSV (format=xlsx|csv), streamed");
+
+        api.MapGet("/scheme", (SchemeStore schemes) => TypedResults.Ok(new SchemeView(schemes.Current, schemes.Versions)))
+            .WithSummary("The assessment scheme in force (考核方案) and all its versions");
+
+        api.MapPut("/scheme", async (AssessmentScheme scheme, HttpContext http, SchemeStore schemes, CancellationToken ct) =>
+                TypedResults.Ok(await schemes.SaveAsync(scheme, http.User.ToActor().Name, ct)))
+            .RequireAuthorization(p => p.RequireRole(Roles.Admin))
+            .WithSummary("Saves a version of the assessment scheme from its first day (admins)");
+    }
+
+    private static ExportFormat ParseFormat(string? format) =>
+        Enum.TryParse<ExportFormat>(format ?? "xlsx", ignoreCase: true, out var f) && !int.TryParse(format, out _)
+            ? f : throw new RequestValidationException([new("format", "InvalidValue")]);
+
+    /// <summary>What every analytics endpoint needs, resolved once.</summary>
+    public sealed class Context(AnalyticsQueries queries, AnalyticsTickets tickets, ReferenceData reference, CityClock clock, IStringLocalizer<Messages> text)
+    {
+        public AnalyticsQueries Queries => queries;
+        public AnalyticsTickets Tickets => tickets;
+        public IStringLocalizer<Messages> Text => text;
+
+        /// <summary>The checked filter; null when a handler asks for another department (404).</summary>
+        public AnalyticsFilter? Filter(AnalyticsQuery q, HttpContext http, bool centreForHandlers = false)
+        {
+            var actor = http.User.ToActor();
+            return AnalyticsFilter.Parse(q, centreForHandlers && actor.IsDepartmentHandler ? actor with { Role = Roles.Leader } : actor, reference, clock);
+        }
+    }
+}
+
+public sealed record SchemeView(AssessmentScheme Current, IReadOnlyList<AssessmentScheme> Versions);
