@@ -57,13 +57,13 @@ internal sealed class RandomHistories(Random random, DateTimeOffset start)
             (new AppealDecided(random.Next(2) == 0, "审核意见"), Supervisor),
             (new Reopened("整改", Rectification: random.Next(2) == 0), Actor.System),
             (new Closed(null), Agent),
-            (new Withdrawn("诉求人撤回"), Agent),
+            (new Withdrawn("诉求人撤回"), random.Next(10) == 0 ? Agent : null), // rare: it ends the history
             (new ExtensionRequested("需要协调", now.AddDays(5)), handler),
             (new ExtensionDecided(true, null, null), Supervisor),
             (new CoHandlingContributed("", "已配合。"), t.CoHandlingDepartmentCodes.Count > 0 ? new Actor("co", "协办", Roles.DepartmentHandler, t.CoHandlingDepartmentCodes[0]) : null),
         };
         var master = masters.FirstOrDefault(m => m.Id != t.Id && m.Status is TicketStatus.Registered or TicketStatus.Dispatched or TicketStatus.SignedFor);
-        if (master is not null)
+        if (master is not null && random.Next(10) == 0)
             candidates.Add((new MarkedDuplicate(master.Number), Dispatcher));
         var allowed = candidates
             .Where(c => c.Item2 is not null)
