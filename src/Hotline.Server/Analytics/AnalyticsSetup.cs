@@ -62,6 +62,7 @@ public static class AnalyticsSetup
         services.AddScoped<AnalyticsQueries>();
         services.AddScoped<AnalyticsTickets>();
         services.AddScoped<AnalyticsApi.Context>();
+        services.AddSingleton<AnalyticsConsole>();
         if (configuration.GetValue($"{AnalyticsOptions.Section}:{nameof(AnalyticsOptions.Projector)}", true))
             services.AddHostedService<AnalyticsProjectorService>();
         return services;

@@ -1,0 +1,51 @@
+using Hotline.Domain.Access;
+using Hotline.Server.Reference;
+using Hotline.Server.Tickets;
+
+namespace Hotline.Server.Analytics;
+
+/// <summary>What the analytics pages show for one query.</summary>
+public sealed record DashboardData(
+    AnalyticsFilter Filter, Scorecard Scorecard, IReadOnlyList<TrendPoint> Trend, IReadOnlyList<RankingRow> Ranking,
+    IReadOnlyList<BreakdownRow> Categories, IReadOnlyList<BreakdownRow> Districts);
+
+/// <summary>
+/// The console's entry to analytics: the same checked filter (<see cref="AnalyticsFilter.Parse"/>, with department
+/// isolation) and the same queries as <c>/api/analytics</c>, each call in a scope of its own so a page's parallel
+/// loads never share a DbContext. Null answers mean "not yours" (the API's 404).
+/// </summary>
+public sealed class AnalyticsConsole(IServiceScopeFactory scopes, ReferenceData reference, CityClock clock)
+{
+    public AnalyticsFilter? Filter(AnalyticsQuery query, Actor actor) => AnalyticsFilter.Parse(query, actor, reference, clock);
+
+    public async Task<DashboardData?> DashboardAsync(AnalyticsQuery query, Actor actor, CancellationToken ct)
+    {
+        if (Filter(query, actor) is not { } f)
+            return null;
+        await using var scope = scopes.CreateAsyncScope();
+        var queries = scope.ServiceProvider.GetRequiredService<AnalyticsQueries>();
+        var ranking = await queries.RankingAsync(f with { Department = null }, ct);
+        if (actor.IsDepartmentHandler)
+            ranking = ranking.Where(r => r.DepartmentCode == actor.DepartmentCode).ToList();
+        return new(f, await queries.ScorecardAsync(f, ct), await queries.TrendAsync(f, ct), ranking,
+            await queries.BreakdownAsync(f, Dimension.Category, ct), await queries.BreakdownAsync(f, Dimension.District, ct));
+    }
+
+    public async Task<Scorecard?> ScorecardAsync(AnalyticsQuery query, Actor actor, CancellationToken ct)
+    {
+        if (Filter(query, actor) is not { } f)
+            return null;
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AnalyticsQueries>().ScorecardAsync(f, ct);
+    }
+
+    public async Task<FactTicketPage?> TicketsAsync(AnalyticsQuery query, string counter, Actor actor, int offset, int limit, CancellationToken ct)
+    {
+        if (Filter(query, actor) is not { } f)
+            return null;
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AnalyticsTickets>().PageAsync(f, counter, actor, offset, limit, ct);
+    }
+
+    public string DepartmentName(string code) => code.Length == 0 ? "12345" : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
+}
