@@ -71,11 +71,18 @@ public sealed class TicketFact : IFactDimensions
     public override string ToString() => $"{TicketNumber} {Part} {DepartmentCode} {Day:yyyy-MM-dd} [{Measures}]";
 }
 
-/// <summary>The dimensions of a rollup row (日汇总): day × part × department × category × district × type × channel × requester kind.</summary>
-public sealed record RollupKey(DateOnly Day, FactPart Part, string DepartmentCode, string CategoryCode, string DistrictCode, TicketType Type, Channel Channel, RequesterKind RequesterKind)
+/// <summary>
+/// The dimensions of a rollup row (日汇总): day × part × department × category × district × type × channel × requester
+/// kind. A <see cref="Coarse"/> key keeps only day × part × department (the other dimensions at their defaults): the
+/// rows a dashboard without those filters reads, a fraction of the fine ones.
+/// </summary>
+public sealed record RollupKey(DateOnly Day, FactPart Part, string DepartmentCode, string CategoryCode, string DistrictCode, TicketType Type, Channel Channel, RequesterKind RequesterKind, bool Coarse = false)
 {
     /// <summary>One string for a unique index and IN-list lookups.</summary>
-    public string Text => string.Join('|', Day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), Part, DepartmentCode, CategoryCode, DistrictCode, Type, Channel, RequesterKind);
+    public string Text => string.Join('|', Coarse ? "C" : "F", Day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), Part, DepartmentCode, CategoryCode, DistrictCode, Type, Channel, RequesterKind);
+
+    /// <summary>The coarse key this fine key adds to.</summary>
+    public RollupKey ToCoarse() => new(Day, Part, DepartmentCode, "", "", default, default, default, Coarse: true);
 }
 
 /// <summary>What fact rows and rollup rows share: the dimensions figures are filtered by, and the counters.</summary>

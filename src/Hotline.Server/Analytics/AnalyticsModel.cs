@@ -21,11 +21,13 @@ public sealed class AnalyticsRollup : IFactDimensions
     public TicketType Type { get; set; }
     public Channel Channel { get; set; }
     public RequesterKind RequesterKind { get; set; }
+    /// <summary>A coarse row (day × part × department only): see <see cref="RollupKey.Coarse"/>.</summary>
+    public bool Coarse { get; set; }
     public FactMeasures Measures { get; set; } = new();
 
     public static AnalyticsRollup For(RollupKey key) => new()
     {
-        Key = key.Text, Day = key.Day, Part = key.Part, DepartmentCode = key.DepartmentCode, CategoryCode = key.CategoryCode,
+        Key = key.Text, Coarse = key.Coarse, Day = key.Day, Part = key.Part, DepartmentCode = key.DepartmentCode, CategoryCode = key.CategoryCode,
         DistrictCode = key.DistrictCode, Type = key.Type, Channel = key.Channel, RequesterKind = key.RequesterKind,
     };
 }
@@ -112,7 +114,7 @@ public static class AnalyticsModel
         {
             r.ToTable("analytics_rollups");
             r.HasIndex(x => x.Key).IsUnique();
-            r.HasIndex(x => new { x.Day, x.DepartmentCode });
+            r.HasIndex(x => new { x.Coarse, x.Day, x.DepartmentCode });
             r.Property(x => x.Key).HasMaxLength(300);
             r.Property(x => x.Part).HasConversion<string>().HasMaxLength(12);
             r.Property(x => x.DepartmentCode).HasMaxLength(64);

@@ -202,11 +202,15 @@ public sealed class AnalyticsProjector(
         }
     }
 
+    /// <summary>Adds a row's counters (or takes them out) to its fine rollup and to its coarse one.</summary>
     private static void Add(Dictionary<string, (RollupKey Key, FactMeasures Delta)> deltas, RollupKey key, FactMeasures measures, int sign)
     {
-        if (!deltas.TryGetValue(key.Text, out var entry))
-            deltas[key.Text] = entry = (key, new FactMeasures());
-        entry.Delta.Add(measures, sign);
+        foreach (var k in new[] { key, key.ToCoarse() })
+        {
+            if (!deltas.TryGetValue(k.Text, out var entry))
+                deltas[k.Text] = entry = (k, new FactMeasures());
+            entry.Delta.Add(measures, sign);
+        }
     }
 
     private static async Task ApplyRollupsAsync(HotlineDbContext db, IReadOnlyList<(RollupKey Key, FactMeasures Delta)> deltas, CancellationToken ct)

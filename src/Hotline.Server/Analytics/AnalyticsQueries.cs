@@ -101,7 +101,7 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
     public async Task<IReadOnlyList<BreakdownRow>> BreakdownAsync(AnalyticsFilter f, Dimension by, CancellationToken ct)
     {
         var scheme = schemes.For(f.Period.From);
-        var rollups = FactSet.Rollups(db, f);
+        var rollups = FactSet.Rollups(db, f, fine: by is not Dimension.Department);
         if (by == Dimension.Department)
             rollups = rollups.Where(r => r.Part == FactPart.Main);
         var groups = by switch

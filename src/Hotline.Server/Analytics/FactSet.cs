@@ -41,7 +41,15 @@ public static class FactSet
         return rows;
     }
 
-    public static IQueryable<AnalyticsRollup> Rollups(HotlineDbContext db, AnalyticsFilter f) => Where(db.Set<AnalyticsRollup>().AsNoTracking(), f);
+    /// <summary>
+    /// The rollups of the filter: the coarse ones (day × department) when it filters by nothing finer and no finer
+    /// grouping is asked for, the fine ones otherwise. Both sum the same fact rows.
+    /// </summary>
+    public static IQueryable<AnalyticsRollup> Rollups(HotlineDbContext db, AnalyticsFilter f, bool fine = false)
+    {
+        var coarse = !fine && f is { District: null, CategoryCodes: null, Type: null, Channel: null, RequesterKind: null };
+        return Where(db.Set<AnalyticsRollup>().AsNoTracking().Where(r => r.Coarse == coarse), f);
+    }
 
     public static IQueryable<TicketFact> Facts(HotlineDbContext db, AnalyticsFilter f) => Where(db.Set<TicketFact>().AsNoTracking(), f);
 

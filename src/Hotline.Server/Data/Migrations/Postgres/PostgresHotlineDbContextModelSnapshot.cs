@@ -697,6 +697,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<bool>("Coarse")
+                        .HasColumnType("boolean");
+
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
 
@@ -836,7 +839,7 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("Day", "DepartmentCode");
+                    b.HasIndex("Coarse", "Day", "DepartmentCode");
 
                     b.ToTable("analytics_rollups", (string)null);
                 });

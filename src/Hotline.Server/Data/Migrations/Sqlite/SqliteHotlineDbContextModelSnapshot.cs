@@ -682,6 +682,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Coarse")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
@@ -821,7 +824,7 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("Day", "DepartmentCode");
+                    b.HasIndex("Coarse", "Day", "DepartmentCode");
 
                     b.ToTable("analytics_rollups", (string)null);
                 });

@@ -123,6 +123,7 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     Type = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Channel = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     RequesterKind = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    Coarse = table.Column<bool>(type: "boolean", nullable: false),
                     Measures_AppealUpheld = table.Column<int>(type: "integer", nullable: false),
                     Measures_BasicallySatisfied = table.Column<int>(type: "integer", nullable: false),
                     Measures_CoHandled = table.Column<int>(type: "integer", nullable: false),
@@ -231,9 +232,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                 columns: new[] { "RequesterKey", "CategoryCode", "Day" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_analytics_rollups_Day_DepartmentCode",
+                name: "IX_analytics_rollups_Coarse_Day_DepartmentCode",
                 table: "analytics_rollups",
-                columns: new[] { "Day", "DepartmentCode" });
+                columns: new[] { "Coarse", "Day", "DepartmentCode" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_analytics_rollups_Key",

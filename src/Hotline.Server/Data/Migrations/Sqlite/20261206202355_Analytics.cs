@@ -122,6 +122,7 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     Type = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Channel = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     RequesterKind = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Coarse = table.Column<bool>(type: "INTEGER", nullable: false),
                     Measures_AppealUpheld = table.Column<int>(type: "INTEGER", nullable: false),
                     Measures_BasicallySatisfied = table.Column<int>(type: "INTEGER", nullable: false),
                     Measures_CoHandled = table.Column<int>(type: "INTEGER", nullable: false),
@@ -230,9 +231,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                 columns: new[] { "RequesterKey", "CategoryCode", "Day" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_analytics_rollups_Day_DepartmentCode",
+                name: "IX_analytics_rollups_Coarse_Day_DepartmentCode",
                 table: "analytics_rollups",
-                columns: new[] { "Day", "DepartmentCode" });
+                columns: new[] { "Coarse", "Day", "DepartmentCode" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_analytics_rollups_Key",
