@@ -70,6 +70,14 @@ public static class AnalyticsApi
             .Produces(200, contentType: TableExport.XlsxContentType, additionalContentTypes: TableExport.CsvContentType)
             .WithSummary("The tickets behind a figure as .xlsx or CSV (format=xlsx|csv), streamed");
 
+        api.MapGet("/topics", async Task<Results<Ok<IReadOnlyList<TopicView>>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, HotTopicQueries topics, CancellationToken ct) =>
+                c.Filter(q, http) is { } f ? TypedResults.Ok(await topics.TopicsAsync(f, ct)) : TypedResults.NotFound())
+            .WithSummary("Hot topics (热点) of the period by TF-IDF, bursts first; each lists its tickets with word= and its counter");
+
+        api.MapGet("/alerts", async (HotTopicQueries topics, CancellationToken ct) => TypedResults.Ok(await topics.AlertsAsync(ct)))
+            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.Leader, Roles.Admin))
+            .WithSummary("Possible group complaints (可能的群体性诉求): the same matter in one district within hours, with the tickets");
+
         api.MapGet("/scheme", (SchemeStore schemes) => TypedResults.Ok(new SchemeView(schemes.Current, schemes.Versions)))
             .WithSummary("The assessment scheme in force (考核方案) and all its versions");
 

@@ -31,6 +31,21 @@ public sealed class AnalyticsConsole(IServiceScopeFactory scopes, ReferenceData 
             await queries.BreakdownAsync(f, Dimension.Category, ct), await queries.BreakdownAsync(f, Dimension.District, ct));
     }
 
+    public async Task<IReadOnlyList<TopicView>?> TopicsAsync(AnalyticsQuery query, Actor actor, CancellationToken ct)
+    {
+        if (Filter(query, actor) is not { } f)
+            return null;
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<HotTopicQueries>().TopicsAsync(f, ct);
+    }
+
+    /// <summary>Possible group complaints now; for the supervision desk (the actor is checked by the page's roles).</summary>
+    public async Task<IReadOnlyList<AlertView>> AlertsAsync(Actor actor, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return actor.IsDepartmentHandler ? [] : await scope.ServiceProvider.GetRequiredService<HotTopicQueries>().AlertsAsync(ct);
+    }
+
     public async Task<Scorecard?> ScorecardAsync(AnalyticsQuery query, Actor actor, CancellationToken ct)
     {
         if (Filter(query, actor) is not { } f)

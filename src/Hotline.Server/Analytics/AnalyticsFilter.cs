@@ -16,7 +16,7 @@ namespace Hotline.Server.Analytics;
 public sealed record AnalyticsQuery(
     string? Period = null, string? Date = null, string? From = null, string? To = null,
     string? Department = null, string? District = null, string? Category = null, string? Type = null, string? Channel = null,
-    string? RequesterKind = null)
+    string? RequesterKind = null, string? Word = null)
 {
     /// <summary>The same query as a query string (for links from a figure to its tickets).</summary>
     public string ToQueryString(params (string Name, string? Value)[] extra)
@@ -24,7 +24,7 @@ public sealed record AnalyticsQuery(
         var pairs = new (string, string?)[]
         {
             ("period", Period), ("date", Date), ("from", From), ("to", To), ("department", Department), ("district", District),
-            ("category", Category), ("type", Type), ("channel", Channel), ("requesterKind", RequesterKind),
+            ("category", Category), ("type", Type), ("channel", Channel), ("requesterKind", RequesterKind), ("word", Word),
         }.Concat(extra).Where(p => !string.IsNullOrEmpty(p.Item2));
         return string.Join('&', pairs.Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
     }
@@ -33,7 +33,7 @@ public sealed record AnalyticsQuery(
 /// <summary>A parsed, checked <see cref="AnalyticsQuery"/>: the period and the dimension values to keep.</summary>
 public sealed record AnalyticsFilter(
     Period Period, string? Department, string? District, string? Category, IReadOnlyList<string>? CategoryCodes,
-    TicketType? Type, Channel? Channel, RequesterKind? RequesterKind)
+    TicketType? Type, Channel? Channel, RequesterKind? RequesterKind, string? Word = null)
 {
     public FigureScope Scope => Department is null ? FigureScope.Centre : FigureScope.Department;
 
@@ -44,7 +44,7 @@ public sealed record AnalyticsFilter(
         Period.Kind.ToString().ToLowerInvariant(), Period.Kind == PeriodKind.Range ? null : Period.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         Period.Kind == PeriodKind.Range ? Period.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
         Period.Kind == PeriodKind.Range ? Period.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
-        Department, District, Category, Type?.ToString(), Channel?.ToString(), RequesterKind?.ToString());
+        Department, District, Category, Type?.ToString(), Channel?.ToString(), RequesterKind?.ToString(), Word);
 
     /// <summary>
     /// Parses and checks the query (400 naming the field), and applies department isolation: a department handler's
@@ -99,9 +99,12 @@ public sealed record AnalyticsFilter(
         var type = ParseEnum<TicketType>(q.Type, "type", errors);
         var channel = ParseEnum<Channel>(q.Channel, "channel", errors);
         var requesterKind = ParseEnum<RequesterKind>(q.RequesterKind, "requesterKind", errors);
+        var word = string.IsNullOrWhiteSpace(q.Word) ? null : q.Word.Trim();
+        if (word is { Length: > 40 })
+            errors.Add(new("word", ErrorCodes.TooLong, 40));
         if (errors.Count > 0)
             throw new RequestValidationException(errors);
-        return new(period!, department, district, category, categories, type, channel, requesterKind);
+        return new(period!, department, district, category, categories, type, channel, requesterKind, word);
     }
 
     /// <summary>A category and every category under it, at any depth.</summary>

@@ -20,7 +20,7 @@ namespace Hotline.Server.Analytics;
 /// is a concurrency token, so the second one's transaction fails and it reads again from the new position.
 /// </summary>
 public sealed class AnalyticsProjector(
-    IDbContextFactory<HotlineDbContext> contexts, CityClock clock, SlaRules rules, ChineseText text, SchemeStore schemes,
+    IDbContextFactory<HotlineDbContext> contexts, CityClock clock, SlaRules rules, ChineseText text, SchemeStore schemes, Reference.ReferenceData reference,
     ILogger<AnalyticsProjector> logger) : IDisposable
 {
     public const string CheckpointName = "facts";
@@ -192,7 +192,8 @@ public sealed class AnalyticsProjector(
     private void AddWords(HotlineDbContext db, TicketEvent registration)
     {
         var draft = ((Registered)registration.Change).Draft;
-        foreach (var word in text.TopicWords($"{draft.Title}。{draft.Description}").Where(w => w.Length <= 40).Distinct(StringComparer.Ordinal))
+        // Places and departments are dimensions of their own, not matters: 天宁区 is never a hot topic.
+        foreach (var word in text.TopicWords($"{draft.Title}。{draft.Description}").Where(w => w.Length <= 40 && !IsPlaceOrDepartment(w)).Distinct(StringComparer.Ordinal))
         {
             db.Add(new TicketWord
             {
@@ -203,6 +204,11 @@ public sealed class AnalyticsProjector(
     }
 
     /// <summary>Adds a row's counters (or takes them out) to its fine rollup and to its coarse one.</summary>
+    /// <summary>A district, a department, or the city itself (the start of many departments' names: 常州, 常州市).</summary>
+    private bool IsPlaceOrDepartment(string word) =>
+        reference.Districts.Values.Any(d => d.Name == word) || reference.Departments.Values.Any(d => d.Name == word)
+        || reference.Departments.Values.Count(d => d.Name.StartsWith(word, StringComparison.Ordinal)) >= 3;
+
     private static void Add(Dictionary<string, (RollupKey Key, FactMeasures Delta)> deltas, RollupKey key, FactMeasures measures, int sign)
     {
         foreach (var k in new[] { key, key.ToCoarse() })

@@ -61,6 +61,7 @@ public static class AnalyticsSetup
         services.AddSingleton<AnalyticsProjector>();
         services.AddScoped<AnalyticsQueries>();
         services.AddScoped<AnalyticsTickets>();
+        services.AddScoped<HotTopicQueries>();
         services.AddScoped<AnalyticsApi.Context>();
         services.AddSingleton<AnalyticsConsole>();
         if (configuration.GetValue($"{AnalyticsOptions.Section}:{nameof(AnalyticsOptions.Projector)}", true))

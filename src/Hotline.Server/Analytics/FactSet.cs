@@ -51,7 +51,17 @@ public static class FactSet
         return Where(db.Set<AnalyticsRollup>().AsNoTracking().Where(r => r.Coarse == coarse), f);
     }
 
-    public static IQueryable<TicketFact> Facts(HotlineDbContext db, AnalyticsFilter f) => Where(db.Set<TicketFact>().AsNoTracking(), f);
+    /// <summary>The fact rows of the filter; with a topic word, those of the tickets whose text has it (热点).</summary>
+    public static IQueryable<TicketFact> Facts(HotlineDbContext db, AnalyticsFilter f)
+    {
+        var facts = Where(db.Set<TicketFact>().AsNoTracking(), f);
+        if (f.Word is { } word)
+        {
+            var words = db.Set<TicketWord>();
+            facts = facts.Where(r => words.Any(w => w.TicketId == r.TicketId && w.Word == word));
+        }
+        return facts;
+    }
 
     /// <summary>The tickets behind a counter: the rows where it is set.</summary>
     public static IQueryable<T> Behind<T>(IQueryable<T> rows, string counter) where T : class, IFactDimensions =>

@@ -1,0 +1,71 @@
+using Hotline.Domain.Analytics;
+using Hotline.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Analytics;
+
+/// <summary>A hot topic with the counter whose tickets it links to (the period's tickets that mention it).</summary>
+public sealed record TopicView(string Word, long Tickets, double Score, long LatestWindow, double TrailingMean, bool Burst, string ListCounter);
+
+/// <summary>A possible group complaint (可能的群体性诉求) with its tickets.</summary>
+public sealed record AlertView(string Word, string DistrictCode, string DistrictName, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AlertTicket> Tickets);
+
+public sealed record AlertTicket(string Number, string Title, DateTimeOffset RegisteredAt);
+
+/// <summary>
+/// 热点: the period's topic words by TF-IDF with bursts against the trailing weeks, and live alerts of the same matter
+/// in one district within hours. A topic's count is the number of the filter's tickets whose text has the word, which
+/// is what its link lists (<see cref="FactSet.Facts"/> with the word).
+/// </summary>
+public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, TimeProvider time)
+{
+    public static TopicRules Rules { get; } = TopicRules.Default;
+
+    public async Task<IReadOnlyList<TopicView>> TopicsAsync(AnalyticsFilter f, CancellationToken ct)
+    {
+        var counter = f.Department is null ? nameof(FactMeasures.Registered) : nameof(FactMeasures.Tickets);
+        var period = await CountsAsync(f with { Word = null }, counter, ct);
+        // Bursts are measured at the end of the period: its last window against the windows before.
+        var end = f.Period.To;
+        var lastWindow = Period.Range(end.AddDays(1 - Rules.WindowDays), end);
+        var trailing = Period.Range(lastWindow.From.AddDays(-Rules.WindowDays * Rules.TrailingWindows), lastWindow.From.AddDays(-1));
+        var candidates = period.OrderByDescending(p => p.Value).Take(300).Select(p => p.Key).ToList();
+        var latest = await CountsAsync(f with { Word = null, Period = lastWindow }, counter, ct, candidates);
+        var before = await CountsAsync(f with { Word = null, Period = trailing }, counter, ct, candidates);
+        // IDF from the centre's own tickets of the year to the period's end: a word in every kind of matter (办理, 企业)
+        // weighs nothing, a word of one matter (停水) weighs much.
+        var year = f with { Word = null, Period = Period.Range(end.AddDays(-364), end) };
+        var documents = await FactSet.Behind(FactSet.Facts(db, year), counter).LongCountAsync(ct);
+        var frequency = await CountsAsync(year, counter, ct, candidates);
+        double Idf(string word) => Math.Log((1.0 + documents) / (1.0 + frequency.GetValueOrDefault(word)));
+        return HotTopicRules.Rank(period.Where(p => candidates.Contains(p.Key)).Select(p => (p.Key, p.Value)), Idf, latest, before, Rules)
+            .Select(t => new TopicView(t.Word, t.Tickets, t.Score, t.LatestWindow, t.TrailingMean, t.Burst, counter)).ToList();
+    }
+
+    /// <summary>Alerts over the last hours (no department filter: the supervision desk watches the whole city).</summary>
+    public async Task<IReadOnlyList<AlertView>> AlertsAsync(CancellationToken ct)
+    {
+        var since = time.GetUtcNow().AddHours(-Rules.AlertHours * 2);
+        var mentions = await db.Set<TicketWord>().AsNoTracking().Where(w => w.RegisteredAt >= since && w.DistrictCode != "")
+            .Select(w => new WordMention(w.TicketId, w.Word, w.DistrictCode, w.RegisteredAt)).ToListAsync(ct);
+        var alerts = HotTopicRules.Alerts(mentions, Rules);
+        var ids = alerts.SelectMany(a => a.TicketIds).Distinct().ToList();
+        var tickets = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Number, t.Title, t.RegisteredAt }).ToDictionaryAsync(t => t.Id, ct);
+        return alerts.Select(a => new AlertView(a.Word, a.DistrictCode, reference.Districts.GetValueOrDefault(a.DistrictCode)?.Name ?? a.DistrictCode, a.From, a.To,
+            a.TicketIds.Where(tickets.ContainsKey).Select(id => new AlertTicket(tickets[id].Number, tickets[id].Title, tickets[id].RegisteredAt)).ToList())).ToList();
+    }
+
+    /// <summary>Tickets per word among the filter's rows where the counter is set (the same rows a topic's link lists).</summary>
+    private async Task<Dictionary<string, long>> CountsAsync(AnalyticsFilter f, string counter, CancellationToken ct, IReadOnlyList<string>? only = null)
+    {
+        var rows = FactSet.Behind(FactSet.Facts(db, f), counter);
+        var words = db.Set<TicketWord>().AsNoTracking().AsQueryable();
+        if (only is not null)
+            words = words.Where(w => only.Contains(w.Word));
+        var (from, to) = (f.Period.From, f.Period.To);
+        words = words.Where(w => w.Day >= from && w.Day <= to); // the same days as the rows: lets the index narrow the join
+        return await rows.Join(words, r => r.TicketId, w => w.TicketId, (r, w) => w.Word)
+            .GroupBy(w => w).Select(g => new { g.Key, Count = g.LongCount() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    }
+}
