@@ -19,6 +19,7 @@ namespace Hotline.Server.Analytics;
 public static class AnalyticsApi
 {
     public static readonly string[] ReaderRoles = [Roles.Leader, Roles.Supervisor, Roles.Admin, Roles.DepartmentHandler];
+    public static readonly string[] ReportRoles = [Roles.Leader, Roles.Supervisor, Roles.Admin];
 
     public static void MapAnalytics(this IEndpointRouteBuilder routes)
     {
@@ -77,6 +78,25 @@ public static class AnalyticsApi
         api.MapGet("/alerts", async (HotTopicQueries topics, CancellationToken ct) => TypedResults.Ok(await topics.AlertsAsync(ct)))
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.Leader, Roles.Admin))
             .WithSummary("Possible group complaints (可能的群体性诉求): the same matter in one district within hours, with the tickets");
+
+        var reports = api.MapGroup("/reports").RequireAuthorization(p => p.RequireRole(ReportRoles));
+        reports.MapGet("", async (ReportStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct)))
+            .WithSummary("The analysis reports (研判报告), newest first");
+        reports.MapPost("", async Task<Results<Created<ReportInfo>, Ok<ReportInfo>, NotFound>> ([FromBody] AnalyticsQuery q, HttpContext http, [FromServices] Context c, ReportBuilder builder, CancellationToken ct) =>
+            {
+                if (c.Filter(q with { Department = null }, http) is not { } f)
+                    return TypedResults.NotFound();
+                var (report, created) = await builder.BuildAsync(f.Period, http.User.ToActor().Name, ct);
+                var info = ReportInfo.Of(report);
+                return created ? TypedResults.Created($"/api/analytics/reports/{report.Kind}/{report.PeriodKey}", info) : TypedResults.Ok(info);
+            })
+            .WithSummary("Builds the report of a period on demand (body: period and date, or from and to); an existing one is returned as it is");
+        reports.MapGet("/{kind}/{key}", async Task<Results<Ok<ReportContent>, NotFound>> (string kind, string key, ReportStore store, CancellationToken ct) =>
+                await store.ContentAsync(kind, key, ct) is { } content ? TypedResults.Ok(content) : TypedResults.NotFound())
+            .WithSummary("A report's content, as it was built");
+        reports.MapGet("/{kind}/{key}/workbook", async Task<Results<FileContentHttpResult, NotFound>> (string kind, string key, ReportStore store, CancellationToken ct) =>
+                await store.WorkbookAsync(kind, key, ct) is { } bytes ? TypedResults.File(bytes, TableExport.XlsxContentType, $"{kind}-{key}.xlsx") : TypedResults.NotFound())
+            .WithSummary("A report's workbook (.xlsx, one sheet per table)");
 
         api.MapGet("/scheme", (SchemeStore schemes) => TypedResults.Ok(new SchemeView(schemes.Current, schemes.Versions)))
             .WithSummary("The assessment scheme in force (考核方案) and all its versions");

@@ -1,3 +1,4 @@
+using Quartz;
 using Hotline.Server.Data;
 
 namespace Hotline.Server.Analytics;
@@ -9,6 +10,21 @@ public sealed class AnalyticsOptions
 
     /// <summary>Keep the figures up to date from the event log in the background (tests drive the projector by hand).</summary>
     public bool Projector { get; set; } = true;
+
+    /// <summary>Build the weekly report (Mondays) and the monthly report (the 1st) at <see cref="ReportTime"/>, Asia/Shanghai.</summary>
+    public bool Reports { get; set; } = true;
+
+    /// <summary>Local time reports are built at, "HH:mm".</summary>
+    [System.ComponentModel.DataAnnotations.RegularExpression(@"^([01]\d|2[0-3]):[0-5]\d$")]
+    public string ReportTime { get; set; } = "08:00";
+
+    /// <summary>Leaders who receive every report: email addresses, optionally "Name &lt;address&gt;".</summary>
+    public List<string> ReportRecipients { get; set; } = [];
+
+    /// <summary>Department heads (departments' HeadEmail) receive the reports too.</summary>
+    public bool ReportsToDepartmentHeads { get; set; } = true;
+
+    public TimeOnly ReportTimeOfDay => TimeOnly.ParseExact(ReportTime, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Runs the projector after every commit and every second, and once at start to catch up after downtime.</summary>
@@ -56,16 +72,40 @@ public static class AnalyticsSetup
 {
     public static IServiceCollection AddAnalytics(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<ReportBuilder>();
         services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SchemeStore>();
         services.AddSingleton<AnalyticsProjector>();
         services.AddScoped<AnalyticsQueries>();
         services.AddScoped<AnalyticsTickets>();
         services.AddScoped<HotTopicQueries>();
+        services.AddScoped<ReportStore>();
         services.AddScoped<AnalyticsApi.Context>();
         services.AddSingleton<AnalyticsConsole>();
         if (configuration.GetValue($"{AnalyticsOptions.Section}:{nameof(AnalyticsOptions.Projector)}", true))
             services.AddHostedService<AnalyticsProjectorService>();
+        if (configuration.GetValue($"{AnalyticsOptions.Section}:{nameof(AnalyticsOptions.Reports)}", true))
+            ScheduleReports(services, configuration);
         return services;
+    }
+
+    /// <summary>Weekly on Mondays and monthly on the 1st at the report time (city time zone), and hourly to catch up.</summary>
+    private static void ScheduleReports(IServiceCollection services, IConfiguration configuration)
+    {
+        var time = TimeOnly.ParseExact(configuration.GetValue($"{AnalyticsOptions.Section}:{nameof(AnalyticsOptions.ReportTime)}", "08:00")!, "HH:mm",
+            System.Globalization.CultureInfo.InvariantCulture);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(configuration.GetValue($"{HotlineOptions.Section}:TimeZone", "Asia/Shanghai")!);
+        services.AddQuartz(q =>
+        {
+            var job = new Quartz.JobKey("analysis-reports");
+            q.AddJob<AnalysisReportJob>(j => j.WithIdentity(job));
+            q.AddTrigger(t => t.ForJob(job).WithIdentity("analysis-reports-weekly")
+                .WithCronSchedule($"0 {time.Minute} {time.Hour} ? * MON", c => c.InTimeZone(zone)));
+            q.AddTrigger(t => t.ForJob(job).WithIdentity("analysis-reports-monthly")
+                .WithCronSchedule($"0 {time.Minute} {time.Hour} 1 * ?", c => c.InTimeZone(zone)));
+            q.AddTrigger(t => t.ForJob(job).WithIdentity("analysis-reports-catch-up").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()));
+        });
+        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(Quartz.QuartzHostedService)))
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 }

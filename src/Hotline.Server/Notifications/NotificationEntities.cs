@@ -24,8 +24,10 @@ public static class EmailKinds
     public const string Closed = "closed";
     /// <summary>超时通报: to the head of the department whose deadline passed.</summary>
     public const string SlaBreach = "sla-breach";
+    /// <summary>研判报告: a weekly, monthly or on-demand analysis report with its workbook, to leaders and department heads.</summary>
+    public const string AnalysisReport = "analysis-report";
 
-    public static readonly IReadOnlyList<string> All = [Registered, Dispatched, ExtensionApproved, Replied, Reopened, Closed, SlaBreach];
+    public static readonly IReadOnlyList<string> All = [Registered, Dispatched, ExtensionApproved, Replied, Reopened, Closed, SlaBreach, AnalysisReport];
 }
 
 /// <summary>

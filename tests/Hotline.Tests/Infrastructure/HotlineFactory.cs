@@ -53,6 +53,7 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
             ["Hotline:DataPath"] = DataPath,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Sla:SweepIntervalMilliseconds"] = "0", // tests sweep by hand after moving the fake clock
+            ["Analytics:Reports"] = "false", // tests build analysis reports by hand
         };
         if (postgresDatabase is not null)
         {
