@@ -62,5 +62,25 @@ public sealed class AnalyticsConsole(IServiceScopeFactory scopes, ReferenceData 
         return await scope.ServiceProvider.GetRequiredService<AnalyticsTickets>().PageAsync(f, counter, actor, offset, limit, ct);
     }
 
+    public async Task<IReadOnlyList<ReportInfo>> ReportsAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ReportStore>().ListAsync(ct);
+    }
+
+    public async Task<ReportContent?> ReportAsync(string kind, string key, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ReportStore>().ContentAsync(kind, key, ct);
+    }
+
+    /// <summary>Builds (or finds) the report of a period on demand.</summary>
+    public async Task<ReportInfo> BuildReportAsync(Domain.Analytics.Period period, Actor actor, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (report, _) = await scope.ServiceProvider.GetRequiredService<ReportBuilder>().BuildAsync(period, actor.Name, ct);
+        return ReportInfo.Of(report);
+    }
+
     public string DepartmentName(string code) => code.Length == 0 ? "12345" : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
 }
