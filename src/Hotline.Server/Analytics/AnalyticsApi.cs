@@ -20,6 +20,8 @@ public static class AnalyticsApi
 {
     public static readonly string[] ReaderRoles = [Roles.Leader, Roles.Supervisor, Roles.Admin, Roles.DepartmentHandler];
     public static readonly string[] ReportRoles = [Roles.Leader, Roles.Supervisor, Roles.Admin];
+    /// <summary>The enterprise flag is for whoever takes or routes its calls too.</summary>
+    public static readonly string[] EnterpriseRoles = [Roles.Agent, Roles.Dispatcher, Roles.Leader, Roles.Supervisor, Roles.Admin, Roles.DepartmentHandler];
 
     public static void MapAnalytics(this IEndpointRouteBuilder routes)
     {
@@ -78,6 +80,19 @@ public static class AnalyticsApi
         api.MapGet("/alerts", async (HotTopicQueries topics, CancellationToken ct) => TypedResults.Ok(await topics.AlertsAsync(ct)))
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.Leader, Roles.Admin))
             .WithSummary("Possible group complaints (可能的群体性诉求): the same matter in one district within hours, with the tickets");
+
+        routes.MapGet("/api/analytics/enterprises/{creditCode}", async Task<Results<Ok<EnterprisePortrait>, NotFound>> (string creditCode, HttpContext http, EnterprisePortraits portraits, CancellationToken ct) =>
+                await portraits.PortraitAsync(creditCode, http.User.ToActor(), ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
+            .WithTags("Analytics").RequireAuthorization(p => p.RequireRole(EnterpriseRoles))
+            .WithSummary("企业画像 by 统一社会信用代码: tickets, categories, departments, satisfaction, open matters, timeline and why it is watched (重点关注)");
+        routes.MapGet("/api/analytics/enterprises/{creditCode}/watch", async (string creditCode, HttpContext http, EnterprisePortraits portraits, CancellationToken ct) =>
+            {
+                var reasons = await portraits.WatchAsync(creditCode, ct);
+                // A handler learns that the enterprise is watched and why, not which other departments' tickets made it so.
+                return TypedResults.Ok(http.User.ToActor().IsDepartmentHandler ? reasons.Select(r => r with { Numbers = [] }).ToList() : reasons);
+            })
+            .WithTags("Analytics").RequireAuthorization(p => p.RequireRole(EnterpriseRoles))
+            .WithSummary("Why an enterprise is flagged 重点关注 (empty: it is not): repeated matters, unresolved answers, overdue open tickets in 90 days");
 
         var reports = api.MapGroup("/reports").RequireAuthorization(p => p.RequireRole(ReportRoles));
         reports.MapGet("", async (ReportStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct)))

@@ -82,6 +82,8 @@ public static class AnalyticsSetup
         services.AddScoped<ReportStore>();
         services.AddScoped<AnalyticsApi.Context>();
         services.AddSingleton<AnalyticsConsole>();
+        services.AddMemoryCache();
+        services.AddSingleton<EnterprisePortraits>();
         if (configuration.GetValue($"{AnalyticsOptions.Section}:{nameof(AnalyticsOptions.Projector)}", true))
             services.AddHostedService<AnalyticsProjectorService>();
         if (configuration.GetValue($"{AnalyticsOptions.Section}:{nameof(AnalyticsOptions.Reports)}", true))

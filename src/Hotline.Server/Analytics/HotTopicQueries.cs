@@ -17,7 +17,7 @@ public sealed record AlertTicket(string Number, string Title, DateTimeOffset Reg
 /// in one district within hours. A topic's count is the number of the filter's tickets whose text has the word, which
 /// is what its link lists (<see cref="FactSet.Facts"/> with the word).
 /// </summary>
-public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, TimeProvider time)
+public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, Tickets.CityClock clock)
 {
     public static TopicRules Rules { get; } = TopicRules.Default;
 
@@ -25,8 +25,8 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
     {
         var counter = f.Department is null ? nameof(FactMeasures.Registered) : nameof(FactMeasures.Tickets);
         var period = await CountsAsync(f with { Word = null }, counter, ct);
-        // Bursts are measured at the end of the period: its last window against the windows before.
-        var end = f.Period.To;
+        // Bursts are measured at the end of the period (today, for a period still running): its last window against the windows before.
+        var end = f.Period.To < clock.Today ? f.Period.To : clock.Today;
         var lastWindow = Period.Range(end.AddDays(1 - Rules.WindowDays), end);
         var trailing = Period.Range(lastWindow.From.AddDays(-Rules.WindowDays * Rules.TrailingWindows), lastWindow.From.AddDays(-1));
         var candidates = period.OrderByDescending(p => p.Value).Take(300).Select(p => p.Key).ToList();
@@ -45,7 +45,7 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
     /// <summary>Alerts over the last hours (no department filter: the supervision desk watches the whole city).</summary>
     public async Task<IReadOnlyList<AlertView>> AlertsAsync(CancellationToken ct)
     {
-        var since = time.GetUtcNow().AddHours(-Rules.AlertHours * 2);
+        var since = clock.Now.AddHours(-Rules.AlertHours * 2);
         var mentions = await db.Set<TicketWord>().AsNoTracking().Where(w => w.RegisteredAt >= since && w.DistrictCode != "")
             .Select(w => new WordMention(w.TicketId, w.Word, w.DistrictCode, w.RegisteredAt)).ToListAsync(ct);
         var alerts = HotTopicRules.Alerts(mentions, Rules);
