@@ -42,6 +42,14 @@ public static class AnalyticsApi
             })
             .WithSummary("Departments ranked by composite score (排名); a handler gets their own line");
 
+        api.MapGet("/portrait", async Task<Results<Ok<DepartmentPortrait>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
+            {
+                if (c.Filter(q, http) is not { Department: not null } f)
+                    return TypedResults.NotFound();
+                return TypedResults.Ok(await c.Queries.PortraitAsync(f, ct));
+            })
+            .WithSummary("部门画像 (department= required, a handler's own by default): its rates beside the centre's average and its returns by reason");
+
         api.MapGet("/trend", async Task<Results<Ok<IReadOnlyList<TrendPoint>>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
                 c.Filter(q, http) is { } f ? TypedResults.Ok(await c.Queries.TrendAsync(f, ct)) : TypedResults.NotFound())
             .WithSummary("Volume and the three rates per day, week or month of the period");

@@ -31,6 +31,14 @@ public sealed class AnalyticsConsole(IServiceScopeFactory scopes, ReferenceData 
             await queries.BreakdownAsync(f, Dimension.Category, ct), await queries.BreakdownAsync(f, Dimension.District, ct));
     }
 
+    public async Task<DepartmentPortrait?> PortraitAsync(AnalyticsQuery query, Actor actor, CancellationToken ct)
+    {
+        if (Filter(query, actor) is not { Department: not null } f)
+            return null;
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AnalyticsQueries>().PortraitAsync(f, ct);
+    }
+
     public async Task<IReadOnlyList<TopicView>?> TopicsAsync(AnalyticsQuery query, Actor actor, CancellationToken ct)
     {
         if (Filter(query, actor) is not { } f)

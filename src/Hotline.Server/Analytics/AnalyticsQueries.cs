@@ -32,6 +32,14 @@ public sealed record TrendPoint(string Label, DateOnly From, DateOnly To, long V
 /// <summary>One value of a dimension (a district, a category, a channel…) with its volume and rates.</summary>
 public sealed record BreakdownRow(string Code, string Name, long Volume, double? ResponseRate, double? ResolutionRate, double? SatisfactionRate, long Rated);
 
+/// <summary>One rate of a department beside the centre's average.</summary>
+public sealed record PortraitRow(string Key, FigureKind Kind, double? Department, double? Centre);
+
+public sealed record ReturnReasonRow(ReturnReason? Reason, long Count);
+
+/// <summary>部门画像: the department's rates beside the centre's, and its returns by reason.</summary>
+public sealed record DepartmentPortrait(string DepartmentCode, string DepartmentName, IReadOnlyList<PortraitRow> Rates, IReadOnlyList<ReturnReasonRow> Returns);
+
 /// <summary>The dimensions a breakdown groups by.</summary>
 public enum Dimension
 {
@@ -125,6 +133,25 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
     /// <summary>The centre's figures beside a department's (for its portrait): numbers only, no list behind them.</summary>
     public async Task<FactMeasures> CentreAsync(AnalyticsFilter f, CancellationToken ct) =>
         await FactSet.SumAsync(FactSet.Rollups(db, f with { Department = null }).Where(r => r.Part == FactPart.Main), ct);
+
+    /// <summary>退单原因: a department's returns of the period by reason (the rows behind its Returned counter).</summary>
+    public async Task<IReadOnlyList<(ReturnReason? Reason, long Count)>> ReturnReasonsAsync(AnalyticsFilter f, CancellationToken ct) =>
+        (await FactSet.Behind(FactSet.Facts(db, f), nameof(FactMeasures.Returned)).GroupBy(r => r.ReturnReason)
+            .Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct))
+        .Select(g => (g.Key, g.Count)).OrderByDescending(g => g.Count).ToList();
+
+    /// <summary>A department beside the centre's average (all main departments together) for its portrait.</summary>
+    public async Task<DepartmentPortrait> PortraitAsync(AnalyticsFilter f, CancellationToken ct)
+    {
+        var scheme = schemes.For(f.Period.From);
+        var centre = await CentreAsync(f, ct);
+        var mine = await FactSet.SumAsync(FactSet.Rollups(db, f).Where(r => r.Part == FactPart.Main), ct);
+        var keys = new[] { "ResponseRate", "ResolutionRate", "SatisfactionRate", "CompositeScore", "OnTimeHandlingRate", "ReturnRate", "ExtensionRate", "ReopenRate", "RepeatRate", "AverageHandlingHours" };
+        var rows = keys.Select(k => Assessment.Definition(FigureScope.Department, k)!).Select(d =>
+            new PortraitRow(d.Key, d.Kind, Assessment.Compute(d, mine, scheme).Value, Assessment.Compute(d, centre, scheme).Value)).ToList();
+        return new(f.Department!, DepartmentName(f.Department!), rows, await ReturnReasonsAsync(f, ct) is var reasons
+            ? reasons.Select(r => new ReturnReasonRow(r.Reason, r.Count)).ToList() : []);
+    }
 
     public string DepartmentName(string code) => code.Length == 0 ? "12345" : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
 

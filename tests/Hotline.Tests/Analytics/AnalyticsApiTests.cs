@@ -112,6 +112,19 @@ public class AnalyticsApiTests(AnalyticsWorld world) : IClassFixture<AnalyticsWo
     }
 
     [Fact]
+    public async Task The_department_portrait_shows_its_rates_beside_the_centre_and_its_returns_by_reason()
+    {
+        var portrait = await Api.GetAsync(await Factory.HandlerAsync("scjg"), $"/api/analytics/portrait?{November}");
+        Assert.Equal("scjg", portrait.Str("departmentCode"));
+        var returns = Assert.Single(portrait.GetProperty("returns").EnumerateArray());
+        Assert.Equal(("NotOurResponsibility", 1), (returns.Str("reason"), returns.GetProperty("count").GetInt64()));
+        var satisfaction = portrait.GetProperty("rates").EnumerateArray().Single(r => r.Str("key") == "SatisfactionRate");
+        Assert.Equal(0.9, satisfaction.GetProperty("department").GetDouble()); // 满意 + 基本满意
+        Assert.Equal(0.9333, satisfaction.GetProperty("centre").GetDouble()); // with 住建局's 满意: (1 + 0.8 + 1) / 3
+        await Api.ExpectAsync(await (await Factory.ClientAsync(Roles.Leader)).GetAsync($"/api/analytics/portrait?{November}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Bad_filters_are_refused_naming_the_field()
     {
         var leader = await Factory.ClientAsync(Roles.Leader);
