@@ -14,6 +14,7 @@ using Hotline.Server.Routing;
 using Hotline.Server.Sla;
 using Hotline.Server.Telephony;
 using Hotline.Server.Tickets;
+using Hotline.Server.Queues;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
@@ -45,6 +46,7 @@ public static class HotlineApp
         var services = builder.Services;
         services.AddOptions<HotlineOptions>().BindConfiguration(HotlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(typeof(Scoped<>)); // scoped services called from circuits and singletons, a scope per call
 
         builder.AddHotlineLogging();
         builder.AddHotlineDatabase();
@@ -59,7 +61,7 @@ public static class HotlineApp
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddSchemaTransformer(ActionBodyConverterFactory.DescribeAsync)); // each action's typed body
         services.AddHealthChecks().AddDbContextCheck<HotlineDbContext>("database", tags: ["ready"]);
 
         services.AddOptions<Ratings.RequesterLinkOptions>().BindConfiguration(Ratings.RequesterLinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();

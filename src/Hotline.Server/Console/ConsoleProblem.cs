@@ -13,6 +13,9 @@ public sealed record ConsoleProblem(int Status, string Title, string? Detail, IR
 {
     public bool IsConflict => Status == 409;
 
+    /// <summary>Title, detail and every error in one line, for a toast.</summary>
+    public string Summary => string.Join(" ", new[] { Title, Detail }.Concat(Errors.SelectMany(e => e.Value)).Where(s => !string.IsNullOrEmpty(s)));
+
     public string? For(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
     /// <summary>Errors not shown at any of <paramref name="shownFields"/>: listed in the form's summary instead.</summary>

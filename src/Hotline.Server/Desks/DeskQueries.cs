@@ -2,6 +2,7 @@ using Hotline.Domain.Access;
 using Hotline.Domain.Sla;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
+using Hotline.Server.Queues;
 using Hotline.Server.Ratings;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
@@ -81,14 +82,11 @@ public sealed class DeskQueries(
     public const int Max = 200;
     public const int MaxAlerts = 100;
 
-    private static readonly TicketStatus[] DispatchStatuses = [TicketStatus.Registered, TicketStatus.Returned, TicketStatus.Reopened];
-
     /// <summary>待派单: new, returned and reopened tickets, oldest first, with proposals and why a returned one came back.</summary>
     public async Task<IReadOnlyList<DispatchRow>> DispatchQueueAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
-            .Where(t => DispatchStatuses.Contains(t.Status)).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
+        var tickets = await WorkQueues.Dispatch.Of(db.Tickets.AsNoTracking(), actor).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
         var ids = tickets.Select(t => t.Id).ToList();
         var events = await LatestEventsAsync(db, ids, [TicketAction.Return, TicketAction.Reopen], ct);
         var clocks = await ClocksAsync(db, ids, [SlaClockKind.Dispatch], ct);
@@ -101,7 +99,7 @@ public sealed class DeskQueries(
                 returned = new ReturnInfo(dept, DepartmentName(dept) ?? dept, r.Reason, r.Explanation, e.At);
             }
             var reopen = t.Status == TicketStatus.Reopened && events.GetValueOrDefault((t.Id, TicketAction.Reopen)) is { Change: Reopened o } ? o.Reason : null;
-            var proposals = routing.Propose(DraftOf(t)).Select(p => routing.View(p, t.RequesterKind)).ToList();
+            var proposals = routing.ProposalsFor(t);
             return new DispatchRow(Row(t, actor), proposals, returned, reopen, clocks.GetValueOrDefault((t.Id, SlaClockKind.Dispatch)));
         }).ToList();
     }
@@ -110,12 +108,7 @@ public sealed class DeskQueries(
     public async Task<IReadOnlyList<InboxRow>> InboxAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var handling = db.SlaClocks.Where(c => c.Kind == SlaClockKind.Handling && c.StoppedAt == null);
-        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
-            .Where(t => t.Status == TicketStatus.Dispatched || t.Status == TicketStatus.SignedFor)
-            .GroupJoin(handling, t => t.Id, c => c.TicketId, (t, cs) => new { t, cs })
-            .SelectMany(x => x.cs.DefaultIfEmpty(), (x, c) => new { x.t, Due = c == null ? (DateTimeOffset?)null : c.DueAt })
-            .OrderBy(x => x.Due == null).ThenBy(x => x.Due).ThenBy(x => x.t.Id).Select(x => x.t).Take(Max).ToListAsync(ct);
+        var tickets = await WorkQueues.Department.Of(db.Tickets.AsNoTracking(), actor).ByHandlingDeadline(db).Take(Max).ToListAsync(ct);
         var clocks = await ClocksAsync(db, tickets.Select(t => t.Id).ToList(), [SlaClockKind.SignFor, SlaClockKind.Handling], ct);
         return tickets.Select(t => new InboxRow(Row(t, actor), !actor.IsDepartmentHandler || t.AssignedDepartmentCode == actor.DepartmentCode,
             t.Status == TicketStatus.Dispatched ? clocks.GetValueOrDefault((t.Id, SlaClockKind.SignFor)) : null,
@@ -127,8 +120,7 @@ public sealed class DeskQueries(
     public async Task<IReadOnlyList<OrderRow>> OpenOrdersAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
-            .Where(t => t.OpenSupervisionOrders.Count > 0 && (t.Status == TicketStatus.Dispatched || t.Status == TicketStatus.SignedFor))
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).Where(WorkQueues.OpenOrders)
             .OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
         var ids = tickets.Select(t => t.Id).ToList();
         var raised = await db.TicketEvents.AsNoTracking()
@@ -189,11 +181,11 @@ public sealed class DeskQueries(
 
     /// <summary>重办整改: reopened tickets waiting to go back to a department, with the reason they were reopened.</summary>
     public Task<IReadOnlyList<ReasonRow>> ReopenedAsync(Actor actor, CancellationToken ct) =>
-        WithReasonAsync(actor, t => t.Status == TicketStatus.Reopened, TicketAction.Reopen, c => (c as Reopened)?.Reason, ct);
+        WithReasonAsync(actor, t => t.Status == WorkQueues.UnderRectification, TicketAction.Reopen, c => (c as Reopened)?.Reason, ct);
 
     /// <summary>领导督办: tickets escalated to the leaders, with why they were escalated.</summary>
     public Task<IReadOnlyList<ReasonRow>> LeaderQueueAsync(Actor actor, CancellationToken ct) =>
-        WithReasonAsync(actor, t => t.InLeaderQueue, TicketAction.EscalateToLeader, c => (c as EscalatedToLeader)?.Reason, ct);
+        WithReasonAsync(actor, WorkQueues.Leader.Filter, TicketAction.EscalateToLeader, c => (c as EscalatedToLeader)?.Reason, ct);
 
     /// <summary>重复件提示 for one ticket, as <c>GET /api/tickets/{number}/duplicate-hints</c> gives them.</summary>
     public async Task<DuplicateHintsView> HintsAsync(string number, Actor actor, CancellationToken ct)
@@ -312,11 +304,4 @@ public sealed class DeskQueries(
         TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, actor, t.CoHandlingDepartmentCodes));
 
     private string? DepartmentName(string? code) => code is null ? null : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
-
-    /// <summary>The ticket as routing sees a registration (as the routing API does for an existing ticket).</summary>
-    private static TicketDraft DraftOf(Ticket t) => new()
-    {
-        Type = t.Type, Channel = t.Channel, Priority = t.Priority, Requester = t.Requester, Title = t.Title, Description = t.Description,
-        CategoryCode = t.CategoryCode, DistrictCode = t.DistrictCode, Address = t.Address, Tags = t.Tags,
-    };
 }

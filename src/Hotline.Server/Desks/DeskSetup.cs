@@ -9,7 +9,7 @@ public static class DeskSetup
     public static IServiceCollection AddDesks(this IServiceCollection services)
     {
         services.AddSingleton<DeskQueries>();
-        services.AddSingleton<DeskActions>();
+        services.AddSingleton<Console.ConsoleActions>();
         services.AddScoped<ConsoleCircuit>();
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<ConsoleCircuit>());
         return services;

@@ -39,7 +39,7 @@ public sealed record TrackPage(string Number, string Title, TicketStatus Status,
 /// page (自助查询) opened with the ticket number and its access code. Only what a requester may see leaves here: the
 /// timeline is a whitelist of events; internal notes, progress, supervision, returns and leaders' instructions never do.
 /// </summary>
-public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, TicketService tickets, RequesterMessages messages,
+public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, TicketActions actions, RequesterMessages messages,
     ReferenceData reference, IOptions<RatingOptions> options, CityClock clock)
 {
     public async Task<RatePage> RatePageAsync(string? token, CancellationToken ct)
@@ -70,7 +70,7 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
             return page;
         try
         {
-            await tickets.ActAsync(page.Number!, new Rated(level, resolved, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()), RatingRules.Requester(), ct);
+            await actions.ActOnLatestAsync(page.Number!, new Rated(level, resolved, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()), RatingRules.Requester(), ct);
         }
         catch (RequestValidationException v)
         {
@@ -78,7 +78,7 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
         }
         catch (Exception ex) when (ex is GuardConflictException or ConcurrencyConflictException or TransitionNotAllowedException)
         {
-            tickets.Reset(); // someone else rated or acted meanwhile: show what is on record now
+            actions.Reset(); // someone else rated or acted meanwhile: show what is on record now
         }
         return await RatePageAsync(token, ct);
     }

@@ -127,20 +127,21 @@ public sealed class DeskServicesTests(HotlineFixture fixture) : IClassFixture<Ho
     {
         var number = (await Api.RegisterAsync(await fixture.Factory.AgentAsync())).Number();
         await Api.ActAsync(await fixture.Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("scjg"));
-        var actions = fixture.Factory.Services.GetRequiredService<DeskActions>();
+        var actions = fixture.Factory.Services.GetRequiredService<Hotline.Server.Console.ConsoleActions>();
         CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
 
         var stale = await actions.ActAsync(number, new SignedFor(null), expectedVersion: 1, Scjg, CancellationToken.None);
-        Assert.Equal((false, 409, 2), (stale.Succeeded, stale.Status, stale.CurrentVersion));
-        Assert.Contains("当前版本为 2", stale.Message, StringComparison.Ordinal);
+        Assert.Equal((409, 2), (stale.Problem!.Status, stale.Problem.CurrentVersion));
+        Assert.Contains("当前版本为 2", stale.Problem.Detail, StringComparison.Ordinal);
 
         var signed = await actions.ActAsync(number, new SignedFor(null), expectedVersion: 2, Scjg, CancellationToken.None);
         Assert.True(signed.Succeeded);
+        Assert.Equal(3, signed.Ticket!.Version);
 
         var incomplete = await actions.ActAsync(number, new Replied(ReplyResult.Explained, "", null), expectedVersion: 3, Scjg, CancellationToken.None);
-        Assert.Equal(400, incomplete.Status);
-        Assert.Equal("必填项。", incomplete.ErrorFor("resolution"));
-        Assert.Equal("必填项。", incomplete.ErrorFor("legalBasis"));
+        Assert.Equal(400, incomplete.Problem!.Status);
+        Assert.Equal("必填项。", incomplete.Problem.For("resolution"));
+        Assert.Equal("必填项。", incomplete.Problem.For("legalBasis"));
         var ticket = await Api.GetAsync(await fixture.Factory.AgentAsync(), $"/api/tickets/{number}");
         Assert.Equal(("SignedFor", 3), (ticket.Str("status"), ticket.GetProperty("version").GetInt32())); // nothing written by the refusals
     }

@@ -1,5 +1,5 @@
 using Hotline.Domain.Access;
-using Hotline.Server.Desks;
+using Hotline.Server.Console.Tickets;
 using MudBlazor;
 
 namespace Hotline.Server.Console.Desks;
@@ -10,12 +10,12 @@ public static class DeskDialogs
     private static readonly DialogOptions Options = new() { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true };
 
     /// <summary>True when the action was taken.</summary>
-    public static async Task<bool> ActAsync(this IDialogService dialogs, DeskTicket ticket, string action, Actor actor,
+    public static async Task<bool> ActAsync(this IDialogService dialogs, ActionTarget target, string action, Actor actor,
         Action<DialogParameters<TicketActionDialog>>? more = null)
     {
         var parameters = new DialogParameters<TicketActionDialog>
         {
-            { d => d.Ticket, ticket },
+            { d => d.Target, target },
             { d => d.Action, action },
             { d => d.Actor, actor },
         };

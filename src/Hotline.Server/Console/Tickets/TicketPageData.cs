@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Hotline.Domain.Access;
 using Hotline.Server.Data;
 using Hotline.Server.Problems;
@@ -11,10 +9,14 @@ namespace Hotline.Server.Console.Tickets;
 
 /// <summary>Everything the ticket page shows about one ticket, as this viewer may see it (the API's views, not the rows).</summary>
 public sealed record TicketPageData(
-    TicketView Ticket, IReadOnlyList<TicketEventView> History, IReadOnlyList<AttachmentView> Attachments, IReadOnlyList<SlaClockRow> Clocks);
+    TicketView Ticket, IReadOnlyList<TicketEventView> History, IReadOnlyList<AttachmentView> Attachments, IReadOnlyList<SlaClockRow> Clocks)
+{
+    /// <summary>The routing proposals (派单建议) while the ticket waits for dispatch (new, returned or reopened); none otherwise.</summary>
+    public IReadOnlyList<Routing.ProposalView> Proposals { get; init; } = [];
+}
 
 /// <summary>
-/// The ticket page's reads and actions through the same services the API uses (<see cref="TicketService"/>,
+/// The ticket page's reads through the same services the API uses (<see cref="TicketService"/>,
 /// <see cref="AttachmentStore"/>), each in a scope of its own: a Blazor circuit lives for hours, a DbContext should not.
 /// </summary>
 public sealed class TicketConsole(IServiceScopeFactory scopes)
@@ -34,21 +36,15 @@ public sealed class TicketConsole(IServiceScopeFactory scopes)
                 tickets.View(ticket, viewer),
                 await tickets.HistoryAsync(number, viewer, ct),
                 await sp.GetRequiredService<AttachmentStore>().ListAsync(number, viewer, ct),
-                clocks.OrderBy(c => (int)c.Kind).ToList()); // in the order they run: dispatch, sign for, handling, revisit
+                clocks.OrderBy(c => (int)c.Kind).ToList()) // in the order they run: dispatch, sign for, handling, revisit
+            {
+                Proposals = Queues.WorkQueues.WaitingForDispatch.Contains(ticket.Status)
+                    ? sp.GetRequiredService<Routing.TicketRouting>().ProposalsFor(ticket) : [],
+            };
         }
         catch (TicketNotFoundException)
         {
             return null;
         }
-    }
-
-    /// <summary>Takes an action exactly as POST /api/tickets/{number}/actions/{action} does; the body carries expectedVersion.</summary>
-    public async Task<TicketView> ActAsync(string number, string action, JsonObject body, Actor actor, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var tickets = scope.ServiceProvider.GetRequiredService<TicketService>();
-        var element = JsonSerializer.SerializeToElement(body);
-        var ticket = await tickets.ActAsync(number, action, element, actor, ct);
-        return tickets.View(ticket, actor);
     }
 }

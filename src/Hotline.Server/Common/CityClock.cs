@@ -1,7 +1,7 @@
 using Hotline.Server.Data;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Server.Tickets;
+namespace Hotline.Server.Common;
 
 /// <summary>The city's time zone over the injected <see cref="TimeProvider"/>: registration days and local dates.</summary>
 public sealed class CityClock(TimeProvider time, IOptions<HotlineOptions> options)
