@@ -200,6 +200,8 @@ public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IC
         await agentPage.GetByTestId("action-resolve-at-intake").ClickAsync();
         await Assertions.Expect(dispatcherPage.GetByTestId("collision-warning")).ToContainTextAsync("话务员 郑洁");
 
+        await Assertions.Expect(dispatcherPage.GetByLabel("主办单位")).Not.ToHaveValueAsync(""); // the routing proposal, preselected
+        await dispatcherPage.GetByLabel("主办单位").SelectTextAsync();
         await dispatcherPage.GetByLabel("主办单位").PressSequentiallyAsync("zfhcx");
         await Assertions.Expect(dispatcherPage.GetByText("常州市住房和城乡建设局").First).ToBeVisibleAsync();
         await dispatcherPage.Keyboard.PressAsync("Enter");

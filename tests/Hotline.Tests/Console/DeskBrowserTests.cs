@@ -70,7 +70,7 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
         await Assertions.Expect(dialog.GetByTestId("action-problem")).ToBeVisibleAsync(); // the resolution is required: the form says so and stays open
-        await dialog.GetByLabel("办理情况").FillAsync("已约谈企业并督促整改，诉求人认可。");
+        await dialog.GetByLabel("答复意见").FillAsync("已约谈企业并督促整改，诉求人认可。");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId($"reply-{number}")).ToHaveCountAsync(0);
@@ -91,8 +91,8 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/supervision$"));
         await page.GetByTestId($"decide-{number}").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await Assertions.Expect(dialog.GetByLabel("批准的期限")).ToHaveValueAsync("2026-12-18");
-        await dialog.GetByLabel("意见").FillAsync("同意延期，请按期办结。");
+        await Assertions.Expect(dialog.GetByLabel("批准延期至")).ToHaveValueAsync("2026-12-18T17:30"); // the deadline asked for, in the city's time
+        await dialog.GetByLabel("审批意见").FillAsync("同意延期，请按期办结。");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId($"decide-{number}")).ToHaveCountAsync(0);
@@ -160,7 +160,7 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
 
         await dispatcherPage.GetByTestId($"dispatch-other-{number}").ClickAsync();
         var dialog = dispatcherPage.GetByRole(AriaRole.Dialog);
-        await Assertions.Expect(dialog.Locator(".mud-select").First).ToContainTextAsync("常州市住房和城乡建设局"); // the proposal, preselected
+        await Assertions.Expect(dialog.GetByLabel("主办单位")).ToHaveValueAsync("常州市住房和城乡建设局"); // the proposal, preselected
         await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
         var sinceDispatch = System.Diagnostics.Stopwatch.StartNew();
