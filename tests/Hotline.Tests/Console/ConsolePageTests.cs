@@ -84,4 +84,33 @@ public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<Hot
         Assert.DoesNotContain("reg-phone", html, StringComparison.Ordinal);
         Assert.Contains("话务台供话务员、派单员和管理员登记工单使用。", html, StringComparison.Ordinal);
     }
+
+    /// <summary>Bug: a leader opening /dispatch landed on /Account/AccessDenied, a 404 with raw JSON.</summary>
+    [Theory]
+    [InlineData("zh-CN", "无权访问", "返回我的工作台")]
+    [InlineData("en", "Access denied", "Back to my desk")]
+    public async Task A_person_without_the_desks_role_sees_an_access_denied_page_in_their_language_with_a_way_back(string culture, string title, string back)
+    {
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        var user = $"leader.denied.{culture}";
+        using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
+        {
+            ["userName"] = user, ["displayName"] = "领导 周明", ["role"] = "Leader", ["password"] = "Correct-horse-9",
+        });
+        await Api.ExpectAsync(created, HttpStatusCode.Created);
+        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture);
+        using var login = await Api.PostAsync(browser, "/api/auth/login", new JsonObject { ["userName"] = user, ["password"] = "Correct-horse-9" });
+        Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+
+        using var response = await browser.GetAsync("/dispatch");
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("/access-denied", response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains(title, html, StringComparison.Ordinal);
+        Assert.Contains(back, html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"status\":404", html, StringComparison.Ordinal);
+    }
 }
