@@ -13,6 +13,7 @@ using Hotline.Server.Reference;
 using Hotline.Server.Routing;
 using Hotline.Server.Sla;
 using Hotline.Server.Telephony;
+using Hotline.Server.Text;
 using Hotline.Server.Tickets;
 using Hotline.Server.Queues;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -80,6 +81,7 @@ public static class HotlineApp
         services.AddSingleton<ConsoleQueries>();
         services.AddDesks();
         services.AddTelephony();
+        services.AddChineseText();
         services.AddScoped<Demo.DemoTicketGenerator>();
         return builder;
     }
