@@ -77,7 +77,14 @@ public static class HotlineApp
 
         services.AddLive();
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(o =>
+        {
+            // Toasts at the bottom centre, three at most: the desks' row buttons sit at the right, where the default
+            // corner stacked confirmations over the next rows' buttons.
+            o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomCenter;
+            o.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+            o.SnackbarConfiguration.VisibleStateDuration = 4000;
+        });
         services.AddSingleton<ConsoleQueries>();
         services.AddDesks();
         services.AddTelephony();

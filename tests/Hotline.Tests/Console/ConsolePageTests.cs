@@ -113,4 +113,32 @@ public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<Hot
         Assert.Contains("href=\"/\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("\"status\":404", html, StringComparison.Ordinal);
     }
+
+    /// <summary>Bug: rectification happened blind; the requester's 不满意 comment was in the API only, not in the console.</summary>
+    [Fact]
+    public async Task The_ticket_page_shows_the_requesters_rating_whether_it_was_resolved_and_the_comment()
+    {
+        var number = await Hotline.Tests.Ratings.RatingStory.RepliedTicketAsync(Factory);
+        using var rated = await Api.PostAsync(await Factory.AgentAsync(), $"/api/tickets/{number}/rating", new JsonObject
+        {
+            ["level"] = "Dissatisfied", ["resolved"] = false, ["comment"] = "超市仍在销售过期牛奶", ["channel"] = "Phone",
+        });
+        await Api.ExpectAsync(rated, HttpStatusCode.Created);
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
+        {
+            ["userName"] = "sup.rating", ["displayName"] = "督办员 刘洋", ["role"] = "Supervisor", ["password"] = "Correct-horse-9",
+        });
+        await Api.ExpectAsync(created, HttpStatusCode.Created);
+        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        using var login = await Api.PostAsync(browser, "/api/auth/login", new JsonObject { ["userName"] = "sup.rating", ["password"] = "Correct-horse-9" });
+        Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+
+        var html = WebUtility.HtmlDecode(await browser.GetStringAsync($"/tickets/{number}"));
+
+        Assert.Contains("诉求人评价", html, StringComparison.Ordinal);
+        Assert.Contains("不满意", html, StringComparison.Ordinal);
+        Assert.Contains("未解决", html, StringComparison.Ordinal);
+        Assert.Contains("超市仍在销售过期牛奶", html, StringComparison.Ordinal);
+    }
 }

@@ -222,6 +222,56 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         await Assertions.Expect(page.GetByText("Waiting for dispatch")).ToBeVisibleAsync();
     }
 
+    /// <summary>Bug: the success toasts stacked over the next rows' buttons on the department desk.</summary>
+    [BrowserFact]
+    public async Task Success_toasts_on_the_department_desk_leave_the_rows_buttons_free()
+    {
+        var numbers = new List<string>();
+        for (var i = 0; i < 4; i++)
+            numbers.Add(await DispatchedToAsync("wjw"));
+        var page = await SignInAsync("desk.toasts", Roles.DepartmentHandler, "wjw");
+
+        foreach (var number in numbers)
+        {
+            await page.GetByTestId($"sign-for-{number}").ClickAsync();
+            await Assertions.Expect(page.GetByTestId($"reply-{number}")).ToBeVisibleAsync();
+        }
+
+        await Assertions.Expect(page.Locator(".mud-snackbar").First).ToBeVisibleAsync();
+        var covered = await page.EvaluateAsync<string[]>("""
+            () => {
+                const toasts = [...document.querySelectorAll('.mud-snackbar')].map(t => t.getBoundingClientRect());
+                return [...document.querySelectorAll('[data-testid="inbox"] button')]
+                    .filter(b => { const r = b.getBoundingClientRect();
+                        return r.width > 0 && toasts.some(t => t.left < r.right && r.left < t.right && t.top < r.bottom && r.top < t.bottom); })
+                    .map(b => b.dataset.testid || b.textContent);
+            }
+            """);
+        Assert.Empty(covered);
+    }
+
+    /// <summary>Bug: the dispatch dialog's 批示/要求 label lay over the text typed into it.</summary>
+    [BrowserFact]
+    public async Task The_dispatch_dialogs_instructions_label_stays_clear_of_the_typed_text()
+    {
+        var number = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Citizen(title: "楼道堆放杂物"))).Number();
+        var page = await SignInAsync("desk.label", Roles.Dispatcher);
+        await page.GetByTestId($"dispatch-other-{number}").ClickAsync();
+        var field = page.GetByRole(AriaRole.Dialog).GetByLabel("办理要求");
+
+        await field.FillAsync("请三日内上门核实并反馈");
+
+        var clear = await field.EvaluateAsync<bool>("""
+            input => {
+                const label = document.querySelector(`label[for="${input.id}"]`);
+                const l = label.getBoundingClientRect(), r = input.getBoundingClientRect(), style = getComputedStyle(input);
+                const textTop = r.top + parseFloat(style.paddingTop), textBottom = textTop + (parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2);
+                return l.bottom <= textTop + 1 || l.top >= textBottom - 1;
+            }
+            """);
+        Assert.True(clear, "the label overlaps the first line of text");
+    }
+
     /// <summary>Visible form fields with no label, aria-label or aria-labelledby.</summary>
     private static async Task<string[]> UnlabelledInputsAsync(IPage page) => await page.EvaluateAsync<string[]>("""
         () => [...document.querySelectorAll('input:not([type=hidden]), textarea, select')]

@@ -13,6 +13,9 @@ public sealed record TicketPageData(
 {
     /// <summary>The routing proposals (派单建议) while the ticket waits for dispatch (new, returned or reopened); none otherwise.</summary>
     public IReadOnlyList<Routing.ProposalView> Proposals { get; init; } = [];
+
+    /// <summary>The requester's ratings (好差评), one per round, oldest first: what a rectification answers.</summary>
+    public IReadOnlyList<Ratings.RatingView> Ratings { get; init; } = [];
 }
 
 /// <summary>
@@ -38,6 +41,8 @@ public sealed class TicketConsole(IServiceScopeFactory scopes)
                 await sp.GetRequiredService<AttachmentStore>().ListAsync(number, viewer, ct),
                 clocks.OrderBy(c => (int)c.Kind).ToList()) // in the order they run: dispatch, sign for, handling, revisit
             {
+                Ratings = (await sp.GetRequiredService<HotlineDbContext>().Ratings.AsNoTracking().Where(r => r.TicketId == ticket.Id).OrderBy(r => r.Round).ToListAsync(ct))
+                    .Select(r => Ratings.RatingsApi.View(r, sp.GetRequiredService<Reference.ReferenceData>())).ToList(),
                 Proposals = Queues.WorkQueues.WaitingForDispatch.Contains(ticket.Status)
                     ? sp.GetRequiredService<Routing.TicketRouting>().ProposalsFor(ticket) : [],
             };
