@@ -18,7 +18,14 @@ public sealed record DeskClock(SlaClockKind Kind, DateTimeOffset DueAt, SlaStage
 public sealed record DeskTicket(
     string Number, string Title, TicketStatus Status, Priority Priority, RequesterKind RequesterKind, string RequesterName,
     string CategoryName, string? DistrictName, string? DepartmentCode, string? DepartmentName, DateTimeOffset RegisteredAt, int Version,
-    IReadOnlyList<string> AllowedActions);
+    IReadOnlyList<string> AllowedActions)
+{
+    /// <summary>The requester's unsatisfied rating that sent the ticket back (整改), on the rows where rectification is worked.</summary>
+    public DeskRating? Rating { get; init; }
+}
+
+/// <summary>不满意: how the requester rated the last answer, whether it solved the matter, and what they said.</summary>
+public sealed record DeskRating(RatingLevel Level, bool Resolved, string? Comment, int Round);
 
 /// <summary>退单 details of a returned ticket: who sent it back, why.</summary>
 public sealed record ReturnInfo(string DepartmentCode, string DepartmentName, ReturnReason? Reason, string Explanation, DateTimeOffset At);
@@ -90,6 +97,7 @@ public sealed class DeskQueries(
         var ids = tickets.Select(t => t.Id).ToList();
         var events = await LatestEventsAsync(db, ids, [TicketAction.Return, TicketAction.Reopen], ct);
         var clocks = await ClocksAsync(db, ids, [SlaClockKind.Dispatch], ct);
+        var ratings = await UnsatisfiedRatingsAsync(db, tickets, ct);
         return tickets.Select(t =>
         {
             ReturnInfo? returned = null;
@@ -100,7 +108,7 @@ public sealed class DeskQueries(
             }
             var reopen = t.Status == TicketStatus.Reopened && events.GetValueOrDefault((t.Id, TicketAction.Reopen)) is { Change: Reopened o } ? o.Reason : null;
             var proposals = routing.ProposalsFor(t);
-            return new DispatchRow(Row(t, actor), proposals, returned, reopen, clocks.GetValueOrDefault((t.Id, SlaClockKind.Dispatch)));
+            return new DispatchRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, proposals, returned, reopen, clocks.GetValueOrDefault((t.Id, SlaClockKind.Dispatch)));
         }).ToList();
     }
 
@@ -110,7 +118,8 @@ public sealed class DeskQueries(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var tickets = await WorkQueues.Department.Of(db.Tickets.AsNoTracking(), actor).ByHandlingDeadline(db).Take(Max).ToListAsync(ct);
         var clocks = await ClocksAsync(db, tickets.Select(t => t.Id).ToList(), [SlaClockKind.SignFor, SlaClockKind.Handling], ct);
-        return tickets.Select(t => new InboxRow(Row(t, actor), !actor.IsDepartmentHandler || t.AssignedDepartmentCode == actor.DepartmentCode,
+        var ratings = await UnsatisfiedRatingsAsync(db, tickets, ct);
+        return tickets.Select(t => new InboxRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, !actor.IsDepartmentHandler || t.AssignedDepartmentCode == actor.DepartmentCode,
             t.Status == TicketStatus.Dispatched ? clocks.GetValueOrDefault((t.Id, SlaClockKind.SignFor)) : null,
             clocks.GetValueOrDefault((t.Id, SlaClockKind.Handling)),
             t.PendingExtensionDeadline, t.OpenSupervisionOrders, t.AwaitingRequesterSince is not null)).ToList();
@@ -255,10 +264,11 @@ public sealed class DeskQueries(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).Where(filter).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
         var events = await LatestEventsAsync(db, tickets.Select(t => t.Id).ToList(), [action], ct);
+        var ratings = await UnsatisfiedRatingsAsync(db, tickets, ct);
         return tickets.Select(t =>
         {
             var e = events.GetValueOrDefault((t.Id, action));
-            return new ReasonRow(Row(t, actor), e is null ? "" : reason(e.Change) ?? "", e?.ActorName ?? "", e?.At ?? t.UpdatedAt);
+            return new ReasonRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, e is null ? "" : reason(e.Change) ?? "", e?.ActorName ?? "", e?.At ?? t.UpdatedAt);
         }).ToList();
     }
 
@@ -276,6 +286,22 @@ public sealed class DeskQueries(
             var latest = g.MaxBy(r => r.Version)!;
             return new EventInfo(latest.Change, latest.ActorName, latest.OccurredAt);
         });
+    }
+
+    /// <summary>
+    /// The rating that reopened each ticket, for the tickets now in rectification (reopened after a rating): the latest
+    /// round rated, when it was unsatisfied. One query on the ratings' ticket index.
+    /// </summary>
+    private static async Task<Dictionary<long, DeskRating>> UnsatisfiedRatingsAsync(HotlineDbContext db, IReadOnlyList<Ticket> tickets, CancellationToken ct)
+    {
+        var ids = tickets.Where(t => t.ReopenCount > 0).Select(t => t.Id).ToList();
+        if (ids.Count == 0)
+            return [];
+        var rows = await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.TicketId))
+            .Select(r => new { r.TicketId, r.Round, r.Level, r.Resolved, r.Comment }).ToListAsync(ct);
+        return rows.GroupBy(r => r.TicketId).Select(g => g.MaxBy(r => r.Round)!)
+            .Where(r => RatingRules.IsUnsatisfied(r.Level))
+            .ToDictionary(r => r.TicketId, r => new DeskRating(r.Level, r.Resolved, r.Comment, r.Round));
     }
 
     private static async Task<Dictionary<(long, SlaClockKind), DeskClock>> ClocksAsync(HotlineDbContext db, List<long> ids, SlaClockKind[] kinds, CancellationToken ct)
