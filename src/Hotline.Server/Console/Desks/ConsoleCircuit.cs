@@ -14,6 +14,18 @@ public sealed class ConsoleCircuit : CircuitHandler
 
     public event Func<Task>? Reconnected;
 
+    /// <summary>
+    /// The browser's connection went (a tab closed, a network drop). The circuit lives on for a reconnect, up to minutes;
+    /// what stands for "this person is here" (presence on a ticket) must end now, and come back on <see cref="Reconnected"/>.
+    /// </summary>
+    public event Action? ConnectionDown;
+
+    public override Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        ConnectionDown?.Invoke();
+        return Task.CompletedTask;
+    }
+
     public override async Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
     {
         if (!connectedBefore)
