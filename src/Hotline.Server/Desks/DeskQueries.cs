@@ -324,10 +324,10 @@ public sealed class DeskQueries(
     private DeskTicket Row(Ticket t, Actor actor) => new(
         t.Number, t.Title, t.Status, t.Priority, t.RequesterKind,
         t.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(t.RequesterName) : t.RequesterName,
-        reference.Categories.GetValueOrDefault(t.CategoryCode)?.Name ?? t.CategoryCode,
-        t.DistrictCode is null ? null : reference.Districts.GetValueOrDefault(t.DistrictCode)?.Name ?? t.DistrictCode,
+        reference.CategoryName(t.CategoryCode),
+        t.DistrictCode is null ? null : reference.DistrictName(t.DistrictCode),
         t.AssignedDepartmentCode, DepartmentName(t.AssignedDepartmentCode), t.RegisteredAt, t.Version,
         TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, actor, t.CoHandlingDepartmentCodes));
 
-    private string? DepartmentName(string? code) => code is null ? null : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
+    private string? DepartmentName(string? code) => code is null ? null : reference.DepartmentName(code);
 }

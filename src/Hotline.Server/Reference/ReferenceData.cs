@@ -30,16 +30,26 @@ public sealed class ReferenceData(IDbContextFactory<HotlineDbContext> contexts) 
     {
         var s = current;
         return s.CategoriesInOrder
-            .Select((c, order) => (c, order, score: s.CategoryPinyin.TryGetValue(c.Code, out var p) ? PinyinSearch.Score(query, p) : null))
+            .Select((c, order) => (c, order, score: (s.CategoryPinyin.TryGetValue(c.Code, out var p) ? PinyinSearch.Score(query, p) : null) ?? EnglishScore(query, c.NameEn)))
             .Where(x => x.score is not null)
             .OrderBy(x => x.score).ThenBy(x => x.order)
             .Take(max).Select(x => x.c).ToList();
     }
 
+    /// <summary>An English name containing the typed words ("wage" in "Wage arrears"): after every Chinese and pinyin match.</summary>
+    private static int? EnglishScore(string query, string? nameEn)
+    {
+        var q = query.Trim();
+        if (q.Length < 2 || nameEn is null || !q.All(ch => ch < 128))
+            return null;
+        var at = nameEn.IndexOf(q, StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? null : at == 0 ? 5 : 6;
+    }
+
     /// <summary>Districts matching Chinese text or pinyin, best first.</summary>
     public IReadOnlyList<District> SearchDistricts(string query) =>
         current.Districts.Values
-            .Select(d => (d, score: current.DistrictPinyin.TryGetValue(d.Code, out var p) ? PinyinSearch.Score(query, p) : null))
+            .Select(d => (d, score: (current.DistrictPinyin.TryGetValue(d.Code, out var p) ? PinyinSearch.Score(query, p) : null) ?? EnglishScore(query, d.NameEn)))
             .Where(x => x.score is not null).OrderBy(x => x.score).ThenBy(x => x.d.Code, StringComparer.Ordinal).Select(x => x.d).ToList();
 
     /// <summary>
@@ -66,7 +76,7 @@ public sealed class ReferenceData(IDbContextFactory<HotlineDbContext> contexts) 
             current.DepartmentShortPinyin.TryGetValue(d.Code, out var shortName) ? PinyinSearch.Score(q, shortName) : null,
             current.DepartmentPinyin.TryGetValue(d.Code, out var full) ? PinyinSearch.Score(q, full) : null,
             d.Code.StartsWith(q, StringComparison.OrdinalIgnoreCase) ? 1 : null,
-            d.NameEn.Contains(q, StringComparison.OrdinalIgnoreCase) ? 3 : null,
+            EnglishScore(q, d.NameEn),
         };
         return scores.Min();
     }
@@ -90,7 +100,8 @@ public sealed class ReferenceData(IDbContextFactory<HotlineDbContext> contexts) 
     /// <summary>"劳动就业与工资拖欠 › 工资拖欠": a category with its parent, as the pickers show it.</summary>
     public string CategoryPath(string code) =>
         current.Categories.GetValueOrDefault(code) is not { } c ? code
-        : c.ParentCode is { } parent && current.Categories.GetValueOrDefault(parent) is { } p ? $"{p.Name} › {c.Name}" : c.Name;
+        : c.ParentCode is { } parent && current.Categories.GetValueOrDefault(parent) is { } p
+            ? $"{Localized(p.Name, p.NameEn)} › {Localized(c.Name, c.NameEn)}" : Localized(c.Name, c.NameEn);
 
     public bool IsCategory(string code) => current.Categories.ContainsKey(code);
     public bool IsDistrict(string code) => current.Districts.ContainsKey(code);

@@ -73,7 +73,7 @@ public sealed class TicketRouting(IDbContextFactory<HotlineDbContext> contexts, 
     public ProposalView View(RoutingProposal p, RequesterKind requester)
     {
         var department = reference.Departments.GetValueOrDefault(p.DepartmentCode);
-        return new ProposalView(p.DepartmentCode, department?.Name ?? p.DepartmentCode,
+        return new ProposalView(p.DepartmentCode, reference.DepartmentName(p.DepartmentCode),
             requester == RequesterKind.Enterprise && department?.HasEnterpriseDesk == true,
             p.CoHandlingDepartmentCodes, p.RuleCode, p.Reason, p.Score, p.Confidence);
     }

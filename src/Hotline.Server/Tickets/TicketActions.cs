@@ -133,7 +133,7 @@ public sealed class TicketActions(
         {
             TicketChange follow = change is Replied
                 ? new AnsweredWithMaster(master.Number, master.ReplyResult ?? ReplyResult.Resolved, master.Resolution ?? "")
-                : new Closed($"随主件 {master.Number} 归档");
+                : new Closed(SystemTexts.ClosedWithMaster.Format(master.Number));
             var followed = follower.Act(follow, Actor.System, now);
             await effects.AddAsync(db, follower, [followed], ct);
         }
