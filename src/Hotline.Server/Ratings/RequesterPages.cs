@@ -42,6 +42,23 @@ public sealed record TrackPage(string Number, string Title, TicketStatus Status,
 public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, TicketActions actions, RequesterMessages messages,
     ReferenceData reference, IOptions<RatingOptions> options, CityClock clock)
 {
+    /// <summary>
+    /// The answer that was rated, once an unsatisfied rating has reopened the ticket for rectification (which clears the
+    /// ticket's current answer): the thank-you page still shows what the requester rated.
+    /// </summary>
+    private async Task<string?> RatedAnswerAsync(Ticket ticket, CancellationToken ct)
+    {
+        var answers = await db.TicketEvents.AsNoTracking()
+            .Where(e => e.TicketId == ticket.Id && (e.Action == TicketAction.Reply || e.Action == TicketAction.AnswerWithMaster))
+            .OrderByDescending(e => e.Version).Select(e => e.Change).Take(1).ToListAsync(ct);
+        return answers.FirstOrDefault() switch
+        {
+            Replied r => r.Resolution,
+            AnsweredWithMaster m => m.Resolution,
+            _ => null,
+        };
+    }
+
     public async Task<RatePage> RatePageAsync(string? token, CancellationToken ct)
     {
         var read = links.ReadRatingToken(token);
@@ -54,7 +71,7 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
             return new(RatePageState.Invalid); // signed by us, yet no such ticket or round: not a link we sent
         var rating = await db.Ratings.AsNoTracking().FirstOrDefaultAsync(r => r.TicketId == ticket.Id && r.Round == read.Round, ct);
         var page = new RatePage(RatePageState.Open, ticket.Number, ticket.Title, DepartmentName(rating?.DepartmentCode ?? ticket.AssignedDepartmentCode),
-            ticket.Resolution ?? ticket.IntakeAnswer, RatingRules.Levels(options.Value.Scale), rating);
+            ticket.Resolution ?? ticket.IntakeAnswer ?? await RatedAnswerAsync(ticket, ct), RatingRules.Levels(options.Value.Scale), rating);
         if (rating is not null)
             return page with { State = RatePageState.Rated };
         if (read.Round < RequesterLinks.RoundOf(ticket))

@@ -222,6 +222,33 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         await Assertions.Expect(page.GetByText("Waiting for dispatch")).ToBeVisibleAsync();
     }
 
+    /// <summary>Bug: in English at 1366×768 the admin's app bar wrapped its links onto two lines and the supervision tabs scrolled.</summary>
+    [BrowserFact]
+    public async Task In_english_the_admins_app_bar_keeps_one_line_and_the_supervision_tabs_fit()
+    {
+        var page = await SignInAsync("desk.admin.en", Roles.Admin);
+        await page.GetByText("English").ClickAsync();
+        await page.GotoAsync("/supervision");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Supervision desk", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("nav-Leader")).ToBeVisibleAsync();
+
+        var wrapped = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('header button, header a, header h6, header p')]
+                .filter(e => e.getClientRects().length > 0 && e.getBoundingClientRect().height > 40)
+                .map(e => e.textContent.trim())
+            """);
+        Assert.Empty(wrapped);
+        var outside = await page.EvaluateAsync<string[]>("""
+            () => {
+                const bar = document.querySelector('[data-testid=supervision-tabs] .mud-tabs-tabbar').getBoundingClientRect();
+                return [...document.querySelectorAll('[data-testid=supervision-tabs] .mud-tab')]
+                    .filter(t => t.getBoundingClientRect().right > bar.right + 1 || t.getBoundingClientRect().left < bar.left - 1)
+                    .map(t => t.textContent.trim());
+            }
+            """);
+        Assert.Empty(outside);
+    }
+
     /// <summary>Bug: the success toasts stacked over the next rows' buttons on the department desk.</summary>
     [BrowserFact]
     public async Task Success_toasts_on_the_department_desk_leave_the_rows_buttons_free()
@@ -271,6 +298,8 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
                 return l.bottom <= textTop + 1 || l.top >= textBottom - 1;
             }
             """, input);
+        await page.Keyboard.PressAsync("Escape");
+        await Api.ActAsync(await Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("cgj")); // out of the shared dispatch queue again
     }
 
     /// <summary>Visible form fields with no label, aria-label or aria-labelledby.</summary>
