@@ -190,7 +190,7 @@ public sealed class DeskQueries(
 
     /// <summary>重办整改: reopened tickets waiting to go back to a department, with the reason they were reopened.</summary>
     public Task<IReadOnlyList<ReasonRow>> ReopenedAsync(Actor actor, CancellationToken ct) =>
-        WithReasonAsync(actor, t => t.Status == WorkQueues.UnderRectification, TicketAction.Reopen, c => (c as Reopened)?.Reason, ct);
+        WithReasonAsync(actor, t => t.Status == TicketStates.UnderRectification, TicketAction.Reopen, c => (c as Reopened)?.Reason, ct);
 
     /// <summary>领导督办: tickets escalated to the leaders, with why they were escalated.</summary>
     public Task<IReadOnlyList<ReasonRow>> LeaderQueueAsync(Actor actor, CancellationToken ct) =>

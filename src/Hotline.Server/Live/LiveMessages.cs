@@ -107,7 +107,7 @@ public static class LiveQueues
     public static IReadOnlyDictionary<string, string[]> RolesOf { get; } =
         Queues.WorkQueues.Centre.ToDictionary(q => q.Name, q => q.Roles, StringComparer.Ordinal);
 
-    private static readonly HashSet<TicketStatus> WaitingForDispatch = [.. Queues.WorkQueues.WaitingForDispatch];
+    private static readonly HashSet<TicketStatus> WaitingForDispatch = [.. TicketStates.WaitingForDispatch];
 
     /// <summary>The queues this event changes.</summary>
     public static IReadOnlyList<string> Affected(TicketEventMessage e)

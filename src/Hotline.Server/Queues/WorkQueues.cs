@@ -22,32 +22,17 @@ public sealed record QueueDefinition(string Name, string[] Roles, Expression<Fun
 }
 
 /// <summary>
-/// The queues, derived from the transition table: a ticket waits for dispatch in the states dispatch starts from, and is
-/// with a department in the states a department works in. Nothing here repeats a status list of its own.
+/// The queues, derived from the transition table through <see cref="TicketStates"/>: a ticket waits for dispatch in the
+/// states dispatch starts from, and is with a department in the states a department works in.
 /// </summary>
 public static class WorkQueues
 {
-    /// <summary>待派单: new, returned (退单) and reopened (重办) tickets: where <c>dispatch</c> may start.</summary>
-    public static readonly TicketStatus[] WaitingForDispatch = [.. TicketWorkflow.For(TicketAction.Dispatch).From.Order()];
-
-    /// <summary>With a department (办理中): dispatched or signed for, where the department adds progress.</summary>
-    public static readonly TicketStatus[] WithDepartment = [.. TicketWorkflow.For(TicketAction.AddProgress).From.Order()];
-
-    /// <summary>Reopened for rectification (重办整改): the state <c>reopen</c> leads to.</summary>
-    public static readonly TicketStatus UnderRectification = TicketWorkflow.For(TicketAction.Reopen).To!.Value;
-
-    /// <summary>Answered (replied, closed, or at intake): what the centre calls back about, where <c>record-revisit</c> may be taken.</summary>
-    public static readonly TicketStatus[] Answered = [.. TicketWorkflow.For(TicketAction.RecordRevisit).From.Order()];
-
-    /// <summary>Still being worked: waiting for dispatch or with a department (what a duplicate's master must be).</summary>
-    public static readonly TicketStatus[] Open = [.. WaitingForDispatch.Union(WithDepartment).Order()];
-
     public static readonly QueueDefinition Dispatch = new("dispatch", [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        t => WaitingForDispatch.Contains(t.Status), Actions());
+        t => TicketStates.WaitingForDispatch.Contains(t.Status), Actions());
 
     /// <summary>督办: open supervision orders, extensions to decide and tickets under rectification.</summary>
     public static readonly QueueDefinition Supervision = new("supervision", [Roles.Dispatcher, Roles.Supervisor, Roles.Leader, Roles.Admin],
-        t => t.OpenSupervisionOrders.Count > 0 || t.PendingExtensionDeadline != null || t.Status == UnderRectification,
+        t => t.OpenSupervisionOrders.Count > 0 || t.PendingExtensionDeadline != null || t.Status == TicketStates.UnderRectification,
         Actions(TicketAction.Supervise, TicketAction.AnswerSupervision, TicketAction.LeaderInstruct, TicketAction.RequestExtension,
             TicketAction.DecideExtension, TicketAction.Reopen, TicketAction.Dispatch, TicketAction.Return, TicketAction.Reply,
             TicketAction.MarkDuplicate, TicketAction.AnswerWithMaster, TicketAction.SlaBreach));
@@ -59,18 +44,18 @@ public static class WorkQueues
 
     /// <summary>回访: answered tickets whose return visit is still to be made (their revisit clock runs; read with the clocks).</summary>
     public static readonly QueueDefinition Revisit = new("revisit", [Roles.Agent, Roles.Supervisor, Roles.Admin],
-        t => Answered.Contains(t.Status),
+        t => TicketStates.Answered.Contains(t.Status),
         Actions(TicketAction.Reply, TicketAction.AnswerWithMaster, TicketAction.Close, TicketAction.Reopen));
 
     /// <summary>承办收件箱: a department's dispatched and signed-for tickets, main or co-handling (isolation picks the department).</summary>
     public static readonly QueueDefinition Department = new("department", [Roles.DepartmentHandler],
-        t => WithDepartment.Contains(t.Status), Actions());
+        t => TicketStates.WithDepartment.Contains(t.Status), Actions());
 
     /// <summary>The queues whose roles hear live changes (a department hears its own tickets' events instead).</summary>
     public static IReadOnlyList<QueueDefinition> Centre { get; } = [Dispatch, Supervision, Leader, Revisit];
 
     /// <summary>Supervision orders a department still has to answer (督办单, 领导批示): only while the ticket is with it.</summary>
-    public static readonly Expression<Func<Ticket, bool>> OpenOrders = t => t.OpenSupervisionOrders.Count > 0 && WithDepartment.Contains(t.Status);
+    public static readonly Expression<Func<Ticket, bool>> OpenOrders = t => t.OpenSupervisionOrders.Count > 0 && TicketStates.WithDepartment.Contains(t.Status);
 
     private static HashSet<string> Actions(params TicketAction[] actions) =>
         new(actions.Select(a => TicketWorkflow.For(a).RouteName), StringComparer.Ordinal);

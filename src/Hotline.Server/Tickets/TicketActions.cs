@@ -115,7 +115,7 @@ public sealed class TicketActions(
         var master = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).FirstOrDefaultAsync(t => t.Number == masterNumber, ct)
             ?? throw new RequestValidationException([new("masterNumber", "MasterNotFound")]);
         // The master must still be in handling, so the duplicate is answered and closed with it.
-        if (!Queues.WorkQueues.Open.Contains(master.Status))
+        if (!TicketStates.Open.Contains(master.Status))
             throw new RequestValidationException([new("masterNumber", "MasterNotOpen")]);
     }
 

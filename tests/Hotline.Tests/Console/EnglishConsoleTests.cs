@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using Hotline.Domain.Tickets;
 using Hotline.Server;
-using Hotline.Server.Console;
+using Hotline.Server.Common;
 using Hotline.Server.Reference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;

@@ -148,7 +148,7 @@ public sealed class DeskServicesTests(HotlineFixture fixture) : IClassFixture<Ho
     {
         var number = (await Api.RegisterAsync(await fixture.Factory.AgentAsync())).Number();
         await Api.ActAsync(await fixture.Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("scjg"));
-        var actions = fixture.Factory.Services.GetRequiredService<Hotline.Server.Console.ConsoleActions>();
+        var actions = fixture.Factory.Services.GetRequiredService<Hotline.Server.Tickets.ConsoleActions>();
         CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
 
         var stale = await actions.ActAsync(number, new SignedFor(null), expectedVersion: 1, Scjg, CancellationToken.None);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Hotline.Server.Console;
+namespace Hotline.Server.Problems;
 
 /// <summary>
 /// A refusal as the console shows it: the same localized problem the API would answer (title, detail, errors keyed by

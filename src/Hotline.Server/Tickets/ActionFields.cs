@@ -1,6 +1,6 @@
 using Hotline.Domain.Tickets;
 
-namespace Hotline.Server.Console.Tickets;
+namespace Hotline.Server.Tickets;
 
 public enum ActionFieldKind
 {
@@ -113,6 +113,4 @@ public sealed record ActionTarget(string Number, string Title, int Version, Requ
         OpenOrders = t.OpenSupervisionOrders,
         PendingExtensionDeadline = t.PendingExtensionDeadline,
     };
-
-    public static ActionTarget Of(Hotline.Server.Desks.DeskTicket t) => new(t.Number, t.Title, t.Version, t.RequesterKind);
 }

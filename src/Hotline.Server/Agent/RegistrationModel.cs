@@ -2,7 +2,7 @@ using Hotline.Domain.Tickets;
 using Hotline.Server.Reference;
 using Hotline.Server.Tickets;
 
-namespace Hotline.Server.Console.Agent;
+namespace Hotline.Server.Agent;
 
 /// <summary>What the agent has typed so far; becomes the same <see cref="RegisterTicketRequest"/> the API takes.</summary>
 public sealed class RegistrationModel

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
-namespace Hotline.Server.Console.Desks;
+namespace Hotline.Server.Common;
 
 /// <summary>
 /// Tells the live views of a circuit that the browser came back after losing its connection. The circuit (and each

@@ -5,7 +5,7 @@ using Hotline.Server.Sla;
 using Hotline.Server.Tickets;
 using Microsoft.EntityFrameworkCore;
 
-namespace Hotline.Server.Console.Tickets;
+namespace Hotline.Server.Tickets;
 
 /// <summary>Everything the ticket page shows about one ticket, as this viewer may see it (the API's views, not the rows).</summary>
 public sealed record TicketPageData(
@@ -43,7 +43,7 @@ public sealed class TicketConsole(IServiceScopeFactory scopes)
             {
                 Ratings = (await sp.GetRequiredService<HotlineDbContext>().Ratings.AsNoTracking().Where(r => r.TicketId == ticket.Id).OrderBy(r => r.Round).ToListAsync(ct))
                     .Select(r => Ratings.RatingsApi.View(r, sp.GetRequiredService<Reference.ReferenceData>())).ToList(),
-                Proposals = Queues.WorkQueues.WaitingForDispatch.Contains(ticket.Status)
+                Proposals = Domain.Tickets.TicketStates.WaitingForDispatch.Contains(ticket.Status)
                     ? sp.GetRequiredService<Routing.TicketRouting>().ProposalsFor(ticket) : [],
             };
         }

@@ -1,6 +1,6 @@
 using Hotline.Domain.Access;
 
-namespace Hotline.Server.Console.Desks;
+namespace Hotline.Server.Desks;
 
 /// <summary>Which desk each role works at: its link in the app bar and its home page.</summary>
 public static class DeskNavigation

@@ -3,7 +3,7 @@ using Hotline.Domain.Access;
 using Hotline.Domain.Tickets;
 using Microsoft.Extensions.Localization;
 
-namespace Hotline.Server.Console;
+namespace Hotline.Server.Common;
 
 /// <summary>Stored texts as the console shows them, in the reader's language.</summary>
 public static class ConsoleText

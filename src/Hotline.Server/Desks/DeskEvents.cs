@@ -1,7 +1,7 @@
 using Hotline.Domain.Tickets;
 using Hotline.Server.Live;
 
-namespace Hotline.Server.Console.Desks;
+namespace Hotline.Server.Desks;
 
 /// <summary>Which live events make a desk list stale, so a busy centre does not reload every list on every progress note.</summary>
 public static class DeskEvents

@@ -1,8 +1,8 @@
 using Hotline.Domain.Access;
 using Hotline.Domain.Tickets;
-using Hotline.Server.Tickets;
+using Hotline.Server.Problems;
 
-namespace Hotline.Server.Console;
+namespace Hotline.Server.Tickets;
 
 /// <summary>The ticket after an action, or the refusal the API would have answered, in the reader's language.</summary>
 public sealed record ActionOutcome(TicketView? Ticket, ConsoleProblem? Problem)
