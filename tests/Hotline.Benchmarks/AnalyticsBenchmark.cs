@@ -6,7 +6,7 @@ using Hotline.Domain.Analytics;
 using Hotline.Server.Analytics;
 using Hotline.Server.Demo;
 using Hotline.Server.Exports;
-using Hotline.Server.Tickets;
+using Hotline.Server.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using static Hotline.Benchmarks.BenchReport;

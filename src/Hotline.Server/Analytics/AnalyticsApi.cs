@@ -4,6 +4,7 @@ using Hotline.Server.Access;
 using Hotline.Server.Exports;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
+using Hotline.Server.Common;
 using Hotline.Server.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -78,7 +79,7 @@ public static class AnalyticsApi
                 var rows = c.Tickets.StreamAsync(f, counter!, http.User.ToActor());
                 return TableExport.Result(fmt, $"tickets-{counter}-{f.Period.Key}", ExportSheet.Of(c.Text["Analytics.Sheet.Tickets"], AnalyticsExports.TicketColumns(c.Text), rows));
             })
-            .Produces(200, contentType: TableExport.XlsxContentType, additionalContentTypes: TableExport.CsvContentType)
+            .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType, TableExport.CsvContentType)
             .WithSummary("The tickets behind a figure as .xlsx or CSV (format=xlsx|csv), streamed");
 
         api.MapGet("/topics", async Task<Results<Ok<IReadOnlyList<TopicView>>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, HotTopicQueries topics, CancellationToken ct) =>
@@ -119,6 +120,7 @@ public static class AnalyticsApi
             .WithSummary("A report's content, as it was built");
         reports.MapGet("/{kind}/{key}/workbook", async Task<Results<FileContentHttpResult, NotFound>> (string kind, string key, ReportStore store, CancellationToken ct) =>
                 await store.WorkbookAsync(kind, key, ct) is { } bytes ? TypedResults.File(bytes, TableExport.XlsxContentType, $"{kind}-{key}.xlsx") : TypedResults.NotFound())
+            .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType)
             .WithSummary("A report's workbook (.xlsx, one sheet per table)");
 
         api.MapGet("/scheme", (SchemeStore schemes) => TypedResults.Ok(new SchemeView(schemes.Current, schemes.Versions)))

@@ -1,5 +1,6 @@
 using Hotline.Domain.Access;
 using Hotline.Server.Reference;
+using Hotline.Server.Common;
 using Hotline.Server.Tickets;
 
 namespace Hotline.Server.Analytics;

@@ -4,6 +4,7 @@ using Hotline.Domain.Analytics;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
+using Hotline.Server.Common;
 using Hotline.Server.Tickets;
 
 namespace Hotline.Server.Analytics;

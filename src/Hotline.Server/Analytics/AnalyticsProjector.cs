@@ -5,6 +5,7 @@ using Hotline.Server.Data;
 using Hotline.Server.Live;
 using Hotline.Server.Sla;
 using Hotline.Server.Text;
+using Hotline.Server.Common;
 using Hotline.Server.Tickets;
 using Microsoft.EntityFrameworkCore;
 

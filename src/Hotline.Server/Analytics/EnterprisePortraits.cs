@@ -3,6 +3,7 @@ using Hotline.Domain.Analytics;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
 using Hotline.Server.Reference;
+using Hotline.Server.Common;
 using Hotline.Server.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;

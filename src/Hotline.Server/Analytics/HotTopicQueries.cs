@@ -17,7 +17,7 @@ public sealed record AlertTicket(string Number, string Title, DateTimeOffset Reg
 /// in one district within hours. A topic's count is the number of the filter's tickets whose text has the word, which
 /// is what its link lists (<see cref="FactSet.Facts"/> with the word).
 /// </summary>
-public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, Tickets.CityClock clock)
+public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, Common.CityClock clock)
 {
     public static TopicRules Rules { get; } = TopicRules.Default;
 

@@ -8,6 +8,7 @@ using Hotline.Server.Data;
 using Hotline.Server.Exports;
 using Hotline.Server.Notifications;
 using Hotline.Server.Reference;
+using Hotline.Server.Common;
 using Hotline.Server.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

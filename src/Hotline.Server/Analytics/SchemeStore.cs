@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Hotline.Domain.Analytics;
 using Hotline.Server.Data;
 using Hotline.Server.Problems;
+using Hotline.Server.Common;
 using Hotline.Server.Tickets;
 using Microsoft.EntityFrameworkCore;
 

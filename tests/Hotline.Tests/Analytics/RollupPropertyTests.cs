@@ -2,7 +2,7 @@ using Hotline.Domain.Analytics;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Analytics;
 using Hotline.Server.Data;
-using Hotline.Server.Tickets;
+using Hotline.Server.Common;
 using Hotline.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
