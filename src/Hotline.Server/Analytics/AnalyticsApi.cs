@@ -82,6 +82,26 @@ public static class AnalyticsApi
             .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType, TableExport.CsvContentType)
             .WithSummary("The tickets behind a figure as .xlsx or CSV (format=xlsx|csv), streamed");
 
+        api.MapGet("/export", async Task<IResult> ([AsParameters] AnalyticsQuery q, string? format, HttpContext http, [FromServices] Context c, HotTopicQueries topics, CancellationToken ct) =>
+            {
+                if (c.Filter(q, http) is not { } f)
+                    return TypedResults.NotFound();
+                var fmt = ParseFormat(format);
+                var actor = http.User.ToActor();
+                var ranking = await c.Queries.RankingAsync(f with { Department = null }, ct);
+                if (actor.IsDepartmentHandler)
+                    ranking = ranking.Where(r => r.DepartmentCode == actor.DepartmentCode).ToList();
+                var sheets = AnalyticsExports.DashboardSheets(c.Text, await c.Queries.ScorecardAsync(f, ct), ranking, await c.Queries.TrendAsync(f, ct),
+                    await c.Queries.BreakdownAsync(f, Dimension.Category, ct), await c.Queries.BreakdownAsync(f, Dimension.District, ct), await topics.TopicsAsync(f, ct));
+                // CSV holds one table: the one named by table= (figures, ranking, trend, categories, districts, topics).
+                var index = AnalyticsExports.DashboardTables.ToList().IndexOf(http.Request.Query["table"].ToString());
+                if (fmt == ExportFormat.Csv && index < 0)
+                    throw new RequestValidationException([new("table", "InvalidValue")]);
+                return TableExport.Result(fmt, $"analytics-{f.Period.Key}", fmt == ExportFormat.Csv ? [sheets[index]] : [.. sheets]);
+            })
+            .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType, TableExport.CsvContentType)
+            .WithSummary("The dashboard's tables (figures, ranking, trend, categories, districts, topics) as one workbook, or one table as CSV (table=)");
+
         api.MapGet("/topics", async Task<Results<Ok<IReadOnlyList<TopicView>>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, HotTopicQueries topics, CancellationToken ct) =>
                 c.Filter(q, http) is { } f ? TypedResults.Ok(await topics.TopicsAsync(f, ct)) : TypedResults.NotFound())
             .WithSummary("Hot topics (热点) of the period by TF-IDF, bursts first; each lists its tickets with word= and its counter");

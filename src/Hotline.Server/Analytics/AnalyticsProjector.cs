@@ -15,7 +15,7 @@ namespace Hotline.Server.Analytics;
 /// Keeps <c>analytics_facts</c>, <c>analytics_rollups</c> and <c>ticket_words</c> up to date from the event log. It
 /// reads the events after its checkpoint in sequence order, rebuilds the fact rows of every ticket they touch from the
 /// ticket's whole history (<see cref="TicketFacts.Build"/>), applies the difference between old and new rows to the
-/// rollups, and moves the checkpoint, all in one transaction. So every writer (actions, intake, the SLA sweeper's
+/// rollups, and moves the checkpoint, all written in one transaction. So every writer (actions, intake, the SLA sweeper's
 /// direct writes, jobs) is covered without a hook, a crash loses nothing (the transaction rolls back and the same
 /// events are read again), downtime is caught up at start, and two instances cannot both apply a batch: the checkpoint
 /// is a concurrency token, so the second one's transaction fails and it reads again from the new position.
@@ -73,8 +73,11 @@ public sealed class AnalyticsProjector(
 
     private async Task<int> ApplyBatchAsync(CancellationToken ct)
     {
+        // Everything is read and computed before the write: SaveChanges then writes the facts, the rollups, the words and
+        // the checkpoint in its one transaction, so the database's write lock (SQLite has one) is held only for the
+        // writes, never while texts are segmented. A projector elsewhere that committed meanwhile has moved the
+        // checkpoint, whose concurrency token then fails this batch, which is read again.
         await using var db = await contexts.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var checkpoint = await db.Set<AnalyticsCheckpoint>().FirstOrDefaultAsync(c => c.Name == CheckpointName, ct);
         if (checkpoint is null)
         {
@@ -133,7 +136,6 @@ public sealed class AnalyticsProjector(
         await ApplyRollupsAsync(db, deltas.Values.Where(d => !d.Delta.IsZero).ToList(), ct);
         checkpoint.Position = last;
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         return taken.Count;
     }
 
@@ -204,12 +206,12 @@ public sealed class AnalyticsProjector(
         }
     }
 
-    /// <summary>Adds a row's counters (or takes them out) to its fine rollup and to its coarse one.</summary>
     /// <summary>A district, a department, or the city itself (the start of many departments' names: 常州, 常州市).</summary>
     private bool IsPlaceOrDepartment(string word) =>
         reference.Districts.Values.Any(d => d.Name == word) || reference.Departments.Values.Any(d => d.Name == word)
         || reference.Departments.Values.Count(d => d.Name.StartsWith(word, StringComparison.Ordinal)) >= 3;
 
+    /// <summary>Adds a row's counters (or takes them out) to its fine rollup and to its coarse one.</summary>
     private static void Add(Dictionary<string, (RollupKey Key, FactMeasures Delta)> deltas, RollupKey key, FactMeasures measures, int sign)
     {
         foreach (var k in new[] { key, key.ToCoarse() })

@@ -125,6 +125,23 @@ public class AnalyticsApiTests(AnalyticsWorld world) : IClassFixture<AnalyticsWo
     }
 
     [Fact]
+    public async Task The_dashboard_tables_export_as_one_workbook_and_each_as_csv()
+    {
+        var leader = await Factory.ClientAsync(Roles.Leader, acceptLanguage: "zh-CN");
+        var xlsx = await leader.GetAsync($"/api/analytics/export?{November}&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["指标", "部门排名", "受理量趋势", "按分类", "按区域", "热点诉求"], book.GetSheetNames());
+        book.Position = 0;
+        var ranking = book.Query(useHeaderRow: true, sheetName: "部门排名").Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(["常州市住房和城乡建设局", "常州市市场监督管理局"], ranking.Select(r => (string)r["单位"]!));
+
+        var csv = await (await leader.GetAsync($"/api/analytics/export?{November}&format=csv&table=ranking")).Content.ReadAsStringAsync();
+        Assert.StartsWith("排名,单位,综合得分", csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        await Api.ExpectAsync(await leader.GetAsync($"/api/analytics/export?{November}&format=csv"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Bad_filters_are_refused_naming_the_field()
     {
         var leader = await Factory.ClientAsync(Roles.Leader);
