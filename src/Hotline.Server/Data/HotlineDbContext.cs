@@ -35,6 +35,8 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Notifications.EmailTemplate> EmailTemplates => Set<Notifications.EmailTemplate>();
     public DbSet<Notifications.RequesterMessage> RequesterMessages => Set<Notifications.RequesterMessage>();
     public DbSet<Ratings.RatingRow> Ratings => Set<Ratings.RatingRow>();
+    public DbSet<SavedSearch> SavedSearches => Set<SavedSearch>();
+    public DbSet<ConsolePreference> ConsolePreferences => Set<ConsolePreference>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -84,6 +86,8 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             t.HasIndex(x => x.RegisteredAt);
             t.HasIndex(x => x.RequesterPhone);
             t.HasIndex(x => x.RequesterCreditCode);
+            t.HasIndex(x => x.RequesterName); // 工单查询 by name, whole or its start
+            t.HasIndex(x => new { x.OwnerId, x.Id }); // 我登记的, newest first
             t.HasIndex(x => new { x.OwnerId, x.IdempotencyKey }).IsUnique();
         });
 
@@ -204,6 +208,8 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
         });
         Notifications.NotificationsModel.Configure(b);
         Hotline.Server.Ratings.RatingsModel.Configure(b);
+        Hotline.Server.Tickets.SavedSearches.Configure(b);
+        Hotline.Server.Access.ConsolePreferences.Configure(b);
     }
 }
 

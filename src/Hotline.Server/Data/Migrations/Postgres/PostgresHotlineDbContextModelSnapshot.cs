@@ -237,6 +237,8 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasIndex("RequesterCreditCode");
 
+                    b.HasIndex("RequesterName");
+
                     b.HasIndex("RequesterPhone");
 
                     b.HasIndex("AssignedDepartmentCode", "Id");
@@ -244,6 +246,8 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasIndex("CategoryCode", "Id");
 
                     b.HasIndex("DistrictCode", "Id");
+
+                    b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "IdempotencyKey")
                         .IsUnique();
@@ -355,6 +359,20 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Access.ConsolePreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<bool>("NewWorkAlerts")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("console_preferences", (string)null);
                 });
 
             modelBuilder.Entity("Hotline.Server.Access.HotlineUser", b =>
@@ -1146,6 +1164,40 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasKey("Day");
 
                     b.ToTable("daily_sequences", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Tickets.SavedSearch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("saved_searches", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -229,6 +229,8 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("RequesterCreditCode");
 
+                    b.HasIndex("RequesterName");
+
                     b.HasIndex("RequesterPhone");
 
                     b.HasIndex("AssignedDepartmentCode", "Id");
@@ -236,6 +238,8 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasIndex("CategoryCode", "Id");
 
                     b.HasIndex("DistrictCode", "Id");
+
+                    b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "IdempotencyKey")
                         .IsUnique();
@@ -343,6 +347,20 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Access.ConsolePreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NewWorkAlerts")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("console_preferences", (string)null);
                 });
 
             modelBuilder.Entity("Hotline.Server.Access.HotlineUser", b =>
@@ -1118,6 +1136,38 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasKey("Day");
 
                     b.ToTable("daily_sequences", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Tickets.SavedSearch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("saved_searches", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
