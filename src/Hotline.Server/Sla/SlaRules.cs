@@ -29,6 +29,13 @@ public sealed class SlaOptions
 
     /// <summary>Build the daily overdue digest per department (hourly Quartz job, once a day from 08:30).</summary>
     public bool DailyDigest { get; set; } = true;
+
+    /// <summary>From this many days before the last loaded calendar day, admins are warned (banner, weekly email) to import the next year.</summary>
+    [Range(1, 366)]
+    public int CalendarWarningDays { get; set; } = 60;
+
+    /// <summary>Email admins each week while the calendar is running out (hourly Quartz job).</summary>
+    public bool CalendarReminder { get; set; } = true;
 }
 
 /// <summary>

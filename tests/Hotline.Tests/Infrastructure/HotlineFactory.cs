@@ -53,6 +53,8 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
             ["Hotline:DataPath"] = DataPath,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Sla:SweepIntervalMilliseconds"] = "0", // tests sweep by hand after moving the fake clock
+            // The test clock starts 38 days before the seeded calendar ends: no weekly reminder emails unless a test asks.
+            ["Sla:CalendarReminder"] = "false",
         };
         if (postgresDatabase is not null)
         {
