@@ -146,11 +146,14 @@ public sealed class AccessibilityBrowserTests(KestrelHotlineFixture fixture)
         await SettledAsync(page);
 
         var seen = new HashSet<string>();
-        for (var i = 0; i < 25; i++)
+        for (var i = 0; i < 40; i++)
         {
             await page.Keyboard.PressAsync("Tab");
             var focus = await page.EvaluateAsync<JsonElement>("""
-                (() => { const e = document.activeElement; const s = getComputedStyle(e);
+                (() => { const e = document.activeElement;
+                  // An invisible check box shows its focus on the box drawn for it.
+                  const shown = getComputedStyle(e).opacity === '0' ? (e.closest('.mud-checkbox, .mud-switch')?.querySelector('.mud-button-root') ?? e) : e;
+                  const s = getComputedStyle(shown);
                   return { tag: e.tagName, outline: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0, shadow: s.boxShadow }; })()
                 """);
             var tag = focus.GetProperty("tag").GetString()!;
