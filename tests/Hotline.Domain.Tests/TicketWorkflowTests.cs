@@ -15,7 +15,7 @@ public class TicketWorkflowTests
     private static readonly Dictionary<TicketAction, (string[] Roles, TicketStatus[] From, TicketStatus? To, DepartmentScope Part)> Expected = new()
     {
         // 登记 / 一次办结: the call centre.
-        [TicketAction.Register] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [], S.Registered, Any),
+        [TicketAction.Register] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin, Roles.Requester], [], S.Registered, Any),
         [TicketAction.ResolveAtIntake] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [S.Registered], S.ResolvedAtIntake, Any),
         // 派单: from the dispatch queue; supervisors too, since only they may send a ticket back to a department that returned it.
         [TicketAction.Dispatch] = ([Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Registered, S.Returned, S.Reopened], S.Dispatched, Any),
