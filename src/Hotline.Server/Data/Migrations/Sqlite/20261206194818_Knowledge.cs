@@ -459,6 +459,8 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     title, questions, body, grams, pinyin, initials,
                     content='knowledge_index', content_rowid='ArticleId', tokenize='unicode61');
                 """);
+            // ORDER BY rank: bm25 with title 10, questions 6, body 1, characters 4, pinyin 3, initials 5.
+            migrationBuilder.Sql("INSERT INTO knowledge_fts(knowledge_fts, rank) VALUES ('rank', 'bm25(10.0, 6.0, 1.0, 4.0, 3.0, 5.0)');");
             migrationBuilder.Sql("""
                 CREATE TRIGGER knowledge_index_ai AFTER INSERT ON knowledge_index BEGIN
                     INSERT INTO knowledge_fts(rowid, title, questions, body, grams, pinyin, initials)
