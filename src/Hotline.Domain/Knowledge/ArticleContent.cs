@@ -96,4 +96,5 @@ public static class KnowledgeErrors
     public const string ArticleActionNotAllowed = "ArticleActionNotAllowed";
     public const string ProposalDecided = "ProposalDecided";
     public const string NotOwnDepartment = "NotOwnDepartment";
+    public const string SynonymGroupSize = "SynonymGroupSize";
 }
