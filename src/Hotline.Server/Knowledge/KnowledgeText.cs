@@ -69,8 +69,10 @@ public sealed class KnowledgeText(ChineseText chinese, ReferenceData reference, 
         var pinyin = titleWords.Concat(questionWords)
             .Where(w => w.Length is >= 2 and <= 6 && w.All(SearchPlan.IsHan)).Select(PinyinOf).OfType<string>().Distinct(StringComparer.Ordinal);
         var titleSyllables = a.TitlePinyin ?? Syllables(a.Title) ?? "";
-        var initials = new List<string> { Initials(titleSyllables) };
-        initials.AddRange(titleWords.Where(w => w.Length >= 2 && w.All(SearchPlan.IsHan)).Select(Syllables).OfType<string>().Select(Initials));
+        // The title's initials from every position (低保标准 inside 常州低保标准是多少 is "dbbz…"), so a prefix query finds
+        // a title by the initials of any part of it, as the agent console's category search does.
+        var full = Initials(titleSyllables);
+        var initials = Enumerable.Range(0, Math.Min(full.Length - 1, 60)).Select(i => full[i..]).ToList();
         return new KnowledgeIndexRow
         {
             ArticleId = a.Id,
