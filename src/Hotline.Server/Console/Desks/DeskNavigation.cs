@@ -14,6 +14,7 @@ public static class DeskNavigation
         new("/department", "Department", Roles.DepartmentHandler, [Roles.DepartmentHandler, Roles.Admin]),
         new("/supervision", "Supervision", Roles.Supervisor, [Roles.Supervisor, Roles.Admin]),
         new("/leader", "Leader", Roles.Leader, [Roles.Leader, Roles.Admin]),
+        new("/knowledge", "Knowledge", Roles.KnowledgeEditor, [.. Roles.All]),
     ];
 
     /// <summary>The desk a role starts at, or null for roles whose home is the landing page.</summary>
