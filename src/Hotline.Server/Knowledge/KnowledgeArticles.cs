@@ -87,24 +87,33 @@ public sealed class KnowledgeArticles(
     {
         RequireEditor(actor);
         Validate(content);
+        var article = New(content, actor, ArticleStatus.Draft, null, null);
+        var index = text.IndexRow(article); // segmentation before the transaction: the write lock is held for the writes only
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var article = await AddAsync(db, content, actor, action, note, ArticleStatus.Draft, null, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.KnowledgeArticles.Add(article);
+        await db.SaveChangesAsync(ct); // the id, for the version and the index row
+        AddVersionAndIndex(db, article, index, actor, action, note);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return View(article, [], [], actor);
     }
 
-    /// <summary>Adds a new article (version 1) with its index row to <paramref name="db"/>; the caller saves.</summary>
-    internal async Task<KnowledgeArticle> AddAsync(HotlineDbContext db, ArticleContent content, Actor actor, string action, string? note,
-        ArticleStatus status, string? seedKey, CancellationToken ct, string? titlePinyin = null)
+    /// <summary>A new article (version 1), not yet added to a context.</summary>
+    internal KnowledgeArticle New(ArticleContent content, Actor actor, ArticleStatus status, string? seedKey, string? titlePinyin)
     {
         var now = clock.Now;
         var article = new KnowledgeArticle { Title = "", Answer = "", Status = status, Version = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = actor.Name, SeedKey = seedKey, TitlePinyin = titlePinyin };
         article.Set(content);
-        db.KnowledgeArticles.Add(article);
-        await db.SaveChangesAsync(ct); // the id, for the version and the index row
-        db.KnowledgeArticleVersions.Add(VersionRow(article, action, actor, now, note));
-        db.KnowledgeIndex.Add(text.IndexRow(article));
         return article;
+    }
+
+    /// <summary>The first version and the index row of an article that now has its id.</summary>
+    internal static void AddVersionAndIndex(HotlineDbContext db, KnowledgeArticle article, KnowledgeIndexRow index, Actor actor, string action, string? note)
+    {
+        db.KnowledgeArticleVersions.Add(VersionRow(article, action, actor, article.UpdatedAt, note));
+        index.ArticleId = article.Id;
+        db.KnowledgeIndex.Add(index);
     }
 
     public async Task<ArticleView> UpdateAsync(long id, ArticleContent content, int expectedVersion, string? note, Actor actor, CancellationToken ct)

@@ -63,11 +63,10 @@ public sealed class KnowledgeSeeder(
         text.Chinese.EnsureLoaded();
         var added = 0;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        // One transaction: each article is saved for its id, and a commit (an fsync) per article would take seconds.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var titlePinyin = Read<Dictionary<string, string>>(Path.Combine(folder, "title-pinyin.json")) ?? [];
         var existing = (await db.KnowledgeArticles.Where(a => a.SeedKey != null).Select(a => a.SeedKey!).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var today = clock.Today;
+        var missing = new List<(KnowledgeArticle Article, KnowledgeIndexRow Index)>();
         foreach (var file in new[] { "faq.json", "articles.json" })
         {
             foreach (var seed in Read<List<SeedArticle>>(Path.Combine(folder, file)) ?? [])
@@ -81,9 +80,22 @@ public sealed class KnowledgeSeeder(
                     continue;
                 }
                 var status = ArticleLifecycle.Effective(ArticleStatus.Published, content.EffectiveFrom, content.ExpiresOn, today);
-                await articles.AddAsync(db, content, Actor.System, "seeded", null, status, seed.Key, ct, titlePinyin.GetValueOrDefault(seed.Key));
-                added++;
+                var article = articles.New(content, Actor.System, status, seed.Key, titlePinyin.GetValueOrDefault(seed.Key));
+                missing.Add((article, text.IndexRow(article))); // segmented here, before any write
             }
+        }
+        // Short transactions of 100 articles each, so a seed never holds the (SQLite) write lock for long.
+        foreach (var chunk in missing.Chunk(100))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.KnowledgeArticles.AddRange(chunk.Select(c => c.Article));
+            await db.SaveChangesAsync(ct);
+            foreach (var (article, index) in chunk)
+                KnowledgeArticles.AddVersionAndIndex(db, article, index, Actor.System, "seeded", null);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            added += chunk.Length;
         }
 
         var synonymWords = (await db.KnowledgeSynonyms.Select(s => s.Words).ToListAsync(ct)).SelectMany(w => w).ToHashSet(StringComparer.Ordinal);
@@ -115,10 +127,22 @@ public sealed class KnowledgeSeeder(
             added++;
         }
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        added += await RepairIndexAsync(db, ct);
         if (added > 0)
             text.SynonymsChanged();
         return added;
+    }
+
+    /// <summary>Articles without an index row (a crash between two writes, an import by SQL) get one.</summary>
+    private async Task<int> RepairIndexAsync(HotlineDbContext db, CancellationToken ct)
+    {
+        var unindexed = await db.KnowledgeArticles.AsNoTracking().Where(a => !db.KnowledgeIndex.Any(i => i.ArticleId == a.Id)).ToListAsync(ct);
+        if (unindexed.Count == 0)
+            return 0;
+        db.KnowledgeIndex.AddRange(unindexed.Select(text.IndexRow));
+        await db.SaveChangesAsync(ct);
+        logger.LogWarning("Knowledge index: {Count} articles had no index row and were indexed", unindexed.Count);
+        return unindexed.Count;
     }
 
     private static T? Read<T>(string path) =>
