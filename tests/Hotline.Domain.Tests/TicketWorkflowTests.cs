@@ -404,10 +404,10 @@ public class TicketWorkflowTests
         Assert.All(TicketWorkflow.Transitions.SelectMany(t => t.Roles), role => Assert.True(Roles.IsKnown(role) || role == Roles.Requester, role));
 
     [Fact]
-    public void The_requester_is_no_sign_in_role_and_acts_only_to_rate_and_to_add_information()
+    public void The_requester_is_no_sign_in_role_and_acts_only_to_register_online_rate_and_add_information()
     {
         Assert.False(Roles.IsKnown(Roles.Requester));
-        Assert.Equal([TicketAction.Rate, TicketAction.RequesterMessage],
+        Assert.Equal([TicketAction.Register, TicketAction.Rate, TicketAction.RequesterMessage],
             TicketWorkflow.Transitions.Where(t => t.Roles.Contains(Roles.Requester)).Select(t => t.Action));
     }
 }
