@@ -35,10 +35,12 @@ public static class KnowledgeRanking
         return ArticleLifecycle.IsPublic(f.Status, f.EffectiveFrom, f.ExpiresOn, c.Today) ? score : score * NotInForce;
     }
 
-    /// <summary>Articles in force first, by score; then those no longer in force (agents see them below, struck through).</summary>
+    /// <summary>
+    /// By score: an article no longer in force keeps 30% of its score, so it sinks below comparable ones in force but an
+    /// exact match still shows (struck through), telling the agent that the rule changed.
+    /// </summary>
     public static IReadOnlyList<RankFacts> Rank(IEnumerable<RankFacts> candidates, RankContext context) =>
-        [.. candidates.Select(f => (f, inForce: ArticleLifecycle.IsPublic(f.Status, f.EffectiveFrom, f.ExpiresOn, context.Today), score: Score(f, context)))
-            .OrderByDescending(x => x.inForce).ThenByDescending(x => x.score).ThenBy(x => x.f.ArticleId).Select(x => x.f)];
+        [.. candidates.Select(f => (f, score: Score(f, context))).OrderByDescending(x => x.score).ThenBy(x => x.f.ArticleId).Select(x => x.f)];
 
     /// <summary>
     /// How well an article covers a text's topic words (0 to 1): the share of the words found in the article. Used to

@@ -45,30 +45,34 @@ public sealed class KnowledgeSearch(IDbContextFactory<HotlineDbContext> contexts
         var candidates = await CandidatesAsync(db, plan, Math.Max(50, limit * 4), ct);
         if (candidates.Count == 0)
             return [];
+        // Two reads: the ranking facts of every candidate, then the texts of the few shown (answers can be long).
         var ids = candidates.Keys.ToList();
-        var rows = await db.KnowledgeArticles.AsNoTracking().Where(a => ids.Contains(a.Id))
-            .Select(a => new { a.Id, a.Version, a.Title, a.Answer, a.Questions, a.Status, a.EffectiveFrom, a.ExpiresOn, a.CategoryCodes, a.DistrictCodes, a.DepartmentCodes, a.Uses })
+        var facts = await db.KnowledgeArticles.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.Status, a.EffectiveFrom, a.ExpiresOn, a.CategoryCodes, a.DistrictCodes, a.Uses })
             .ToListAsync(ct);
         var today = clock.Today;
-        var visible = rows.Where(r => q.Audience switch
+        var category = q.CategoryCode;
+        var context = new RankContext(today, category, ParentOf(category), q.DistrictCode);
+        var ranked = KnowledgeRanking.Rank(facts.Where(r => q.Audience switch
         {
             KnowledgeAudience.Public => ArticleLifecycle.IsPublic(r.Status, r.EffectiveFrom, r.ExpiresOn, today),
             KnowledgeAudience.Staff => ArticleLifecycle.IsForAgents(r.Status),
             _ => true,
-        }).ToDictionary(r => r.Id);
-        var category = q.CategoryCode;
-        var context = new RankContext(today, category, ParentOf(category), q.DistrictCode);
-        var ranked = KnowledgeRanking.Rank(visible.Values.Select(r => new RankFacts(r.Id, candidates[r.Id], r.Status, r.EffectiveFrom, r.ExpiresOn, r.CategoryCodes, r.DistrictCodes, r.Uses)), context);
+        }).Select(r => new RankFacts(r.Id, candidates[r.Id], r.Status, r.EffectiveFrom, r.ExpiresOn, r.CategoryCodes, r.DistrictCodes, r.Uses)), context)
+            .Take(limit).ToList();
+        var shown = ranked.Select(f => f.ArticleId).ToList();
+        var texts = await db.KnowledgeArticles.AsNoTracking().Where(a => shown.Contains(a.Id))
+            .Select(a => new { a.Id, a.Version, a.Title, a.Answer, a.Questions, a.DepartmentCodes }).ToDictionaryAsync(a => a.Id, ct);
         var terms = plan.HighlightTerms;
-        return [.. ranked.Take(limit).Select(f =>
+        return [.. ranked.Select(f =>
         {
-            var r = visible[f.ArticleId];
+            var r = texts[f.ArticleId];
             // The snippet comes from the question variant that matched when the answer does not mention the terms.
             var source = terms.Any(t => r.Answer.Contains(t, StringComparison.OrdinalIgnoreCase)) || r.Questions.Count == 0
                 ? r.Answer
                 : r.Questions.FirstOrDefault(x => terms.Any(t => x.Contains(t, StringComparison.OrdinalIgnoreCase))) is { } question ? question + "：" + r.Answer : r.Answer;
-            return new ArticleHit(r.Id, r.Version, r.Title, Highlighter.Whole(r.Title, terms), Highlighter.Snippet(source, terms), r.Status,
-                ArticleLifecycle.IsPublic(r.Status, r.EffectiveFrom, r.ExpiresOn, today), KnowledgeRanking.Score(f, context), r.CategoryCodes, r.DepartmentCodes, r.Uses);
+            return new ArticleHit(r.Id, r.Version, r.Title, Highlighter.Whole(r.Title, terms), Highlighter.Snippet(source, terms), f.Status,
+                ArticleLifecycle.IsPublic(f.Status, f.EffectiveFrom, f.ExpiresOn, today), KnowledgeRanking.Score(f, context), f.CategoryCodes, r.DepartmentCodes, f.Uses);
         })];
     }
 

@@ -150,7 +150,7 @@ public sealed class RankingAndHighlightTests
         var context = new RankContext(Today, "pf-withdrawal", "provident-fund");
         var plain = new RankFacts(1, 10, ArticleStatus.Published, null, null, ["tax"], [], 0);
         var sameCategory = new RankFacts(2, 8, ArticleStatus.Published, null, null, ["pf-withdrawal"], [], 0);
-        var expired = new RankFacts(3, 30, ArticleStatus.Expired, null, null, ["pf-withdrawal"], [], 0);
+        var expired = new RankFacts(3, 15, ArticleStatus.Expired, null, null, ["pf-withdrawal"], [], 0);
         Assert.Equal([1, 2, 3], KnowledgeRanking.Rank([sameCategory, plain, expired], new RankContext(Today)).Select(f => (int)f.ArticleId));
         Assert.Equal([2, 1, 3], KnowledgeRanking.Rank([plain, sameCategory, expired], context).Select(f => (int)f.ArticleId));
     }
