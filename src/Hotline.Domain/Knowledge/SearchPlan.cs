@@ -17,10 +17,19 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
 {
     public bool IsEmpty => Words.Count == 0 && CharPhrases.Count == 0 && Pinyin.Count == 0 && InitialsPrefix is null;
 
-    /// <summary>The texts to highlight in titles and answers: words and phrases, longest first.</summary>
-    public IReadOnlyList<string> HighlightTerms =>
-        [.. Words.Concat(CharPhrases.Select(p => p.Replace(" ", "", StringComparison.Ordinal))).Where(t => t.Length > 0 && !IsAsciiLetters(t))
-            .Distinct(StringComparer.Ordinal).OrderByDescending(t => t.Length)];
+    /// <summary>
+    /// The texts to highlight in titles and answers: words and phrases, longest first. Single characters only when the
+    /// query has nothing longer (税): marking every 人 of an answer helps nobody read it.
+    /// </summary>
+    public IReadOnlyList<string> HighlightTerms
+    {
+        get
+        {
+            var terms = Words.Concat(CharPhrases.Select(p => p.Replace(" ", "", StringComparison.Ordinal))).Where(t => t.Length > 0 && !IsAsciiLetters(t))
+                .Distinct(StringComparer.Ordinal).OrderByDescending(t => t.Length).ToList();
+            return terms.Any(t => t.Length > 1) ? [.. terms.Where(t => t.Length > 1)] : terms;
+        }
+    }
 
     /// <summary>Most query terms kept: a pasted complaint must not become a hundred-term query.</summary>
     public const int MaxWords = 24;

@@ -80,9 +80,11 @@ public sealed class KnowledgeFeedbackWorker(
         var cursor = await db.KnowledgeFeed.FirstOrDefaultAsync(c => c.Id == 1, ct);
         if (cursor is null)
         {
-            // First run: feedback starts from now; earlier history (demo tickets, an import) is not re-read.
+            // First run: feedback starts from now; earlier history (demo tickets, an import) proposes no drafts, but the
+            // enterprises that contacted us before enter the enterprise library, in the same transaction as the cursor.
             var max = await db.TicketEvents.MaxAsync(e => (long?)e.Id, ct) ?? 0;
             db.KnowledgeFeed.Add(new KnowledgeFeedCursor { Id = 1, LastEventId = max });
+            await EnterprisesFromTicketsAsync(db, ct);
             await SaveOrIgnoreAsync(db, ct);
             return 0;
         }
@@ -220,6 +222,28 @@ public sealed class KnowledgeFeedbackWorker(
         known.ContactPerson ??= r.ContactPerson;
         known.DistrictCode ??= draft.DistrictCode;
         known.UpdatedAt = at;
+    }
+
+    private async Task EnterprisesFromTicketsAsync(HotlineDbContext db, CancellationToken ct)
+    {
+        // The newest ticket of each credit code says best how to reach the enterprise.
+        var latest = await db.Tickets.AsNoTracking().Where(t => t.RequesterCreditCode != null)
+            .GroupBy(t => t.RequesterCreditCode!).Select(g => g.Max(t => t.Id)).ToListAsync(ct);
+        foreach (var chunk in latest.Chunk(1000))
+        {
+            var tickets = await db.Tickets.AsNoTracking().Where(t => chunk.Contains(t.Id)).ToListAsync(ct);
+            var codes = tickets.Select(t => t.RequesterCreditCode!).ToList();
+            var known = (await db.Enterprises.Where(e => codes.Contains(e.CreditCode)).Select(e => e.CreditCode).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            foreach (var t in tickets.Where(t => !known.Contains(t.RequesterCreditCode!) && t.RequesterCreditCode!.Length == 18))
+            {
+                db.Enterprises.Add(new Enterprise
+                {
+                    CreditCode = t.RequesterCreditCode!, Name = Shorten(t.RequesterName, 200), DistrictCode = t.DistrictCode, ContactPerson = t.RequesterContactPerson,
+                    Phone = t.RequesterPhone, Email = t.RequesterEmail, Source = "ticket", CreatedAt = clock.Now, UpdatedAt = clock.Now,
+                });
+            }
+        }
+        logger.LogInformation("Knowledge feedback started; {Count} enterprises from earlier tickets checked for the enterprise library", latest.Count);
     }
 
     /// <summary>Once a day: flag articles expiring within 30 days; set published articles past their expiry to expired.</summary>

@@ -137,7 +137,11 @@ public sealed class SearchPlanTests
 
     [Fact]
     public void Highlight_terms_are_the_words_and_phrases_longest_first() =>
-        Assert.Equal(["社会保险", "社保交", "社保", "交"], SearchPlan.For("社保交", ["社保", "交"], Synonyms, Pinyin).HighlightTerms);
+        Assert.Equal(["社会保险", "社保交", "社保"], SearchPlan.For("社保交", ["社保", "交"], Synonyms, Pinyin).HighlightTerms);
+
+    [Fact]
+    public void Single_characters_are_highlighted_only_when_the_query_has_nothing_longer() =>
+        Assert.Equal(["税"], SearchPlan.For("税", ["税"], Synonyms, Pinyin).HighlightTerms);
 }
 
 public sealed class RankingAndHighlightTests
