@@ -19,6 +19,9 @@ public sealed class KnowledgeOptions
     [Range(0, 3600)]
     public int FeedbackIntervalSeconds { get; set; } = 5;
 
+    /// <summary>Load seed/knowledge (articles, synonyms, policies) after start-up; off in tests that do not use the knowledge base.</summary>
+    public bool Seed { get; set; } = true;
+
     /// <summary>Requests per minute and client IP address to the public Q&amp;A page (/ask).</summary>
     [Range(1, 10_000)]
     public int PublicRequestsPerMinute { get; set; } = 30;

@@ -18,7 +18,7 @@ namespace Hotline.Server.Knowledge;
 /// </summary>
 public sealed class KnowledgeSeeder(
     IDbContextFactory<HotlineDbContext> contexts, KnowledgeArticles articles, KnowledgeText text, ReferenceData reference, CityClock clock,
-    ILogger<KnowledgeSeeder> logger) : BackgroundService
+    Microsoft.Extensions.Options.IOptions<KnowledgeOptions> options, ILogger<KnowledgeSeeder> logger) : BackgroundService
 {
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -30,6 +30,11 @@ public sealed class KnowledgeSeeder(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (!options.Value.Seed)
+        {
+            ready.TrySetResult();
+            return;
+        }
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -53,6 +53,7 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
             ["Hotline:DataPath"] = DataPath,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Sla:SweepIntervalMilliseconds"] = "0", // tests sweep by hand after moving the fake clock
+            ["Knowledge:Seed"] = "false", // 726 articles to segment at every start: only the knowledge tests ask for them
         };
         if (postgresDatabase is not null)
         {

@@ -7,7 +7,7 @@ namespace Hotline.Tests.Knowledge;
 public sealed partial class AskPageTests(AskPageTests.Fixture fixture) : IClassFixture<AskPageTests.Fixture>, IAsyncLifetime
 {
     /// <summary>A server with a small public limit, so the test reaches it.</summary>
-    public sealed class Fixture() : HotlineFixture(new HotlineFactory(settings: new Dictionary<string, string?> { ["Knowledge:PublicRequestsPerMinute"] = "1000" }));
+    public sealed class Fixture() : HotlineFixture(new HotlineFactory(settings: Knowledge.Seeded(new() { ["Knowledge:PublicRequestsPerMinute"] = "1000" })));
 
     private HotlineFactory Factory => fixture.Factory;
 

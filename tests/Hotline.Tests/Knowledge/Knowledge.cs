@@ -4,9 +4,26 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Tests.Knowledge;
 
+/// <summary>A server with the knowledge base seeded (the other test classes start without it).</summary>
+public class KnowledgeFixture() : HotlineFixture(new HotlineFactory(settings: Knowledge.Seeded()));
+
+/// <summary>The seeded knowledge base on a real socket, for the browser.</summary>
+public sealed class KestrelKnowledgeFixture() : HotlineFixture(new HotlineFactory(kestrel: true, settings: Knowledge.Seeded()))
+{
+    public Uri BaseAddress => Factory.ClientOptions.BaseAddress;
+}
+
 /// <summary>Helpers for the knowledge tests: wait for the seed, search as a client does.</summary>
 public static class Knowledge
 {
+    public static Dictionary<string, string?> Seeded(Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Knowledge:Seed"] = "true" };
+        foreach (var (k, v) in more ?? [])
+            settings[k] = v;
+        return settings;
+    }
+
     public static async Task SeededAsync(HotlineFactory factory) =>
         await factory.Services.GetRequiredService<KnowledgeSeeder>().Ready.WaitAsync(TimeSpan.FromMinutes(2));
 

@@ -10,7 +10,7 @@ using Microsoft.Playwright;
 namespace Hotline.Tests.Knowledge;
 
 /// <summary>The knowledge base as its users meet it, in Debian's Chromium against a real socket: agent, citizen on a phone, editor.</summary>
-public sealed class KnowledgeBrowserTests(KestrelHotlineFixture fixture) : IClassFixture<KestrelHotlineFixture>, IAsyncLifetime
+public sealed class KnowledgeBrowserTests(KestrelKnowledgeFixture fixture) : IClassFixture<KestrelKnowledgeFixture>, IAsyncLifetime
 {
     private const string Password = "Correct-horse-9";
     private TestChromium? chromium;
@@ -54,7 +54,7 @@ public sealed class KnowledgeBrowserTests(KestrelHotlineFixture fixture) : IClas
         await Assertions.Expect(page.GetByTestId("opened-article")).ToContainTextAsync("1000元/人/月");
         await page.Keyboard.PressAsync("Alt+A");
 
-        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("HL\\d{14}"))).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("工单 HL\\d{14} 已登记并一次办结"))).ToBeVisibleAsync();
         var mine = page.GetByTestId("my-ticket-row");
         await Assertions.Expect(mine.First).ToContainTextAsync("咨询低保标准");
         var number = await mine.First.GetAttributeAsync("data-number");

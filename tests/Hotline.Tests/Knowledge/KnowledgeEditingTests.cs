@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hotline.Tests.Knowledge;
 
 /// <summary>Editing through /api/knowledge: versions, lifecycle, diff, visibility by role, proposals, synonyms.</summary>
-public sealed class KnowledgeEditingTests(HotlineFixture fixture) : IClassFixture<HotlineFixture>, IAsyncLifetime
+public sealed class KnowledgeEditingTests(KnowledgeFixture fixture) : IClassFixture<KnowledgeFixture>, IAsyncLifetime
 {
     private HotlineFactory Factory => fixture.Factory;
 

@@ -10,7 +10,7 @@ namespace Hotline.Tests.Knowledge;
 public sealed class KnowledgeFeedbackTests(KnowledgeFeedbackTests.Fixture fixture) : IClassFixture<KnowledgeFeedbackTests.Fixture>, IAsyncLifetime
 {
     /// <summary>A server whose feedback runs only when a test says so.</summary>
-    public sealed class Fixture() : HotlineFixture(new HotlineFactory(settings: new Dictionary<string, string?> { ["Knowledge:FeedbackIntervalSeconds"] = "0" }));
+    public sealed class Fixture() : HotlineFixture(new HotlineFactory(settings: Knowledge.Seeded(new() { ["Knowledge:FeedbackIntervalSeconds"] = "0" })));
 
     private HotlineFactory factory => fixture.Factory;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Hotline.Tests.Knowledge;
 
 /// <summary>Chinese search over the seeded knowledge base, through HTTP, on SQLite FTS5 or PostgreSQL tsvector.</summary>
-public sealed class KnowledgeSearchTests(HotlineFixture fixture) : IClassFixture<HotlineFixture>, IAsyncLifetime
+public sealed class KnowledgeSearchTests(KnowledgeFixture fixture) : IClassFixture<KnowledgeFixture>, IAsyncLifetime
 {
     private HotlineFactory Factory => fixture.Factory;
 

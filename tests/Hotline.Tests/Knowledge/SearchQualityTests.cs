@@ -13,7 +13,7 @@ namespace Hotline.Tests.Knowledge;
 /// ask them (short ones like 社保, colloquial ones, homophone typos, long ones copied from the demo tickets) with the
 /// article each should find. At least 90% must have it among the first three results (the figure is in docs/knowledge.md).
 /// </summary>
-public sealed class SearchQualityTests(HotlineFixture fixture, ITestOutputHelper output) : IClassFixture<HotlineFixture>
+public sealed class SearchQualityTests(KnowledgeFixture fixture, ITestOutputHelper output) : IClassFixture<KnowledgeFixture>
 {
     public const double Required = 0.90;
 
