@@ -1,5 +1,6 @@
 // Generates seed/pinyin.json: for every category, department and district, the pinyin of its full name as
-// initials ("工资拖欠" → "gztq") and syllables ("gong zi tuo qian"), for the agent console's search.
+// initials ("工资拖欠" → "gztq") and syllables ("gong zi tuo qian"), for the agent console's search; and of each
+// department's short name (简称) for the dispatcher's department picker.
 // Also the knowledge base's pinyin: seed/text/pinyin-chars.txt (every CJK character U+4E00–U+9FA5 with its most
 // common toneless reading, for titles editors type later, and for homophone matching of queries) and
 // seed/knowledge/title-pinyin.json (the syllables of each seeded article's title, read in context).
@@ -51,6 +52,8 @@ const output = {
   generatedBy: 'scripts/pinyin/generate.mjs (pinyin-pro)',
   categories,
   departments: byCode(read('departments.json')),
+  // 简称 as people say them (住建局, 市场监管局), searched beside the full names.
+  departmentShortNames: Object.fromEntries(read('departments.json').filter(d => d.shortName).map(d => [d.code, entry(d.shortName)])),
   districts: byCode(read('districts.json')),
 };
 writeFileSync(join(seed, 'pinyin.json'), JSON.stringify(output, null, 2) + '\n');
