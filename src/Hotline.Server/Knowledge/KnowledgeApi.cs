@@ -104,7 +104,8 @@ public static class KnowledgeApi
             long id, long attachmentId, HttpContext http, KnowledgeArticles articles, CancellationToken ct) =>
             await articles.OpenAttachmentAsync(id, attachmentId, http.User.ToActor(), ct) is { } f
                 ? TypedResults.File(f.Content, f.ContentType, f.FileName)
-                : TypedResults.NotFound());
+                : TypedResults.NotFound())
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream");
 
         api.MapPost("/articles/{id:long}/proposals", async (long id, ProposeChange body, HttpContext http, KnowledgeCuration curation, CancellationToken ct) =>
         {
@@ -135,7 +136,7 @@ public static class KnowledgeApi
         {
             await curation.ClearFlagAsync(id, http.User.ToActor(), ct);
             return TypedResults.NoContent();
-        });
+        }).WithSummary("Mark a flag as reviewed");
 
         api.MapGet("/synonyms", async (KnowledgeCuration curation, CancellationToken ct) => TypedResults.Ok(await curation.SynonymsAsync(ct)));
 
