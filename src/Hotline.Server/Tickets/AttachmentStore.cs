@@ -26,7 +26,7 @@ public sealed class AttachmentStore(
     HotlineDbContext db, TicketService tickets, IOptions<AttachmentOptions> options, IOptions<HotlineOptions> hotline,
     IHostEnvironment env, CityClock clock)
 {
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg", [".png"] = "image/png", [".pdf"] = "application/pdf",
         [".docx"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

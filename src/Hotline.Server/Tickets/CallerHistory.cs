@@ -42,6 +42,14 @@ public sealed class CallerHistory(IDbContextFactory<HotlineDbContext> contexts)
             .FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>An enterprise's tickets by its 统一社会信用代码, newest first (the enterprise library's view of it).</summary>
+    public async Task<IReadOnlyList<TicketSummary>> ForCreditCodeAsync(string creditCode, Actor viewer, CancellationToken ct, int max = MaxTickets)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer).Where(t => t.RequesterCreditCode == creditCode);
+        return (await TicketSearch.SummariesAsync(query.OrderByDescending(t => t.Id).Take(max), viewer, ct)).Select(r => r.Summary).ToList();
+    }
+
     /// <summary>The tickets this person registered (首问负责: "my tickets"), newest first.</summary>
     public async Task<IReadOnlyList<TicketSummary>> RegisteredByAsync(Actor owner, int max, CancellationToken ct)
     {

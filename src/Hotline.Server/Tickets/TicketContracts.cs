@@ -14,7 +14,9 @@ public sealed record RegisterTicketRequest(
     string? DistrictCode,
     string? Address,
     List<string>? Tags,
-    string? IntakeAnswer = null)
+    string? IntakeAnswer = null,
+    long? IntakeArticleId = null,
+    int? IntakeArticleVersion = null)
 {
     public (TicketDraft? Draft, List<FieldError> Errors) ToDraft()
     {

@@ -45,7 +45,7 @@ public static class TicketsApi
             if (idempotencyKey is { Length: > 200 })
                 throw new Problems.RequestValidationException([new(IdempotencyHeader, Domain.Tickets.ErrorCodes.TooLong, 200)]);
             var result = await intake.RegisterAsync(draft, actor, string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey, ct,
-                string.IsNullOrWhiteSpace(body.IntakeAnswer) ? null : new Domain.Tickets.ResolvedAtIntake(body.IntakeAnswer.Trim()));
+                string.IsNullOrWhiteSpace(body.IntakeAnswer) ? null : new Domain.Tickets.ResolvedAtIntake(body.IntakeAnswer.Trim(), body.IntakeArticleId, body.IntakeArticleVersion));
             var view = tickets.View(result.Ticket, actor);
             http.Response.Headers.ETag = ETag(view.Version);
             using (LogContext.PushProperty("TicketNumber", view.Number))
@@ -62,7 +62,8 @@ public static class TicketsApi
         })
         .WithSummary("Register a ticket (登记工单)")
         .WithDescription("Send an Idempotency-Key header so a retry returns the same ticket instead of a second one. " +
-            "With intakeAnswer the agent answers at once (一次办结): the ticket is registered and resolved in one step and never dispatched.");
+            "With intakeAnswer the agent answers at once (一次办结): the ticket is registered and resolved in one step and never dispatched. " +
+            "intakeArticleId (and intakeArticleVersion) name the knowledge-base article the answer came from; it must be in force.");
 
         group.MapGet("/", async ([AsParameters] TicketFilter filter, HttpContext http, TicketSearch search, CancellationToken ct) =>
             TypedResults.Ok(await search.SearchAsync(filter, http.User.ToActor(), ct)))
