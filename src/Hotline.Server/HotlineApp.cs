@@ -5,6 +5,8 @@ using Hotline.Server.Analytics;
 using Hotline.Server.Console;
 using Hotline.Server.Data;
 using Hotline.Server.Desks;
+using Hotline.Server.Enterprises;
+using Hotline.Server.Knowledge;
 using Hotline.Server.Live;
 using Hotline.Server.Notifications;
 using Hotline.Server.Operations;
@@ -91,6 +93,8 @@ public static class HotlineApp
         services.AddTelephony();
         services.AddChineseText();
         services.AddAnalytics(builder.Configuration);
+        services.AddKnowledge();
+        services.AddEnterprises();
         services.AddScoped<Demo.DemoTicketGenerator>();
         return builder;
     }
@@ -137,6 +141,8 @@ public static class HotlineApp
         app.MapLive();
         app.MapTelephony();
         app.MapAnalytics();
+        app.MapKnowledge();
+        app.MapEnterprises();
         app.MapConsole();
         return app;
     }
