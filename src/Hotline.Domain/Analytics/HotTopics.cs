@@ -14,6 +14,8 @@ public sealed record TopicRules
     public int BurstMinTickets { get; init; } = 5;
     public int AlertHours { get; init; } = 6;
     public int AlertMinTickets { get; init; } = 5;
+    /// <summary>A topic is named with a district or category (停水 · 天宁区) that holds at least this share of its tickets.</summary>
+    public double PlaceShare { get; init; } = 0.5;
 
     public static TopicRules Default { get; } = new();
 }
@@ -29,6 +31,16 @@ public sealed record GroupAlert(string Word, string DistrictCode, DateTimeOffset
 
 public static class HotTopicRules
 {
+    /// <summary>
+    /// The district or category a topic is about (热点 = keyword + district + category): the one with the most of the
+    /// topic's tickets, when it holds at least <see cref="TopicRules.PlaceShare"/> of them; null when they are spread.
+    /// </summary>
+    public static string? Dominant(IEnumerable<(string Key, long Tickets)> counts, long topicTickets, TopicRules rules)
+    {
+        var best = counts.Where(c => c.Key.Length > 0).OrderByDescending(c => c.Tickets).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
+        return best.Key is not null && topicTickets > 0 && best.Tickets >= rules.PlaceShare * topicTickets ? best.Key : null;
+    }
+
     /// <summary>
     /// Ranks a period's words by TF-IDF (tickets × inverse document frequency, so a word every ticket has ranks low) and
     /// marks bursts: <paramref name="latest"/> is each word's count in the last window, <paramref name="trailing"/> its

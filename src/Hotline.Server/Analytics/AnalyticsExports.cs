@@ -30,7 +30,8 @@ public static class AnalyticsExports
         Breakdown(text, text["Analytics.ByCategory"], categories),
         Breakdown(text, text["Analytics.ByDistrict"], districts),
         ExportSheet.Of(text["Analytics.HotTopics"], [
-            new ExportColumn<TopicView>(text["Analytics.Topic"], t => t.Word), new(text["Analytics.Sheet.Tickets"], t => t.Tickets),
+            new ExportColumn<TopicView>(text["Analytics.Topic"], t => t.Word), new(text["Analytics.Column.District"], t => t.District),
+            new(text["Analytics.Column.Category"], t => t.Category), new(text["Analytics.Sheet.Tickets"], t => t.Tickets),
             new("TF-IDF", t => t.Score), new(text["Analytics.Sheet.Burst"], t => t.Burst ? text["Analytics.Yes"].Value : text["Analytics.No"].Value)], topics),
     ];
 

@@ -27,8 +27,11 @@ public sealed class AnalyticsOptions
     public TimeOnly ReportTimeOfDay => TimeOnly.ParseExact(ReportTime, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>Runs the projector after every commit and every second, and once at start to catch up after downtime.</summary>
-public sealed class AnalyticsProjectorService(AnalyticsProjector projector, CommitSignal commits, ILogger<AnalyticsProjectorService> logger) : BackgroundService
+/// <summary>
+/// Runs the projector after every commit and every second, and once at start to catch up after downtime; reads the
+/// assessment scheme again when it is older than <see cref="SchemeStore.MaxAge"/> (an admin's edit on another node).
+/// </summary>
+public sealed class AnalyticsProjectorService(AnalyticsProjector projector, SchemeStore schemes, CommitSignal commits, ILogger<AnalyticsProjectorService> logger) : BackgroundService
 {
     private readonly SemaphoreSlim signal = new(0);
 
@@ -41,6 +44,7 @@ public sealed class AnalyticsProjectorService(AnalyticsProjector projector, Comm
             {
                 try
                 {
+                    await schemes.RefreshIfStaleAsync(stoppingToken);
                     await projector.CatchUpAsync(stoppingToken);
                     await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
                 }

@@ -5,7 +5,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Hotline.Server.Analytics;
 
 /// <summary>A hot topic with the counter whose tickets it links to (the period's tickets that mention it).</summary>
-public sealed record TopicView(string Word, long Tickets, double Score, long LatestWindow, double TrailingMean, bool Burst, string ListCounter);
+public sealed record TopicView(string Word, long Tickets, double Score, long LatestWindow, double TrailingMean, bool Burst, string ListCounter)
+{
+    /// <summary>The district most of the topic's tickets come from, when one holds most of them (热点 = word + district + category).</summary>
+    public string? District { get; init; }
+
+    /// <summary>The category most of the topic's tickets have, when one holds most of them.</summary>
+    public string? Category { get; init; }
+}
 
 /// <summary>A possible group complaint (可能的群体性诉求) with its tickets.</summary>
 public sealed record AlertView(string Word, string DistrictCode, string DistrictName, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AlertTicket> Tickets);
@@ -38,8 +45,28 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
         var documents = await FactSet.Behind(FactSet.Facts(db, year), counter).LongCountAsync(ct);
         var frequency = await CountsAsync(year, counter, ct, candidates);
         double Idf(string word) => Math.Log((1.0 + documents) / (1.0 + frequency.GetValueOrDefault(word)));
-        return HotTopicRules.Rank(period.Where(p => candidates.Contains(p.Key)).Select(p => (p.Key, p.Value)), Idf, latest, before, Rules)
-            .Select(t => new TopicView(t.Word, t.Tickets, t.Score, t.LatestWindow, t.TrailingMean, t.Burst, counter)).ToList();
+        var ranked = HotTopicRules.Rank(period.Where(p => candidates.Contains(p.Key)).Select(p => (p.Key, p.Value)), Idf, latest, before, Rules);
+        var places = await PlacesAsync(f with { Word = null }, counter, ranked.Select(t => t.Word).ToList(), ct);
+        return ranked.Select(t => new TopicView(t.Word, t.Tickets, t.Score, t.LatestWindow, t.TrailingMean, t.Burst, counter)
+        {
+            District = HotTopicRules.Dominant(places.Where(p => p.Word == t.Word).GroupBy(p => p.District).Select(g => (g.Key, g.Sum(p => p.Count))), t.Tickets, Rules)
+                is { } d ? reference.DistrictName(d) : null,
+            Category = HotTopicRules.Dominant(places.Where(p => p.Word == t.Word).GroupBy(p => p.Category).Select(g => (g.Key, g.Sum(p => p.Count))), t.Tickets, Rules)
+                is { } c ? reference.CategoryName(c) : null,
+        }).ToList();
+    }
+
+    /// <summary>How many of the filter's tickets with each of <paramref name="words"/> come from each district and category.</summary>
+    private async Task<IReadOnlyList<(string Word, string District, string Category, long Count)>> PlacesAsync(AnalyticsFilter f, string counter, List<string> words, CancellationToken ct)
+    {
+        if (words.Count == 0)
+            return [];
+        var (from, to) = (f.Period.From, f.Period.To);
+        var mentions = db.Set<TicketWord>().AsNoTracking().Where(w => words.Contains(w.Word) && w.Day >= from && w.Day <= to);
+        var rows = await FactSet.Behind(FactSet.Facts(db, f), counter).Join(mentions, r => r.TicketId, w => w.TicketId, (r, w) => new { w.Word, w.DistrictCode, w.CategoryCode })
+            .GroupBy(x => new { x.Word, x.DistrictCode, x.CategoryCode }).Select(g => new { g.Key.Word, g.Key.DistrictCode, g.Key.CategoryCode, Count = g.LongCount() })
+            .ToListAsync(ct);
+        return rows.Select(r => (r.Word, r.DistrictCode, r.CategoryCode, r.Count)).ToList();
     }
 
     /// <summary>Alerts over the last hours (no department filter: the supervision desk watches the whole city).</summary>

@@ -41,7 +41,7 @@ public sealed record ReportContent(
 public sealed class ReportBuilder(
     IServiceScopeFactory scopes, IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Outbox outbox,
     IOptions<AnalyticsOptions> options, IOptions<NotificationOptions> notifications, IOptions<Ratings.RequesterLinkOptions> links,
-    CityClock clock, ILogger<ReportBuilder> logger)
+    SchemeStore schemes, CityClock clock, ILogger<ReportBuilder> logger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private const int ListLength = 50;
@@ -161,7 +161,7 @@ public sealed class ReportBuilder(
     /// <summary>堵点: enterprises' categories (3 tickets or more) ordered by what stays unsolved: unresolved, unsatisfied, repeated.</summary>
     private async Task<IReadOnlyList<BlockingPoint>> BlockingPointsAsync(HotlineDbContext db, AnalyticsFilter f, CancellationToken ct)
     {
-        var scheme = AssessmentScheme.Default;
+        var scheme = schemes.For(f.Period.From); // the period's scheme, as its figures use
         var groups = await FactSet.SumAsync(FactSet.Rollups(db, f, fine: true), r => r.CategoryCode, ct);
         return groups.Select(g => new BlockingPoint(reference.Categories.GetValueOrDefault(g.Key)?.Name ?? g.Key, g.Measures.Registered,
                 Assessment.SatisfactionRate(g.Measures, scheme), g.Measures.Rated - g.Measures.Resolved,

@@ -15,6 +15,13 @@ public class HotTopicTests
     public void A_topic_bursts_at_three_times_its_trailing_mean_and_five_tickets(long latest, double mean, bool burst) =>
         Assert.Equal(burst, HotTopicRules.IsBurst(latest, mean, Rules));
 
+    [Theory]
+    [InlineData(6, 10, "tianning")] // 6 of 10 tickets from one district: 停水 · 天宁区
+    [InlineData(5, 10, "tianning")] // exactly half
+    [InlineData(4, 10, null)]       // spread over the city: no place named
+    public void A_topic_is_named_with_the_district_holding_at_least_half_of_its_tickets(long inTianning, long topicTickets, string? expected) =>
+        Assert.Equal(expected, HotTopicRules.Dominant([("tianning", inTianning), ("wujin", 3), ("", topicTickets)], topicTickets, Rules));
+
     [Fact]
     public void Topics_rank_bursts_first_then_by_tf_idf()
     {

@@ -87,4 +87,38 @@ public sealed class AnalyticsBrowserTests(LastMonthFixture fixture) : DeskBrowse
         await Assertions.Expect(page.GetByText("这是其他单位的数据，无权查看。")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("drill-table")).ToHaveCountAsync(0);
     }
+
+    [BrowserFact]
+    public async Task An_admin_saves_a_scheme_version_from_next_month_and_a_weight_out_of_range_is_refused()
+    {
+        var page = await SignInAsync("admin-scheme", Roles.Admin);
+        await page.GotoAsync("/analytics/scheme");
+        await Assertions.Expect(page.Locator("[data-interactive=on]")).ToBeAttachedAsync();
+        await Assertions.Expect(page.GetByTestId("scheme-version")).ToHaveCountAsync(1); // the built-in default
+        await Assertions.Expect(page.GetByTestId("scheme-version")).ToContainTextAsync("系统默认");
+
+        // The form starts from the version in force, from the first day of next month (today is 7 December 2026).
+        await Assertions.Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "生效日期" })).ToHaveValueAsync("2027-01-01");
+        var basically = page.Locator("#scheme-level-BasicallySatisfied");
+        await Assertions.Expect(basically).ToHaveValueAsync("0.8");
+        await basically.FillAsync("2");
+        await basically.PressAsync("Tab");
+        await page.GetByTestId("scheme-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("scheme-problem")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("scheme-version")).ToHaveCountAsync(1);
+
+        await basically.FillAsync("0.6");
+        await basically.PressAsync("Tab");
+        await page.Locator("#scheme-name").FillAsync("2027年考核方案");
+        await page.Locator("#scheme-name").PressAsync("Tab");
+        await page.GetByTestId("scheme-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("scheme-saved")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("scheme-version").First).ToContainTextAsync("2027-01-01");
+        await Assertions.Expect(page.GetByTestId("scheme-version").First).ToContainTextAsync("2027年考核方案");
+
+        var scheme = await (await Factory.ClientAsync(Roles.Leader)).GetFromJsonAsync<JsonObject>("/api/analytics/scheme");
+        var saved = scheme!["versions"]!.AsArray().Single(v => (string?)v!["validFrom"] == "2027-01-01")!;
+        Assert.Equal(0.6, (double)saved["levelWeights"]!["BasicallySatisfied"]!);
+        Assert.Equal("默认考核方案", (string?)scheme["current"]!["name"]); // November and December keep the default
+    }
 }

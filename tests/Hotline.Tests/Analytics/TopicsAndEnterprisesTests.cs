@@ -13,7 +13,7 @@ public class TopicsAndEnterprisesTests
     private static Task<int> CatchUpAsync(HotlineFactory f) => f.Services.GetRequiredService<AnalyticsProjector>().CatchUpAsync(CancellationToken.None);
 
     [Fact]
-    public Task Five_calls_about_a_water_cut_in_one_district_within_hours_raise_an_alert_and_a_hot_topic_with_exactly_those_tickets() =>
+    public Task Five_calls_about_a_water_cut_in_one_district_within_hours_raise_an_alert_and_a_hot_topic_in_that_district_with_exactly_those_tickets() =>
         HotlineFactory.RunAsync(async f =>
         {
             var agent = await f.AgentAsync();
@@ -37,6 +37,8 @@ public class TopicsAndEnterprisesTests
             var water = topics.Single(t => t.Str("word") == "停水");
             Assert.Equal(5, water.GetProperty("tickets").GetInt64());
             Assert.True(water.GetProperty("burst").GetBoolean());
+            Assert.Equal("天宁区", water.Str("district")); // 热点 = word + district + category
+            Assert.NotNull(water.Str("category"));
             var list = await Api.GetAsync(leader, $"/api/analytics/tickets?{Month}&word=停水&counter={water.Str("listCounter")}");
             Assert.Equal(5, list.GetProperty("total").GetInt64());
             Assert.Equal(numbers.Order(), list.GetProperty("items").EnumerateArray().Select(t => t.Str("number")).Order());
