@@ -91,5 +91,5 @@ public sealed class AnalyticsConsole(IServiceScopeFactory scopes, ReferenceData 
         return ReportInfo.Of(report);
     }
 
-    public string DepartmentName(string code) => code.Length == 0 ? "12345" : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
+    public string DepartmentName(string code) => code.Length == 0 ? "12345" : reference.DepartmentName(code);
 }

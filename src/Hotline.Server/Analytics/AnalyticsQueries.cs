@@ -153,7 +153,7 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
             ? reasons.Select(r => new ReturnReasonRow(r.Reason, r.Count)).ToList() : []);
     }
 
-    public string DepartmentName(string code) => code.Length == 0 ? "12345" : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
+    public string DepartmentName(string code) => code.Length == 0 ? "12345" : reference.DepartmentName(code);
 
     public static PeriodView View(Period p) => new(p.Kind, p.From, p.To, p.Key);
 
@@ -185,8 +185,8 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
     private string NameOf(Dimension by, string code) => by switch
     {
         Dimension.Department => DepartmentName(code),
-        Dimension.District => code.Length == 0 ? "—" : reference.Districts.GetValueOrDefault(code)?.Name ?? code,
-        Dimension.Category => reference.Categories.GetValueOrDefault(code)?.Name ?? code,
+        Dimension.District => code.Length == 0 ? "—" : reference.DistrictName(code),
+        Dimension.Category => reference.CategoryName(code),
         _ => code,
     };
 }

@@ -61,9 +61,9 @@ public sealed class AnalyticsTickets(HotlineDbContext db, ReferenceData referenc
         await foreach (var r in query)
         {
             yield return new FactTicket(r.Number, r.Title, r.Status, r.Part, r.DepartmentCode,
-                r.DepartmentCode.Length == 0 ? "12345" : reference.Departments.GetValueOrDefault(r.DepartmentCode)?.Name ?? r.DepartmentCode,
-                reference.Categories.GetValueOrDefault(r.CategoryCode)?.Name ?? r.CategoryCode,
-                r.DistrictCode.Length == 0 ? null : reference.Districts.GetValueOrDefault(r.DistrictCode)?.Name ?? r.DistrictCode,
+                r.DepartmentCode.Length == 0 ? "12345" : reference.DepartmentName(r.DepartmentCode),
+                reference.CategoryName(r.CategoryCode),
+                r.DistrictCode.Length == 0 ? null : reference.DistrictName(r.DistrictCode),
                 r.Type, r.Channel, r.RequesterKind,
                 r.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(r.RequesterName) : r.RequesterName,
                 r.RegisteredAt, r.Level, r.Resolved > 0, r.Exclusion, r.ReturnReason, r.Overdue > 0);

@@ -55,13 +55,13 @@ public sealed class EnterprisePortraits(IDbContextFactory<HotlineDbContext> cont
         return new EnterprisePortrait(
             code, name, ids.Count, rows.Count(r => r.Part == FactPart.Centre && r.Measures.Unfinished == 1),
             Assessment.SatisfactionRate(sum, schemes.Current), Assessment.ResolutionRate(sum),
-            centre.GroupBy(r => r.CategoryCode).Select(g => new CountRow(g.Key, reference.Categories.GetValueOrDefault(g.Key)?.Name ?? g.Key, g.Count()))
+            centre.GroupBy(r => r.CategoryCode).Select(g => new CountRow(g.Key, reference.CategoryName(g.Key), g.Count()))
                 .OrderByDescending(c => c.Tickets).ToList(),
             rows.Where(r => r.Part == FactPart.Main).GroupBy(r => r.DepartmentCode)
-                .Select(g => new CountRow(g.Key, reference.Departments.GetValueOrDefault(g.Key)?.Name ?? g.Key, g.Count())).OrderByDescending(c => c.Tickets).ToList(),
+                .Select(g => new CountRow(g.Key, reference.DepartmentName(g.Key), g.Count())).OrderByDescending(c => c.Tickets).ToList(),
             EnterpriseWatch.Reasons(Matters(rows), clock.Today),
-            tickets.Select(t => new EnterpriseTicket(t.Number, t.Title, t.Status, reference.Categories.GetValueOrDefault(t.CategoryCode)?.Name ?? t.CategoryCode,
-                t.AssignedDepartmentCode is { } d ? reference.Departments.GetValueOrDefault(d)?.Name ?? d : null, t.RegisteredAt,
+            tickets.Select(t => new EnterpriseTicket(t.Number, t.Title, t.Status, reference.CategoryName(t.CategoryCode),
+                t.AssignedDepartmentCode is { } d ? reference.DepartmentName(d) : null, t.RegisteredAt,
                 t.Rating is { } l ? RatingRules.Label(l) : null, t.Overdue)).ToList());
     }
 

@@ -78,7 +78,7 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
         var alerts = HotTopicRules.Alerts(mentions, Rules);
         var ids = alerts.SelectMany(a => a.TicketIds).Distinct().ToList();
         var tickets = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Number, t.Title, t.RegisteredAt }).ToDictionaryAsync(t => t.Id, ct);
-        return alerts.Select(a => new AlertView(a.Word, a.DistrictCode, reference.Districts.GetValueOrDefault(a.DistrictCode)?.Name ?? a.DistrictCode, a.From, a.To,
+        return alerts.Select(a => new AlertView(a.Word, a.DistrictCode, reference.DistrictName(a.DistrictCode), a.From, a.To,
             a.TicketIds.Where(tickets.ContainsKey).Select(id => new AlertTicket(tickets[id].Number, tickets[id].Title, tickets[id].RegisteredAt)).ToList())).ToList();
     }
 

@@ -127,6 +127,8 @@ public sealed class ReportBuilder(
 
     private async Task<ReportContent> ContentAsync(Period period, CancellationToken ct)
     {
+        // A report is written in Chinese (its summary, sheets and email), whoever asks for it: names in Chinese too.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("zh-CN");
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HotlineDbContext>();
         var queries = scope.ServiceProvider.GetRequiredService<AnalyticsQueries>();
