@@ -125,6 +125,16 @@ public class AnalyticsApiTests(AnalyticsWorld world) : IClassFixture<AnalyticsWo
     }
 
     [Fact]
+    public async Task An_english_reader_gets_department_and_category_names_in_english()
+    {
+        var leader = await Factory.ClientAsync(Roles.Leader, acceptLanguage: "en");
+        var ranking = (await Api.GetAsync(leader, $"/api/analytics/ranking?{November}")).EnumerateArray().ToList();
+        Assert.Equal(["Changzhou Housing and Urban-Rural Development Bureau", "Changzhou Administration for Market Regulation"], ranking.Select(r => r.Str("departmentName")));
+        var categories = (await Api.GetAsync(leader, $"/api/analytics/breakdown?{November}&by=category")).EnumerateArray().ToList();
+        Assert.All(categories, c => Assert.DoesNotContain(c.Str("name"), ch => ch >= 0x4E00 && ch <= 0x9FFF));
+    }
+
+    [Fact]
     public async Task The_dashboard_tables_export_as_one_workbook_and_each_as_csv()
     {
         var leader = await Factory.ClientAsync(Roles.Leader, acceptLanguage: "zh-CN");
