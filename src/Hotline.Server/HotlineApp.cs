@@ -11,6 +11,7 @@ using Hotline.Server.Problems;
 using Hotline.Server.Ratings;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
+using Hotline.Server.Security;
 using Hotline.Server.Sla;
 using Hotline.Server.Telephony;
 using Hotline.Server.Tickets;
@@ -49,6 +50,7 @@ public static class HotlineApp
         builder.AddHotlineLogging();
         builder.AddHotlineDatabase();
         builder.AddHotlineAccess();
+        builder.AddHotlineSecurity();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandler.Localize);
@@ -56,6 +58,7 @@ public static class HotlineApp
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // malformed JSON reaches ProblemHandler
         services.ConfigureHttpJsonOptions(o =>
         {
+            Security.StrictJson.Apply(o.SerializerOptions); // enums by defined name or number, no control characters
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
@@ -84,6 +87,7 @@ public static class HotlineApp
 
     public static WebApplication UseHotline(this WebApplication app)
     {
+        app.UseHotlineSecurityHeaders(); // trusted proxies' client address and scheme first; headers on every answer
         // Outermost, so each request is logged once with the status the client really got.
         app.UseHotlineRequestLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -102,6 +106,7 @@ public static class HotlineApp
         app.UseRouting();
         app.UseBodySizeLimit(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotlineOptions>>().Value.MaxJsonBodyBytes);
         app.UseAuthentication();
+        app.UseRequestGuards(); // hub and circuit origins; cookie-authenticated changes need JSON or an antiforgery token
         app.UseAuthorization();
         app.UseRateLimiter(); // the public pages' per-IP limit (Ratings)
         app.UseAntiforgery();

@@ -38,7 +38,7 @@ public static class AccessSetup
             {
                 o.Password.RequiredLength = 10;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.AllowedForNewUsers = false; // no lockout anyone could trigger by trying a name: ConsoleSignIn backs off instead
                 o.User.RequireUniqueEmail = false;
             })
             .AddRoles<IdentityRole>()

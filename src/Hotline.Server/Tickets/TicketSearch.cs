@@ -41,8 +41,8 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
         }
         if (!string.IsNullOrWhiteSpace(f.District))
             query = query.Where(t => t.DistrictCode == f.District);
-        var from = ParseDay(f.From, "from", errors);
-        var to = ParseDay(f.To, "to", errors);
+        var from = QueryDays.Parse(f.From, "from", errors);
+        var to = QueryDays.Parse(f.To, "to", errors);
         if (from is not null || to is not null)
         {
             var start = from is { } d1 ? clock.StartOf(d1) : DateTimeOffset.MinValue;
@@ -60,10 +60,11 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
             var q = f.Q.Trim();
             query = query.Where(t => t.Title.Contains(q) || t.Description.Contains(q));
         }
+        // Requester fields: a confidential requester never matches for a viewer who sees them masked (RequesterLookup).
         if (!string.IsNullOrWhiteSpace(f.Phone))
-            query = query.Where(t => t.RequesterPhone == f.Phone.Trim());
+            query = RequesterLookup.ByPhone(query, [f.Phone.Trim()], actor);
         if (!string.IsNullOrWhiteSpace(f.CreditCode) && f.CreditCode.Trim().ToUpperInvariant() is var creditCode)
-            query = query.Where(t => t.RequesterCreditCode == creditCode);
+            query = RequesterLookup.ByCreditCode(query, creditCode, actor);
         if (!string.IsNullOrEmpty(f.Cursor))
         {
             if (DecodeCursor(f.Cursor) is { } after)
@@ -89,13 +90,21 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
             .Select(t => new
             {
                 t.Id, t.Number, t.Type, t.Priority, t.Status, t.Title, t.CategoryCode, t.DistrictCode, t.AssignedDepartmentCode,
-                t.RequesterName, t.RequesterConfidential, t.RegisteredAt, t.UpdatedAt, t.Version,
+                t.RequesterKind, t.RequesterName, t.RequesterPhone, t.RequesterEmail, t.RequesterCreditCode, t.RequesterContactPerson,
+                t.RequesterConfidential, t.RegisteredAt, t.UpdatedAt, t.Version,
             })
             .ToListAsync(ct);
-        return rows.Select(r => (r.Id, new TicketSummary(
-            r.Number, r.Type, r.Priority, r.Status, r.Title, r.CategoryCode, r.DistrictCode, r.AssignedDepartmentCode,
-            r.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(r.RequesterName) : r.RequesterName,
-            r.RegisteredAt, r.UpdatedAt, r.Version))).ToList();
+        return rows.Select(r =>
+        {
+            var redaction = RequesterRedaction.For(new Requester
+            {
+                Kind = r.RequesterKind, Name = r.RequesterName, Phone = r.RequesterPhone, Email = r.RequesterEmail,
+                CreditCode = r.RequesterCreditCode, ContactPerson = r.RequesterContactPerson, Confidential = r.RequesterConfidential,
+            }, actor.SeesConfidentialRequesters);
+            return (r.Id, new TicketSummary(
+                r.Number, r.Type, r.Priority, r.Status, redaction?.Text(r.Title) ?? r.Title, r.CategoryCode, r.DistrictCode, r.AssignedDepartmentCode,
+                redaction is null ? r.RequesterName : Masking.MaskName(r.RequesterName), r.RegisteredAt, r.UpdatedAt, r.Version));
+        }).ToList();
     }
 
     private static string EncodeCursor(long id) => Base64Url.EncodeToString(BitConverter.GetBytes(id));
@@ -119,16 +128,6 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
             return null;
         if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))
             return parsed;
-        errors.Add(new(field, "InvalidValue"));
-        return null;
-    }
-
-    private static DateOnly? ParseDay(string? value, string field, List<FieldError> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            return day;
         errors.Add(new(field, "InvalidValue"));
         return null;
     }

@@ -21,6 +21,8 @@ public static class TicketsApi
         services.AddScoped<TicketService>();
         services.AddScoped<TicketSearch>();
         services.AddScoped<AttachmentStore>();
+        services.AddSingleton<AttachmentSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<AttachmentSweeper>());
         services.AddScoped<DuplicateHints>();
         return services;
     }
