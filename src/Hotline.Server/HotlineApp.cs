@@ -87,7 +87,7 @@ public static class HotlineApp
 
     public static WebApplication UseHotline(this WebApplication app)
     {
-        app.UseHotlineSecurityHeaders(); // trusted proxies' client address and scheme first; headers on every answer
+        app.UseHotlineSecurity(); // trusted proxies' client address and scheme first; headers on every answer
         // Outermost, so each request is logged once with the status the client really got.
         app.UseHotlineRequestLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions

@@ -53,18 +53,16 @@ public static class AccessApi
         }).RequireAuthorization(Policies.Staff)
           .WithSummary("A token for cookie-authenticated scripts that post forms (multipart attachments): send it in the named header");
         auth.MapPost("/password", async Task<Results<NoContent, ForbidHttpResult>> (PasswordChange body, HttpContext http, UserAdministration users,
-            SignInManager<HotlineUser> signIn, UserManager<HotlineUser> userManager, CancellationToken ct) =>
+            SignInManager<HotlineUser> signIn, CancellationToken ct) =>
         {
             var id = http.User.ToActor().Id;
             if (id.StartsWith("apikey:", StringComparison.Ordinal))
                 return TypedResults.Forbid(); // an API key has no password
             await users.SetPasswordAsync(id, body.CurrentPassword, body.NewPassword, byAdmin: false, ct);
-            // Every session ended, this one too: sign this browser in again with the new password's session.
-            if (await userManager.FindByIdAsync(id) is { } user)
-                await signIn.SignInAsync(user, isPersistent: false);
+            await signIn.SignOutAsync(); // every session ended, this one too: the browser signs in again with the new password
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.Staff)
-          .WithSummary("Change one's own password: signs out every other device");
+          .WithSummary("Change one's own password: signs out every device, this one included");
 
         // The console's sign-in form posts here (static server rendering, antiforgery token included).
         routes.MapPost("/account/login", async ([FromForm] string? userName, [FromForm] string? password, [FromForm] string? returnUrl,

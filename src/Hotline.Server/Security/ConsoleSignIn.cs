@@ -36,10 +36,30 @@ public sealed record SignInResult(SignInOutcome Outcome, TimeSpan RetryAfter = d
 /// </summary>
 public sealed class ConsoleSignIn(
     UserManager<HotlineUser> users, SignInManager<HotlineUser> signIn, IPasswordHasher<HotlineUser> hasher, IAttemptLimiter attempts,
-    DeviceCookies devices, IOptions<SecurityOptions> options, ILogger<ConsoleSignIn> logger)
+    DeviceCookies devices, ConsoleSessionStore sessions, IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> cookies,
+    IOptions<SecurityOptions> options, ILogger<ConsoleSignIn> logger)
 {
+    /// <summary>The sign-in cookie a sign-in request came with, set aside so the new sign-in gets a new session key.</summary>
+    public const string PreviousSessionItem = "hotline:previous-session";
+    private const string CookieName = "hotline.auth";
+    private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
     private static readonly HotlineUser Nobody = new() { Id = "nobody", UserName = "nobody" };
     private static string? nobodyHash;
+
+    /// <summary>
+    /// Removes the sign-in cookie from a sign-in request before authentication reads it. The cookie handler would
+    /// otherwise keep that cookie's session key for the new sign-in, so a key planted in the browser (a page on another
+    /// port of the host can set cookies for it) would then carry the victim's sign-in: session fixation.
+    /// </summary>
+    public static void SetPreviousSessionAside(HttpContext http)
+    {
+        if (http.Request.Cookies[CookieName] is not { } previous)
+            return;
+        http.Items[PreviousSessionItem] = previous;
+        http.Request.Headers.Cookie = string.Join("; ", http.Request.Cookies
+            .Where(c => !c.Key.StartsWith(CookieName, StringComparison.Ordinal))
+            .Select(c => $"{c.Key}={Uri.EscapeDataString(c.Value)}"));
+    }
 
     public async Task<SignInResult> SignInAsync(HttpContext http, string? userName, string? password, CancellationToken ct)
     {
@@ -67,9 +87,20 @@ public sealed class ConsoleSignIn(
         await attempts.SucceededAsync(accountKey, forget: true, ct);
         await attempts.SucceededAsync(client, forget: false, ct);
         await signIn.SignInAsync(user, isPersistent: false);
+        await EndPreviousSessionAsync(http);
         devices.Issue(http, user.Id, device);
         logger.LogInformation("User {UserId} signed in", user.Id);
         return new(SignInOutcome.SignedIn);
+    }
+
+    /// <summary>The session this browser had before signing in again ends (whoever it belonged to).</summary>
+    private async Task EndPreviousSessionAsync(HttpContext http)
+    {
+        if (http.Items[PreviousSessionItem] is not string previous)
+            return;
+        var ticket = cookies.Get(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme).TicketDataFormat.Unprotect(previous);
+        if (ticket?.Principal.FindFirst(SessionIdClaim)?.Value is { } key)
+            await sessions.RemoveAsync(key);
     }
 
     /// <summary>Exactly one password hash verification whether or not the user exists.</summary>

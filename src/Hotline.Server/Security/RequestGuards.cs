@@ -29,8 +29,8 @@ public sealed class OriginPolicy(IOptions<SecurityOptions> options)
 /// port of the same host) open only from an allowed origin (403 otherwise).</item>
 /// <item>A change (POST, PUT, PATCH, DELETE) under <c>/api</c> carried by the console's cookie comes from an allowed
 /// origin, and is JSON (which a form on another site cannot send and a script there cannot send without a CORS
-/// preflight, which Hotline never grants) or carries the antiforgery token (a multipart upload). API-key callers are
-/// exempt: no browser adds their key by itself.</item>
+/// preflight, which Hotline never grants), has no body (sign-out, a DELETE), or carries the antiforgery token (a
+/// multipart upload). API-key callers are exempt: no browser adds their key by itself.</item>
 /// </list>
 /// </summary>
 public static class RequestGuards
@@ -54,7 +54,8 @@ public static class RequestGuards
                     await RefuseAsync(http, StatusCodes.Status403Forbidden, "Title.OriginNotAllowed");
                     return;
                 }
-                if (!IsJson(http.Request.ContentType) && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+                if (!IsJson(http.Request.ContentType) && HasBody(http.Request)
+                    && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
                 {
                     await RefuseAsync(http, StatusCodes.Status400BadRequest, "Title.Antiforgery");
                     return;
@@ -68,6 +69,9 @@ public static class RequestGuards
         Changes.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase)
         && !http.Request.Headers.ContainsKey(Access.ApiKeyAuthenticationHandler.Header)
         && http.User.Identity is { IsAuthenticated: true, AuthenticationType: var type } && type == IdentityConstants.ApplicationScheme;
+
+    /// <summary>A browser's bodiless cross-site POST always carries Origin, which the origin check has refused already.</summary>
+    private static bool HasBody(HttpRequest request) => request.ContentLength is > 0 || request.ContentType is not null || request.Headers.TransferEncoding.Count > 0;
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)

@@ -58,13 +58,22 @@ public static class SecuritySetup
         return builder;
     }
 
-    /// <summary>First in the pipeline: the real client address and scheme, then the security headers on every answer.</summary>
-    public static WebApplication UseHotlineSecurityHeaders(this WebApplication app)
+    /// <summary>
+    /// First in the pipeline: the real client address and scheme, the security headers on every answer, and a sign-in
+    /// that starts from no session (<see cref="ConsoleSignIn.PreviousSessionItem"/>).
+    /// </summary>
+    public static WebApplication UseHotlineSecurity(this WebApplication app)
     {
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.Hsts)
             app.UseHsts(); // HTTPS answers only
         app.UseSecurityHeaders();
+        app.Use((http, next) =>
+        {
+            if (HttpMethods.IsPost(http.Request.Method) && (http.Request.Path == "/api/auth/login" || http.Request.Path == "/account/login"))
+                ConsoleSignIn.SetPreviousSessionAside(http);
+            return next(http);
+        });
         return app;
     }
 }
