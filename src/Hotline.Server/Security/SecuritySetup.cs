@@ -54,7 +54,7 @@ public static class SecuritySetup
                 forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
-        services.ConfigureAll<OpenApiOptions>(o => o.AddSchemaTransformer<EnumSchemas>());
+        services.ConfigureAll<OpenApiOptions>(o => o.AddSchemaTransformer<StrictJsonSchemas>());
         return builder;
     }
 

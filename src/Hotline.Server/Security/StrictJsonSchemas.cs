@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Hotline.Server.Security;
+
+/// <summary>
+/// The OpenAPI document describes strings and enums as <see cref="StrictJson"/> reads them: strings as strings, enums
+/// as their names. The generator cannot see through a custom converter and would otherwise describe both as "anything".
+/// </summary>
+public sealed class StrictJsonSchemas : IOpenApiSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        var nullable = context.JsonPropertyInfo is { IsGetNullable: true } or { IsSetNullable: true };
+        if (type.IsEnum)
+        {
+            schema.Type = JsonSchemaType.String;
+            schema.Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)).ToList();
+        }
+        else if (type == typeof(string) && schema.Type is null)
+        {
+            schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        }
+        return Task.CompletedTask;
+    }
+}
