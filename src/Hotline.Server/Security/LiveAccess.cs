@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Hotline.Server.Security;
 
 /// <summary>
-/// Everything in this process that holds access open after its sign-in was checked once: SignalR connections (the live
-/// hub and the console circuits' own connections) and console circuits. A revocation aborts the matching connections
-/// and signs the matching circuits out, which sends their pages to the sign-in form. Revocations of the last minutes are
+/// Everything in this process that holds access open after its sign-in was checked once: live hub connections and
+/// console circuits. A revocation aborts the matching connections and signs the matching circuits out, which sends
+/// their pages to the sign-in form (a circuit signed out shows nothing but that: every page requires a sign-in). Revocations of the last minutes are
 /// remembered, so a connection that authenticated just before its revocation and registers just after is ended too.
 /// </summary>
 public sealed class LiveAccess : IDisposable
@@ -90,17 +90,22 @@ public sealed class LiveAccess : IDisposable
 }
 
 /// <summary>
-/// Every hub's connections (the live hub and Blazor's circuit hub alike) register with <see cref="LiveAccess"/>, so a
-/// revocation can end them. Refused hub calls (a <see cref="HubException"/>: a ticket the caller may not see, a limit)
+/// The live hub's connections register with <see cref="LiveAccess"/>, so a revocation can end them (a console circuit's
+/// connection is ended through its circuit, see <see cref="ConsoleAuthenticationState"/>). Refused hub calls (a <see cref="HubException"/>: a ticket the caller may not see, a limit)
 /// are answers, logged as information without a stack trace; anything else is a fault and stays an error.
 /// </summary>
 public sealed class HubAccessFilter(LiveAccess access, ILogger<HubAccessFilter> logger) : IHubFilter
 {
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
-        access.Add(context.Context);
+        // A console circuit's own connection is left to its circuit: signed out, the page navigates to the sign-in form
+        // over that connection (aborting it would lose the navigation), and the circuit holds nothing but that page.
+        if (!IsCircuitHub(context.Hub))
+            access.Add(context.Context);
         await next(context);
     }
+
+    private static bool IsCircuitHub(Hub hub) => hub.GetType().FullName == "Microsoft.AspNetCore.Components.Server.ComponentHub";
 
     public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
     {
