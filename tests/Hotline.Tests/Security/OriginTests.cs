@@ -142,6 +142,21 @@ public sealed class OriginTests(KestrelHotlineFixture fixture) : IClassFixture<K
         Assert.All(response.Headers.GetValues("Set-Cookie"), c => Assert.Contains("secure", c, StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task Behind_a_tls_proxy_answers_ask_for_https_from_then_on()
+    {
+        using var client = new HttpClient { BaseAddress = Site };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Host = "hotline.example.gov.cn"; // HSTS is never sent for localhost
+
+        using var response = await client.SendAsync(request);
+        using var plain = await client.GetAsync("/health/live");
+
+        Assert.Contains("max-age=31536000", response.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security")); // only over HTTPS
+    }
+
     private async Task<string> CookieAsync(string userName, string role)
     {
         await SecurityKit.CreateUserAsync(Factory, userName, role);

@@ -184,6 +184,18 @@ public sealed class SessionTests(HotlineFixture fixture) : IClassFixture<Hotline
         Assert.All(db.ConsoleSessions.Select(s => s.Id).ToList(), id => Assert.Matches("^[0-9a-f]{64}$", id));
     }
 
+    [Fact]
+    public async Task A_password_shorter_than_twelve_characters_is_refused()
+    {
+        var admin = await Factory.ClientAsync(Roles.Admin);
+
+        using var refused = await Api.PostAsync(admin, "/api/admin/users", new JsonObject { ["userName"] = "short.pw", ["role"] = "Agent", ["password"] = "Short-pw-11" });
+        using var accepted = await Api.PostAsync(admin, "/api/admin/users", new JsonObject { ["userName"] = "long.pw", ["role"] = "Agent", ["password"] = "Longer-pw-12" });
+
+        Assert.True((await SecurityKit.ProblemAsync(refused, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("password", out _));
+        await Api.ExpectAsync(accepted, HttpStatusCode.Created);
+    }
+
     private static Task<HttpResponseMessage> PutAsync(HttpClient client, string url, JsonNode body) =>
         client.PutAsync(url, JsonContent.Create(body));
 }
