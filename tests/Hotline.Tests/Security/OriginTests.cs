@@ -157,6 +157,23 @@ public sealed class OriginTests(KestrelHotlineFixture fixture) : IClassFixture<K
         Assert.False(plain.Headers.Contains("Strict-Transport-Security")); // only over HTTPS
     }
 
+    [Fact]
+    public async Task An_encoded_nul_in_the_path_is_refused_by_kestrel_before_the_application_and_changes_nothing()
+    {
+        var agent = await Factory.AgentAsync();
+        var number = (await Api.RegisterAsync(agent, Api.Citizen(title: "路径里的空字符"))).Number();
+        using var client = new HttpClient { BaseAddress = Site };
+        client.DefaultRequestHeaders.Add("X-Api-Key", await Factory.ApiKeyAsync(Roles.Supervisor));
+        var before = await SecurityKit.DatabaseStateAsync(Factory);
+
+        using var response = await client.PostAsync($"/api/tickets/{number}/actions/close%00", JsonContent.Create(new { expectedVersion = 1 }));
+
+        // Kestrel answers this itself (an empty 400, connection closed); no application code runs, so nothing changes.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, await SecurityKit.DatabaseStateAsync(Factory));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/tickets/{number}")).StatusCode);
+    }
+
     private async Task<string> CookieAsync(string userName, string role)
     {
         await SecurityKit.CreateUserAsync(Factory, userName, role);
