@@ -14,6 +14,7 @@ using Hotline.Server.Routing;
 using Hotline.Server.Security;
 using Hotline.Server.Sla;
 using Hotline.Server.Telephony;
+using Hotline.Server.Text;
 using Hotline.Server.Tickets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -81,6 +82,7 @@ public static class HotlineApp
         services.AddSingleton<ConsoleQueries>();
         services.AddDesks();
         services.AddTelephony();
+        services.AddChineseText();
         services.AddScoped<Demo.DemoTicketGenerator>();
         return builder;
     }

@@ -31,18 +31,21 @@ public static class EmailKinds
 /// <summary>
 /// 邮件发件箱 (transactional outbox): one email, rendered and written in the same transaction as the ticket event that
 /// caused it, sent later by <see cref="OutboxSender"/>. <see cref="MessageId"/> is fixed at writing, so a resend after a
-/// crash carries the same Message-ID and receivers can drop the copy.
+/// crash carries the same Message-ID and receivers can drop the copy. Emails about no ticket (reports, policy pushes,
+/// notices to admins) have no ticket and are made unique by their Message-ID, built from their kind and natural key
+/// (<see cref="Outbox.Compose"/>).
 /// </summary>
 public sealed class OutboxEmail
 {
     public long Id { get; set; }
     public required string MessageId { get; set; }
     public required string Kind { get; set; }
-    public long TicketId { get; set; }
+    /// <summary>The ticket it is about; null for an email about no ticket (a report, a policy push, a notice).</summary>
+    public long? TicketId { get; set; }
     public Ticket? Ticket { get; set; }
-    public required string TicketNumber { get; set; }
+    public string? TicketNumber { get; set; }
     /// <summary>The ticket version of the event that caused it (with the kind and address: never two for one event).</summary>
-    public int EventVersion { get; set; }
+    public int? EventVersion { get; set; }
     public required string ToAddress { get; set; }
     public string? ToName { get; set; }
     public required string Language { get; set; }
@@ -59,6 +62,19 @@ public sealed class OutboxEmail
     public string? LastError { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+    /// <summary>Where the recipient unsubscribes (sent as <c>List-Unsubscribe</c>, RFC 2369/8058); for subscriptions such as policy pushes.</summary>
+    public string? UnsubscribeUrl { get; set; }
+    public List<OutboxAttachment> Attachments { get; set; } = [];
+}
+
+/// <summary>A file sent with an outbox email (a report's workbook), stored with it so a resend sends the same bytes.</summary>
+public sealed class OutboxAttachment
+{
+    public long Id { get; set; }
+    public long OutboxEmailId { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public required byte[] Content { get; set; }
 }
 
 /// <summary>

@@ -13,7 +13,7 @@ namespace Hotline.Server.Notifications;
 
 public static class NotificationsApi
 {
-    public sealed record OutboxItem(long Id, string Kind, string TicketNumber, string To, string Language, string Subject, OutboxStatus Status,
+    public sealed record OutboxItem(long Id, string Kind, string? TicketNumber, string To, string Language, string Subject, OutboxStatus Status,
         int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, string MessageId);
     public sealed record OutboxDetail(OutboxItem Email, string Text, string Html);
     public sealed record OutboxPage(IReadOnlyList<OutboxItem> Items, string? NextCursor);

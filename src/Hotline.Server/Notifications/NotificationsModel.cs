@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Server.Notifications;
 
-/// <summary>The notification tables: outbox_emails, email_templates, requester_messages; and the department head columns.</summary>
+/// <summary>The notification tables: outbox_emails, outbox_attachments, email_templates, requester_messages; and the department head columns.</summary>
 public static class NotificationsModel
 {
     public static void Configure(ModelBuilder b)
@@ -27,6 +27,14 @@ public static class NotificationsModel
             o.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
             o.Property(x => x.LeaseToken).HasMaxLength(32);
             o.Property(x => x.LastError).HasMaxLength(1000);
+            o.Property(x => x.UnsubscribeUrl).HasMaxLength(1000);
+            o.HasMany(x => x.Attachments).WithOne().HasForeignKey(x => x.OutboxEmailId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<OutboxAttachment>(a =>
+        {
+            a.ToTable("outbox_attachments");
+            a.Property(x => x.FileName).HasMaxLength(255);
+            a.Property(x => x.ContentType).HasMaxLength(200);
         });
         b.Entity<EmailTemplate>(t =>
         {

@@ -4,6 +4,7 @@ using Hotline.Server.Data;
 using Hotline.Server.Reference;
 using Hotline.Server.Tickets;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
 namespace Hotline.Server.Notifications;
@@ -103,17 +104,59 @@ public sealed class Outbox(
     private OutboxEmail Row(Ticket ticket, TicketEvent e, string kind, string to, string? name, string language,
         Func<IReadOnlyDictionary<string, object?>> model)
     {
+        var row = NewRow(MessageIdFor(ticket.Number, e.Version, kind), kind, to, name, language);
+        // A stored ticket is referenced by id, so an untracked one (the SLA sweeper's) is not inserted again; a new
+        // ticket has no id before it is saved, so it is referenced by navigation.
+        row.TicketId = ticket.Id == 0 ? null : ticket.Id;
+        row.Ticket = ticket.Id == 0 ? ticket : null;
+        row.TicketNumber = ticket.Number;
+        row.EventVersion = e.Version;
+        Render(row, model);
+        return row;
+    }
+
+    /// <summary>
+    /// An email about no ticket (an analysis report, a policy push, a notice to admins), rendered from the kind's
+    /// template, for the caller to add to its unit of work. <paramref name="key"/> names what it is about, such as
+    /// <c>policy-17.91320400MA1XXXXXXX</c> or <c>weekly-2026-W49.leader</c>: the Message-ID is built from kind and
+    /// key and is unique in the outbox, so the same email is never written twice (check <see cref="ExistsAsync"/>
+    /// first, or let the unique index refuse the copy when two writers race).
+    /// </summary>
+    public OutboxEmail Compose(string kind, string key, string to, string? name, string language, IReadOnlyDictionary<string, object?> model,
+        IEnumerable<OutboxAttachment>? attachments = null, string? unsubscribeUrl = null)
+    {
+        var row = NewRow(MessageIdFor(kind, key), kind, to, name, language);
+        row.UnsubscribeUrl = unsubscribeUrl;
+        if (attachments is not null)
+            row.Attachments.AddRange(attachments);
+        Render(row, () => model);
+        if (row.Status == OutboxStatus.Pending)
+            Volatile.Write(ref written, 1);
+        return row;
+    }
+
+    /// <summary>Whether the email of this kind and key is in the outbox already (in any state).</summary>
+    public Task<bool> ExistsAsync(HotlineDbContext db, string kind, string key, CancellationToken ct)
+    {
+        var id = MessageIdFor(kind, key);
+        return db.OutboxEmails.AnyAsync(r => r.MessageId == id, ct);
+    }
+
+    /// <summary>Message-ID of an email about no ticket: its kind and natural key.</summary>
+    public string MessageIdFor(string kind, string key)
+    {
+        if (key.Length is 0 or > 150 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+            throw new ArgumentException("An outbox key is 1–150 ASCII letters, digits, '.', '-' or '_'.", nameof(key));
+        return $"{kind}.{key}@{smtp.Value.MessageIdDomain}";
+    }
+
+    private OutboxEmail NewRow(string messageId, string kind, string to, string? name, string language)
+    {
         var now = clock.Now;
-        var row = new OutboxEmail
+        return new OutboxEmail
         {
-            MessageId = MessageIdFor(ticket.Number, e.Version, kind),
+            MessageId = messageId,
             Kind = kind,
-            // A stored ticket is referenced by id, so an untracked one (the SLA sweeper's) is not inserted again; a new
-            // ticket has no id before it is saved, so it is referenced by navigation.
-            TicketId = ticket.Id,
-            Ticket = ticket.Id == 0 ? ticket : null,
-            TicketNumber = ticket.Number,
-            EventVersion = e.Version,
             ToAddress = to.Trim(),
             ToName = name,
             Language = language,
@@ -124,20 +167,23 @@ public sealed class Outbox(
             NextAttemptAt = now,
             CreatedAt = now,
         };
+    }
+
+    private void Render(OutboxEmail row, Func<IReadOnlyDictionary<string, object?>> model)
+    {
         try
         {
             if (!MailboxAddress.TryParse(row.ToAddress, out var address) || address.Address.IndexOf('@', StringComparison.Ordinal) <= 0)
                 Fail(row, "Invalid recipient address.");
-            var rendered = templates.Render(kind, language, model());
+            var rendered = templates.Render(row.Kind, row.Language, model());
             (row.Subject, row.TextBody, row.HtmlBody) = (rendered.Subject, rendered.Text, rendered.Html);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A ticket action never fails because of an email: the broken one is kept, failed, for an admin to see.
-            logger.LogError(ex, "Email {Kind} for ticket {TicketNumber} could not be rendered", kind, ticket.Number);
+            // An action never fails because of an email: the broken one is kept, failed, for an admin to see.
+            logger.LogError(ex, "Email {Kind} for ticket {TicketNumber} could not be rendered", row.Kind, row.TicketNumber ?? row.Ticket?.Number ?? "-");
             Fail(row, $"Rendering failed: {ex.Message}");
         }
-        return row;
     }
 
     private static void Fail(OutboxEmail row, string error)

@@ -142,7 +142,7 @@ public sealed class OutboxSender(
         await db.OutboxEmails
             .Where(r => due.Contains(r.Id) && r.Status == OutboxStatus.Pending && (r.LeaseUntil == null || r.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseToken, token).SetProperty(r => r.LeaseUntil, leaseUntil), ct);
-        return await db.OutboxEmails.AsNoTracking().Where(r => r.LeaseToken == token).OrderBy(r => r.Id).ToListAsync(ct);
+        return await db.OutboxEmails.AsNoTracking().Include(r => r.Attachments).Where(r => r.LeaseToken == token).OrderBy(r => r.Id).ToListAsync(ct);
     }
 
     /// <summary>
@@ -185,7 +185,7 @@ public sealed class OutboxSender(
             .SetProperty(r => r.LeaseToken, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), ct);
         if (final)
             logger.LogWarning("Email {OutboxId} ({Kind}) for ticket {TicketNumber} failed after {Attempts} attempts; its error is in the outbox",
-                row.Id, row.Kind, row.TicketNumber, attempts); // the server's text may quote the address: not logged
+                row.Id, row.Kind, row.TicketNumber ?? "-", attempts); // the server's text may quote the address: not logged
         return final;
     }
 
@@ -209,17 +209,27 @@ public sealed class OutboxSender(
     public MimeMessage ToMessage(OutboxEmail row)
     {
         var s = smtp.Value;
+        var body = new BodyBuilder { TextBody = row.TextBody, HtmlBody = row.HtmlBody };
+        foreach (var file in row.Attachments)
+            body.Attachments.Add(file.FileName, file.Content, ContentType.Parse(file.ContentType));
         var message = new MimeMessage
         {
             MessageId = row.MessageId,
             Subject = row.Subject,
             Date = row.CreatedAt,
-            Body = new BodyBuilder { TextBody = row.TextBody, HtmlBody = row.HtmlBody }.ToMessageBody(),
+            Body = body.ToMessageBody(),
         };
         message.From.Add(new MailboxAddress(s.FromName, s.FromAddress));
         message.To.Add(new MailboxAddress(row.ToName ?? "", row.ToAddress));
         message.Headers.Add("Auto-Submitted", "auto-generated"); // RFC 3834: no vacation replies to us
-        message.Headers.Add("X-Hotline-Ticket", row.TicketNumber);
+        if (row.TicketNumber is not null)
+            message.Headers.Add("X-Hotline-Ticket", row.TicketNumber);
+        if (row.UnsubscribeUrl is not null)
+        {
+            // RFC 2369 and RFC 8058: mail clients show an unsubscribe button that posts to the link.
+            message.Headers.Add("List-Unsubscribe", $"<{row.UnsubscribeUrl}>");
+            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         return message;
     }
 

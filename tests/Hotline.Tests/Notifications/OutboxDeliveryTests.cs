@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Hotline.Server.Data;
 using Hotline.Server.Notifications;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MimeKit;
@@ -275,6 +277,49 @@ public sealed class OutboxDeliveryTests
             second.DeleteData();
         }
         return (sent, inFlight);
+    }
+
+    [SmtpFact]
+    public async Task An_email_about_no_ticket_goes_out_once_with_its_attachment_and_unsubscribe_link()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        await RunAsync(Mail.Server(sink.Port), async factory =>
+        {
+            var workbook = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+            OutboxEmail Notice(Outbox outbox) => outbox.Compose("notice", "weekly-2026-W49.leader", "leader@example.cn", "领导", "zh-CN",
+                new Dictionary<string, object?> { ["title"] = "第49周研判报告" },
+                [new OutboxAttachment { FileName = "研判报告.xlsx", ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Content = workbook }],
+                unsubscribeUrl: "https://12345.example.cn/unsubscribe/abc");
+            using (var scope = factory.Services.CreateScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<HotlineDbContext>();
+                db.EmailTemplates.Add(new EmailTemplate { Kind = "notice", Language = "zh-CN", Subject = "通知：{{ title }}", Text = "{{ title }}", Html = "<p>{{ title }}</p>" });
+                await db.SaveChangesAsync();
+                await scope.ServiceProvider.GetRequiredService<EmailTemplates>().RefreshAsync(default);
+                var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
+                db.OutboxEmails.Add(Notice(outbox));
+                await db.SaveChangesAsync();
+                Assert.True(await outbox.ExistsAsync(db, "notice", "weekly-2026-W49.leader", default));
+            }
+            using (var scope = factory.Services.CreateScope()) // a second writer of the same email (a job run twice) is refused
+            {
+                var db = scope.ServiceProvider.GetRequiredService<HotlineDbContext>();
+                db.OutboxEmails.Add(Notice(scope.ServiceProvider.GetRequiredService<Outbox>()));
+                await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            }
+
+            Assert.Equal(1, (await Mail.SendAsync(factory)).Sent);
+            var message = Assert.Single(await sink.WaitForAsync(1));
+            Assert.Equal("通知：第49周研判报告", message.Subject);
+            Assert.Null(message.Ticket());
+            var file = Assert.Single(message.Attachments.OfType<MimePart>());
+            Assert.Equal("研判报告.xlsx", file.FileName);
+            using var content = new MemoryStream();
+            await file.Content!.DecodeToAsync(content);
+            Assert.Equal(workbook, content.ToArray());
+            Assert.Equal("<https://12345.example.cn/unsubscribe/abc>", message.Headers["List-Unsubscribe"]);
+            Assert.Equal(0, (await Mail.SendAsync(factory)).Claimed);
+        });
     }
 
     private static async Task RunAsync(HotlineFactory factory, Func<HotlineFactory, Task> test)

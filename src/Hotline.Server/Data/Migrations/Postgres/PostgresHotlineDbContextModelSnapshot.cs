@@ -467,6 +467,38 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.ToTable("email_templates", (string)null);
                 });
 
+            modelBuilder.Entity("Hotline.Server.Notifications.OutboxAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("OutboxEmailId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutboxEmailId");
+
+                    b.ToTable("outbox_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Hotline.Server.Notifications.OutboxEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -481,7 +513,7 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("EventVersion")
+                    b.Property<int?>("EventVersion")
                         .HasColumnType("integer");
 
                     b.Property<string>("HtmlBody")
@@ -534,11 +566,10 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<long>("TicketId")
+                    b.Property<long?>("TicketId")
                         .HasColumnType("bigint");
 
                     b.Property<string>("TicketNumber")
-                        .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
@@ -550,6 +581,10 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Property<string>("ToName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("UnsubscribeUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.HasKey("Id");
 
@@ -1308,13 +1343,21 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Navigation("Ticket");
                 });
 
+            modelBuilder.Entity("Hotline.Server.Notifications.OutboxAttachment", b =>
+                {
+                    b.HasOne("Hotline.Server.Notifications.OutboxEmail", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("OutboxEmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Hotline.Server.Notifications.OutboxEmail", b =>
                 {
                     b.HasOne("Hotline.Domain.Tickets.Ticket", "Ticket")
                         .WithMany()
                         .HasForeignKey("TicketId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Ticket");
                 });
@@ -1450,6 +1493,11 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Hotline.Server.Notifications.OutboxEmail", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }

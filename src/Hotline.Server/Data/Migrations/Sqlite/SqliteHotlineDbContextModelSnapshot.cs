@@ -455,6 +455,36 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.ToTable("email_templates", (string)null);
                 });
 
+            modelBuilder.Entity("Hotline.Server.Notifications.OutboxAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OutboxEmailId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutboxEmailId");
+
+                    b.ToTable("outbox_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Hotline.Server.Notifications.OutboxEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -467,7 +497,7 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("EventVersion")
+                    b.Property<int?>("EventVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("HtmlBody")
@@ -520,11 +550,10 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("TicketId")
+                    b.Property<long?>("TicketId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("TicketNumber")
-                        .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
@@ -535,6 +564,10 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("ToName")
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnsubscribeUrl")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1278,13 +1311,21 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Navigation("Ticket");
                 });
 
+            modelBuilder.Entity("Hotline.Server.Notifications.OutboxAttachment", b =>
+                {
+                    b.HasOne("Hotline.Server.Notifications.OutboxEmail", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("OutboxEmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Hotline.Server.Notifications.OutboxEmail", b =>
                 {
                     b.HasOne("Hotline.Domain.Tickets.Ticket", "Ticket")
                         .WithMany()
                         .HasForeignKey("TicketId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Ticket");
                 });
@@ -1420,6 +1461,11 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Hotline.Server.Notifications.OutboxEmail", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }
