@@ -115,7 +115,7 @@ public static class HotlineApp
 
         app.MapStaticAssets();
         app.MapOpenApi();
-        app.MapScalarApiReference("/api/docs");
+        app.MapScalarApiReference("/api/docs", o => o.DisableDefaultFonts()); // no fonts from a CDN: the CSP allows the site only
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
