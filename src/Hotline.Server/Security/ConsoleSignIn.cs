@@ -56,9 +56,11 @@ public sealed class ConsoleSignIn(
         if (http.Request.Cookies[CookieName] is not { } previous)
             return;
         http.Items[PreviousSessionItem] = previous;
-        http.Request.Headers.Cookie = string.Join("; ", http.Request.Cookies
-            .Where(c => !c.Key.StartsWith(CookieName, StringComparison.Ordinal))
-            .Select(c => $"{c.Key}={Uri.EscapeDataString(c.Value)}"));
+        // The other cookies stay exactly as the browser sent them (no decoding and encoding again).
+        http.Request.Headers.Cookie = string.Join("; ", http.Request.Headers.Cookie
+            .SelectMany(header => (header ?? "").Split(';'))
+            .Select(pair => pair.Trim())
+            .Where(pair => pair.Length > 0 && !pair.StartsWith(CookieName, StringComparison.Ordinal)));
     }
 
     public async Task<SignInResult> SignInAsync(HttpContext http, string? userName, string? password, CancellationToken ct)
