@@ -48,8 +48,8 @@ public sealed class CrashTests
                     }
                 }
             })).ToList();
-            while (acknowledged.Count < 150)
-                await Task.Delay(5);
+            await UntilAsync(() => Task.FromResult(acknowledged.Count >= 150 || workers.All(w => w.IsCompleted)), "150 registrations acknowledged");
+            Assert.True(acknowledged.Count >= 150, $"the burst stopped after {acknowledged.Count} registrations; see {data.DataPath}");
             server.Kill(); // mid-burst: the workers still have requests in flight
             await Task.WhenAll(workers);
         }
@@ -101,8 +101,8 @@ public sealed class CrashTests
         long stepsAtKill;
         await using (var first = await ServerProcess.StartAsync(data, sweeping))
         {
-            while ((stepsAtKill = await data.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}")) == 0)
-                await Task.Delay(5);
+            stepsAtKill = 0;
+            await UntilAsync(async () => (stepsAtKill = await data.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}")) > 0, "the sweep's first batch");
             first.Kill(); // right after the first batch committed
         }
         await using (var second = await ServerProcess.StartAsync(data, sweeping))
@@ -142,14 +142,13 @@ public sealed class CrashTests
         int deliveredAtKill;
         await using (var first = await ServerProcess.StartAsync(data, sending))
         {
-            while ((deliveredAtKill = sink.Messages().Count) < 20)
-                await Task.Delay(5);
+            deliveredAtKill = 0;
+            await UntilAsync(() => Task.FromResult((deliveredAtKill = sink.Messages().Count) >= 20), "20 emails delivered");
             first.Kill();
         }
         await using (var second = await ServerProcess.StartAsync(data, sending))
         {
-            while (await data.ScalarAsync("SELECT COUNT(*) FROM outbox_emails WHERE \"Status\" <> 'Sent'") > 0)
-                await Task.Delay(50);
+            await UntilAsync(async () => await data.ScalarAsync("SELECT COUNT(*) FROM outbox_emails WHERE \"Status\" <> 'Sent'") == 0, "every email sent");
         }
 
         var received = sink.Messages().GroupBy(m => m.MessageId ?? "").ToDictionary(g => g.Key, g => g.Count());
@@ -164,17 +163,23 @@ public sealed class CrashTests
 
     private static readonly string[] TimeColumns = ["StartedAt", "FirstWarningAt", "SecondWarningAt", "DueAt", "EscalateAt", "NextAt"];
 
-    /// <summary>Waits (as long as a loaded machine needs) until no clock has a step due any more.</summary>
-    private static async Task UntilNothingIsDueAsync(ServerData data)
+    /// <summary>Waits until no clock has a step due any more.</summary>
+    private static Task UntilNothingIsDueAsync(ServerData data) =>
+        UntilAsync(async () => await data.ScalarAsync(data.UsesPostgres
+            ? "SELECT COUNT(*) FROM sla_clocks WHERE \"NextAt\" <= now()"
+            : $"SELECT COUNT(*) FROM sla_clocks WHERE \"NextAt\" <= {TimeProvider.System.GetUtcNow().UtcTicks}") == 0, "every due step taken");
+
+    /// <summary>
+    /// Waits for a condition of the work's progress, as long as a loaded machine needs; a condition that never comes
+    /// (the server broke) fails the test with what was awaited instead of hanging the run.
+    /// </summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
-        while (true)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
         {
-            var due = await data.ScalarAsync(data.UsesPostgres
-                ? "SELECT COUNT(*) FROM sla_clocks WHERE \"NextAt\" <= now()"
-                : $"SELECT COUNT(*) FROM sla_clocks WHERE \"NextAt\" <= {TimeProvider.System.GetUtcNow().UtcTicks}");
-            if (due == 0)
-                return;
-            await Task.Delay(50);
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(3), $"still waiting for {what} after three minutes");
+            await Task.Delay(5);
         }
     }
 
