@@ -304,7 +304,7 @@ public sealed class DeskQueries(
     };
 
     private DeskTicket Row(Ticket t, Actor actor) => new(
-        t.Number, t.Title, t.Status, t.Priority, t.RequesterKind,
+        t.Number, RequesterRedaction.For(t.Requester, actor.SeesConfidentialRequesters)?.Text(t.Title) ?? t.Title, t.Status, t.Priority, t.RequesterKind,
         t.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(t.RequesterName) : t.RequesterName,
         reference.Categories.GetValueOrDefault(t.CategoryCode)?.Name ?? t.CategoryCode,
         t.DistrictCode is null ? null : reference.Districts.GetValueOrDefault(t.DistrictCode)?.Name ?? t.DistrictCode,

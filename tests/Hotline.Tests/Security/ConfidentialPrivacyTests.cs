@@ -166,6 +166,23 @@ public sealed class ConfidentialPrivacyTests(HotlineFixture fixture) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task The_department_desk_shows_the_report_without_naming_the_reporter()
+    {
+        var body = Api.Citizen(title: $"举报：{Name}反映（电话{Phone}）", phone: Phone, confidential: true, type: "Report", category: "consumer");
+        body["requester"]!["name"] = Name;
+        var number = (await Api.RegisterAsync(await Factory.AgentAsync(), body)).Number();
+        await Api.ActAsync(await Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("scjg"));
+        var desks = Factory.Services.GetRequiredService<Hotline.Server.Desks.DeskQueries>();
+
+        var row = (await desks.InboxAsync(Actor(Roles.DepartmentHandler), CancellationToken.None)).Single(r => r.Ticket.Number == number).Ticket;
+        var supervisorsRow = (await desks.InboxAsync(Actor(Roles.Supervisor), CancellationToken.None)).Single(r => r.Ticket.Number == number).Ticket;
+
+        Assert.Equal("举报：王**反映（电话139****5566）", row.Title);
+        Assert.Equal("王**", row.RequesterName);
+        Assert.Equal($"举报：{Name}反映（电话{Phone}）", supervisorsRow.Title);
+    }
+
     /// <summary>
     /// An enterprise's confidential report (so every identifier is in play), dispatched to 市场监管局, with each kind of
     /// text naming the reporter: the centre's instructions, the department's notes, a reply, the requester's email.
