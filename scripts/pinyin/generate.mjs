@@ -1,5 +1,6 @@
 // Generates seed/pinyin.json: for every category, department and district, the pinyin of its full name as
-// initials ("工资拖欠" → "gztq") and syllables ("gong zi tuo qian"), for the agent console's search.
+// initials ("工资拖欠" → "gztq") and syllables ("gong zi tuo qian"), for the agent console's search; and of each
+// department's short name (简称) for the dispatcher's department picker.
 // There is no pinyin library on NuGet, so this runs once with Node and the output is committed. pinyin-pro reads
 // polyphonic characters in context; the category and district initials match the hand-checked ones in seed/.
 //   cd scripts/pinyin && npm install && npm run generate
@@ -48,6 +49,8 @@ const output = {
   generatedBy: 'scripts/pinyin/generate.mjs (pinyin-pro)',
   categories,
   departments: byCode(read('departments.json')),
+  // 简称 as people say them (住建局, 市场监管局), searched beside the full names.
+  departmentShortNames: Object.fromEntries(read('departments.json').filter(d => d.shortName).map(d => [d.code, entry(d.shortName)])),
   districts: byCode(read('districts.json')),
 };
 writeFileSync(join(seed, 'pinyin.json'), JSON.stringify(output, null, 2) + '\n');

@@ -16,6 +16,7 @@ using Hotline.Server.Sla;
 using Hotline.Server.Telephony;
 using Hotline.Server.Text;
 using Hotline.Server.Tickets;
+using Hotline.Server.Queues;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
@@ -47,6 +48,7 @@ public static class HotlineApp
         var services = builder.Services;
         services.AddOptions<HotlineOptions>().BindConfiguration(HotlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(typeof(Scoped<>)); // scoped services called from circuits and singletons, a scope per call
 
         builder.AddHotlineLogging();
         builder.AddHotlineDatabase();
@@ -63,7 +65,7 @@ public static class HotlineApp
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddSchemaTransformer(ActionBodyConverterFactory.DescribeAsync)); // each action's typed body
         services.AddHealthChecks().AddDbContextCheck<HotlineDbContext>("database", tags: ["ready"]);
 
         services.AddOptions<Ratings.RequesterLinkOptions>().BindConfiguration(Ratings.RequesterLinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -78,7 +80,14 @@ public static class HotlineApp
 
         services.AddLive();
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(o =>
+        {
+            // Toasts at the bottom centre, three at most: the desks' row buttons sit at the right, where the default
+            // corner stacked confirmations over the next rows' buttons.
+            o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomCenter;
+            o.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+            o.SnackbarConfiguration.VisibleStateDuration = 4000;
+        });
         services.AddSingleton<ConsoleQueries>();
         services.AddDesks();
         services.AddTelephony();

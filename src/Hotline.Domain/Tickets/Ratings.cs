@@ -90,10 +90,10 @@ public static class RatingRules
         if (rating.Level is not { } level || !IsUnsatisfied(level))
             return [];
         var round = ticket.RectificationCount + 1;
-        var reopen = new Reopened($"诉求人评价“{Label(level)}”，工单退回重办整改（第 {round} 次整改）。", Rectification: true);
+        var reopen = new Reopened(SystemTexts.RectificationReopen.Format(Label(level), round), Rectification: true);
         if (ticket.RectificationCount >= policy.MaxRectificationRounds)
-            return [reopen, new EscalatedToLeader($"已整改 {ticket.RectificationCount} 次，诉求人仍评价“{Label(level)}”，提请领导督办。")];
-        return [reopen, new SupervisionRaised(0, $"整改督办：诉求人对答复评价“{Label(level)}”。请承办单位重新核实办理，与诉求人沟通后重新答复。", orderDueAt)];
+            return [reopen, new EscalatedToLeader(SystemTexts.RectificationToLeader.Format(ticket.RectificationCount, Label(level)))];
+        return [reopen, new SupervisionRaised(0, SystemTexts.RectificationOrder.Format(Label(level)), orderDueAt)];
     }
 
     /// <summary>A revisit call on which the requester gave a rating records that rating too, on the phone channel.</summary>

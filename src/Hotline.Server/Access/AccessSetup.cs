@@ -27,6 +27,7 @@ public static class AccessSetup
         {
             o.Cookie.Name = "hotline.auth";
             o.LoginPath = "/login";
+            o.AccessDeniedPath = "/access-denied"; // a page in the console's language with a way back, not a 404
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(10); // one shift
             // An API caller gets a status code, not an HTML redirect.

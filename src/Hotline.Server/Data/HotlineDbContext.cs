@@ -7,6 +7,7 @@ using Hotline.Server.Sla;
 using Hotline.Server.Tickets;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Hotline.Server.Data;
@@ -186,6 +187,11 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             c.Property(x => x.LimitUnit).HasConversion<string>().HasMaxLength(14);
             c.Property(x => x.NextAt).IsConcurrencyToken();
             c.Property(x => x.Problem).HasMaxLength(100);
+            // The pauses as one JSON column ([{"From":…,"Until":…}], the format rows already hold), compared by value.
+            c.Property(x => x.Pauses).HasConversion(
+                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+                s => JsonSerializer.Deserialize<List<Domain.Sla.ClockPause>>(s, (JsonSerializerOptions?)null) ?? new List<Domain.Sla.ClockPause>(),
+                new ValueComparer<List<Domain.Sla.ClockPause>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p)), v => v.ToList()));
             c.Ignore(x => x.Schedule);
         });
         b.Entity<DepartmentDigest>(d =>

@@ -2,6 +2,7 @@ using Hotline.Domain.Access;
 using Hotline.Domain.Sla;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
+using Hotline.Server.Queues;
 using Hotline.Server.Ratings;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
@@ -17,7 +18,14 @@ public sealed record DeskClock(SlaClockKind Kind, DateTimeOffset DueAt, SlaStage
 public sealed record DeskTicket(
     string Number, string Title, TicketStatus Status, Priority Priority, RequesterKind RequesterKind, string RequesterName,
     string CategoryName, string? DistrictName, string? DepartmentCode, string? DepartmentName, DateTimeOffset RegisteredAt, int Version,
-    IReadOnlyList<string> AllowedActions);
+    IReadOnlyList<string> AllowedActions)
+{
+    /// <summary>The requester's unsatisfied rating that sent the ticket back (整改), on the rows where rectification is worked.</summary>
+    public DeskRating? Rating { get; init; }
+}
+
+/// <summary>不满意: how the requester rated the last answer, whether it solved the matter, and what they said.</summary>
+public sealed record DeskRating(RatingLevel Level, bool Resolved, string? Comment, int Round);
 
 /// <summary>退单 details of a returned ticket: who sent it back, why.</summary>
 public sealed record ReturnInfo(string DepartmentCode, string DepartmentName, ReturnReason? Reason, string Explanation, DateTimeOffset At);
@@ -81,17 +89,15 @@ public sealed class DeskQueries(
     public const int Max = 200;
     public const int MaxAlerts = 100;
 
-    private static readonly TicketStatus[] DispatchStatuses = [TicketStatus.Registered, TicketStatus.Returned, TicketStatus.Reopened];
-
     /// <summary>待派单: new, returned and reopened tickets, oldest first, with proposals and why a returned one came back.</summary>
     public async Task<IReadOnlyList<DispatchRow>> DispatchQueueAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
-            .Where(t => DispatchStatuses.Contains(t.Status)).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
+        var tickets = await WorkQueues.Dispatch.Of(db.Tickets.AsNoTracking(), actor).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
         var ids = tickets.Select(t => t.Id).ToList();
         var events = await LatestEventsAsync(db, ids, [TicketAction.Return, TicketAction.Reopen], ct);
         var clocks = await ClocksAsync(db, ids, [SlaClockKind.Dispatch], ct);
+        var ratings = await UnsatisfiedRatingsAsync(db, tickets, ct);
         return tickets.Select(t =>
         {
             ReturnInfo? returned = null;
@@ -101,8 +107,8 @@ public sealed class DeskQueries(
                 returned = new ReturnInfo(dept, DepartmentName(dept) ?? dept, r.Reason, r.Explanation, e.At);
             }
             var reopen = t.Status == TicketStatus.Reopened && events.GetValueOrDefault((t.Id, TicketAction.Reopen)) is { Change: Reopened o } ? o.Reason : null;
-            var proposals = routing.Propose(DraftOf(t)).Select(p => routing.View(p, t.RequesterKind)).ToList();
-            return new DispatchRow(Row(t, actor), proposals, returned, reopen, clocks.GetValueOrDefault((t.Id, SlaClockKind.Dispatch)));
+            var proposals = routing.ProposalsFor(t);
+            return new DispatchRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, proposals, returned, reopen, clocks.GetValueOrDefault((t.Id, SlaClockKind.Dispatch)));
         }).ToList();
     }
 
@@ -110,14 +116,10 @@ public sealed class DeskQueries(
     public async Task<IReadOnlyList<InboxRow>> InboxAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var handling = db.SlaClocks.Where(c => c.Kind == SlaClockKind.Handling && c.StoppedAt == null);
-        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
-            .Where(t => t.Status == TicketStatus.Dispatched || t.Status == TicketStatus.SignedFor)
-            .GroupJoin(handling, t => t.Id, c => c.TicketId, (t, cs) => new { t, cs })
-            .SelectMany(x => x.cs.DefaultIfEmpty(), (x, c) => new { x.t, Due = c == null ? (DateTimeOffset?)null : c.DueAt })
-            .OrderBy(x => x.Due == null).ThenBy(x => x.Due).ThenBy(x => x.t.Id).Select(x => x.t).Take(Max).ToListAsync(ct);
+        var tickets = await WorkQueues.Department.Of(db.Tickets.AsNoTracking(), actor).ByHandlingDeadline(db).Take(Max).ToListAsync(ct);
         var clocks = await ClocksAsync(db, tickets.Select(t => t.Id).ToList(), [SlaClockKind.SignFor, SlaClockKind.Handling], ct);
-        return tickets.Select(t => new InboxRow(Row(t, actor), !actor.IsDepartmentHandler || t.AssignedDepartmentCode == actor.DepartmentCode,
+        var ratings = await UnsatisfiedRatingsAsync(db, tickets, ct);
+        return tickets.Select(t => new InboxRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, !actor.IsDepartmentHandler || t.AssignedDepartmentCode == actor.DepartmentCode,
             t.Status == TicketStatus.Dispatched ? clocks.GetValueOrDefault((t.Id, SlaClockKind.SignFor)) : null,
             clocks.GetValueOrDefault((t.Id, SlaClockKind.Handling)),
             t.PendingExtensionDeadline, t.OpenSupervisionOrders, t.AwaitingRequesterSince is not null)).ToList();
@@ -127,8 +129,7 @@ public sealed class DeskQueries(
     public async Task<IReadOnlyList<OrderRow>> OpenOrdersAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor)
-            .Where(t => t.OpenSupervisionOrders.Count > 0 && (t.Status == TicketStatus.Dispatched || t.Status == TicketStatus.SignedFor))
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).Where(WorkQueues.OpenOrders)
             .OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
         var ids = tickets.Select(t => t.Id).ToList();
         var raised = await db.TicketEvents.AsNoTracking()
@@ -189,11 +190,11 @@ public sealed class DeskQueries(
 
     /// <summary>重办整改: reopened tickets waiting to go back to a department, with the reason they were reopened.</summary>
     public Task<IReadOnlyList<ReasonRow>> ReopenedAsync(Actor actor, CancellationToken ct) =>
-        WithReasonAsync(actor, t => t.Status == TicketStatus.Reopened, TicketAction.Reopen, c => (c as Reopened)?.Reason, ct);
+        WithReasonAsync(actor, t => t.Status == TicketStates.UnderRectification, TicketAction.Reopen, c => (c as Reopened)?.Reason, ct);
 
     /// <summary>领导督办: tickets escalated to the leaders, with why they were escalated.</summary>
     public Task<IReadOnlyList<ReasonRow>> LeaderQueueAsync(Actor actor, CancellationToken ct) =>
-        WithReasonAsync(actor, t => t.InLeaderQueue, TicketAction.EscalateToLeader, c => (c as EscalatedToLeader)?.Reason, ct);
+        WithReasonAsync(actor, WorkQueues.Leader.Filter, TicketAction.EscalateToLeader, c => (c as EscalatedToLeader)?.Reason, ct);
 
     /// <summary>重复件提示 for one ticket, as <c>GET /api/tickets/{number}/duplicate-hints</c> gives them.</summary>
     public async Task<DuplicateHintsView> HintsAsync(string number, Actor actor, CancellationToken ct)
@@ -263,10 +264,11 @@ public sealed class DeskQueries(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).Where(filter).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
         var events = await LatestEventsAsync(db, tickets.Select(t => t.Id).ToList(), [action], ct);
+        var ratings = await UnsatisfiedRatingsAsync(db, tickets, ct);
         return tickets.Select(t =>
         {
             var e = events.GetValueOrDefault((t.Id, action));
-            return new ReasonRow(Row(t, actor), e is null ? "" : reason(e.Change) ?? "", e?.ActorName ?? "", e?.At ?? t.UpdatedAt);
+            return new ReasonRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, e is null ? "" : reason(e.Change) ?? "", e?.ActorName ?? "", e?.At ?? t.UpdatedAt);
         }).ToList();
     }
 
@@ -284,6 +286,22 @@ public sealed class DeskQueries(
             var latest = g.MaxBy(r => r.Version)!;
             return new EventInfo(latest.Change, latest.ActorName, latest.OccurredAt);
         });
+    }
+
+    /// <summary>
+    /// The rating that reopened each ticket, for the tickets now in rectification (reopened after a rating): the latest
+    /// round rated, when it was unsatisfied. One query on the ratings' ticket index.
+    /// </summary>
+    private static async Task<Dictionary<long, DeskRating>> UnsatisfiedRatingsAsync(HotlineDbContext db, IReadOnlyList<Ticket> tickets, CancellationToken ct)
+    {
+        var ids = tickets.Where(t => t.ReopenCount > 0).Select(t => t.Id).ToList();
+        if (ids.Count == 0)
+            return [];
+        var rows = await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.TicketId))
+            .Select(r => new { r.TicketId, r.Round, r.Level, r.Resolved, r.Comment }).ToListAsync(ct);
+        return rows.GroupBy(r => r.TicketId).Select(g => g.MaxBy(r => r.Round)!)
+            .Where(r => RatingRules.IsUnsatisfied(r.Level))
+            .ToDictionary(r => r.TicketId, r => new DeskRating(r.Level, r.Resolved, r.Comment, r.Round));
     }
 
     private static async Task<Dictionary<(long, SlaClockKind), DeskClock>> ClocksAsync(HotlineDbContext db, List<long> ids, SlaClockKind[] kinds, CancellationToken ct)
@@ -306,17 +324,10 @@ public sealed class DeskQueries(
     private DeskTicket Row(Ticket t, Actor actor) => new(
         t.Number, RequesterRedaction.For(t.Requester, actor.SeesConfidentialRequesters)?.Text(t.Title) ?? t.Title, t.Status, t.Priority, t.RequesterKind,
         t.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(t.RequesterName) : t.RequesterName,
-        reference.Categories.GetValueOrDefault(t.CategoryCode)?.Name ?? t.CategoryCode,
-        t.DistrictCode is null ? null : reference.Districts.GetValueOrDefault(t.DistrictCode)?.Name ?? t.DistrictCode,
+        reference.CategoryName(t.CategoryCode),
+        t.DistrictCode is null ? null : reference.DistrictName(t.DistrictCode),
         t.AssignedDepartmentCode, DepartmentName(t.AssignedDepartmentCode), t.RegisteredAt, t.Version,
         TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, actor, t.CoHandlingDepartmentCodes));
 
-    private string? DepartmentName(string? code) => code is null ? null : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
-
-    /// <summary>The ticket as routing sees a registration (as the routing API does for an existing ticket).</summary>
-    private static TicketDraft DraftOf(Ticket t) => new()
-    {
-        Type = t.Type, Channel = t.Channel, Priority = t.Priority, Requester = t.Requester, Title = t.Title, Description = t.Description,
-        CategoryCode = t.CategoryCode, DistrictCode = t.DistrictCode, Address = t.Address, Tags = t.Tags,
-    };
+    private string? DepartmentName(string? code) => code is null ? null : reference.DepartmentName(code);
 }

@@ -1,4 +1,3 @@
-using Hotline.Server.Console.Desks;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace Hotline.Server.Desks;
@@ -9,7 +8,7 @@ public static class DeskSetup
     public static IServiceCollection AddDesks(this IServiceCollection services)
     {
         services.AddSingleton<DeskQueries>();
-        services.AddSingleton<DeskActions>();
+        services.AddSingleton<Tickets.ConsoleActions>();
         services.AddScoped<ConsoleCircuit>();
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<ConsoleCircuit>());
         return services;

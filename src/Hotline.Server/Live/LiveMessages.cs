@@ -93,39 +93,21 @@ public static class LiveGroups
 }
 
 /// <summary>
-/// Which event changes which work queue, and which roles hear it: the same queues and roles as /api/queues/*. Derived from
-/// the event's states and action alone, so it needs no extra read.
+/// Which event changes which work queue, and which roles hear it: the queues and roles of <see cref="Queues.WorkQueues"/>,
+/// as /api/queues/* reads them. Derived from the event's states and action alone, so it needs no extra read.
 /// </summary>
 public static class LiveQueues
 {
-    public const string Dispatch = "dispatch";
-    public const string Supervision = "supervision";
-    public const string Leader = "leader";
-    public const string Revisit = "revisit";
+    public static readonly string Dispatch = Queues.WorkQueues.Dispatch.Name;
+    public static readonly string Supervision = Queues.WorkQueues.Supervision.Name;
+    public static readonly string Leader = Queues.WorkQueues.Leader.Name;
+    public static readonly string Revisit = Queues.WorkQueues.Revisit.Name;
 
     /// <summary>The roles that work each queue (the roles of its /api/queues endpoint).</summary>
-    public static IReadOnlyDictionary<string, string[]> RolesOf { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        [Dispatch] = [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        [Supervision] = [Roles.Dispatcher, Roles.Supervisor, Roles.Leader, Roles.Admin],
-        [Leader] = [Roles.Leader, Roles.Supervisor, Roles.Admin],
-        [Revisit] = [Roles.Agent, Roles.Supervisor, Roles.Admin],
-    };
+    public static IReadOnlyDictionary<string, string[]> RolesOf { get; } =
+        Queues.WorkQueues.Centre.ToDictionary(q => q.Name, q => q.Roles, StringComparer.Ordinal);
 
-    private static readonly HashSet<TicketStatus> WaitingForDispatch = [TicketStatus.Registered, TicketStatus.Returned, TicketStatus.Reopened];
-
-    private static readonly HashSet<string> SupervisionActions = new(StringComparer.Ordinal)
-    {
-        "supervise", "answer-supervision", "leader-instruct", "request-extension", "decide-extension", "reopen", "dispatch",
-        "return", "reply", "mark-duplicate", "answer-with-master",
-    };
-
-    private static readonly HashSet<string> LeaderActions = new(StringComparer.Ordinal)
-    {
-        "escalate-to-leader", "leader-instruct", "reply", "answer-with-master", "mark-duplicate",
-    };
-
-    private static readonly HashSet<string> RevisitActions = new(StringComparer.Ordinal) { "reply", "answer-with-master", "close", "reopen" };
+    private static readonly HashSet<TicketStatus> WaitingForDispatch = [.. TicketStates.WaitingForDispatch];
 
     /// <summary>The queues this event changes.</summary>
     public static IReadOnlyList<string> Affected(TicketEventMessage e)
@@ -135,11 +117,11 @@ public static class LiveQueues
         var leaves = e.From is { } from && WaitingForDispatch.Contains(from);
         if ((enters != leaves) || (enters && e.Action is "sla-warn" or "sla-breach" && e.Detail == "Dispatch"))
             queues.Add(Dispatch);
-        if (SupervisionActions.Contains(e.Action) || e.Action == "sla-breach")
+        if (Queues.WorkQueues.Supervision.ChangedBy.Contains(e.Action))
             queues.Add(Supervision);
-        if (LeaderActions.Contains(e.Action))
+        if (Queues.WorkQueues.Leader.ChangedBy.Contains(e.Action))
             queues.Add(Leader);
-        if (RevisitActions.Contains(e.Action) || (e.Action is "sla-warn" or "sla-breach" && e.Detail == "Revisit"))
+        if (Queues.WorkQueues.Revisit.ChangedBy.Contains(e.Action) || (e.Action is "sla-warn" or "sla-breach" && e.Detail == "Revisit"))
             queues.Add(Revisit);
         return queues;
     }

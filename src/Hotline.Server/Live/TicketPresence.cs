@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 
 namespace Hotline.Server.Live;
 
@@ -15,14 +16,46 @@ public sealed class TicketPresence
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TicketViewer>> tickets = new(StringComparer.Ordinal);
     private readonly Lock changes = new(); // an Enter must not land in a ticket's list that a Leave is dropping as empty
 
-    /// <summary>Raised with the ticket number whenever its viewers change.</summary>
-    public event Action<string>? Changed;
+    private readonly Lock subscribers = new();
+    private ImmutableArray<(Action<string> Handler, ExecutionContext? Context)> handlers = [];
+
+    /// <summary>
+    /// Raised with the ticket number whenever its viewers change. Each handler runs in the execution context it
+    /// subscribed from, not in that of the session that changed: a console tab re-renders in its own reader's culture
+    /// when someone in another language opens the ticket (the caller's context used to flow into the other circuit).
+    /// </summary>
+    public event Action<string>? Changed
+    {
+        add
+        {
+            if (value is null)
+                return;
+            lock (subscribers)
+                handlers = handlers.Add((value, ExecutionContext.Capture()));
+        }
+        remove
+        {
+            lock (subscribers)
+                handlers = handlers.RemoveAll(h => h.Handler == value);
+        }
+    }
+
+    private void Raise(string number)
+    {
+        foreach (var (handler, context) in handlers)
+        {
+            if (context is null)
+                handler(number);
+            else
+                ExecutionContext.Run(context, _ => handler(number), null);
+        }
+    }
 
     public void Enter(string number, TicketViewer viewer)
     {
         lock (changes)
             tickets.GetOrAdd(number, _ => new(StringComparer.Ordinal))[viewer.SessionId] = viewer;
-        Changed?.Invoke(number);
+        Raise(number);
     }
 
     public void SetEditing(string number, string sessionId, bool editing)
@@ -33,7 +66,7 @@ public sealed class TicketPresence
                 return;
             viewers[sessionId] = viewer with { Editing = editing };
         }
-        Changed?.Invoke(number);
+        Raise(number);
     }
 
     public void Leave(string number, string sessionId)
@@ -45,7 +78,7 @@ public sealed class TicketPresence
             if (viewers.IsEmpty)
                 tickets.TryRemove(number, out _);
         }
-        Changed?.Invoke(number);
+        Raise(number);
     }
 
     /// <summary>Everyone on the ticket, one entry per session, oldest first not guaranteed.</summary>

@@ -93,19 +93,19 @@ public static class RatingsApi
         }).WithSummary("Every rating of the ticket, one per round, oldest first, with appeals");
 
         tickets.MapPost("/rating", async Task<Results<Created<RatingView>, ProblemHttpResult>> (string number, RateRequest body, HttpContext http,
-            TicketService service, HotlineDbContext db, ReferenceData reference, IStringLocalizer<Messages> text, CancellationToken ct) =>
+            TicketService service, TicketActions actions, HotlineDbContext db, ReferenceData reference, IStringLocalizer<Messages> text, CancellationToken ct) =>
         {
             var actor = http.User.ToActor();
             try
             {
-                var ticket = await service.ActAsync(number, new Rated(body.Level, body.Resolved, body.Comment?.Trim(), body.Channel ?? RatingChannel.Api), actor, ct);
+                var ticket = await actions.ActOnLatestAsync(number, new Rated(body.Level, body.Resolved, body.Comment?.Trim(), body.Channel ?? RatingChannel.Api), actor, ct);
                 var row = await db.Ratings.AsNoTracking().Where(r => r.TicketId == ticket.Id).OrderByDescending(r => r.Round).FirstAsync(ct);
                 return TypedResults.Created($"/api/tickets/{number}/rating", View(row, reference));
             }
             catch (Exception ex) when (ex is GuardConflictException { Code: TicketGuards.AlreadyRated } or ConcurrencyConflictException)
             {
                 // One rating per round: answer with the one on record (a lost race finds it too).
-                service.Reset();
+                actions.Reset();
                 var ticket = await service.FindAsync(number, actor, ct);
                 var existing = await db.Ratings.AsNoTracking().FirstOrDefaultAsync(r => r.TicketId == ticket.Id && r.Round == ticket.ReopenCount, ct);
                 if (existing is null)

@@ -9,7 +9,7 @@ namespace Hotline.Server.Ratings;
 /// <c>requester-message</c> event by the requester; when the department waits for the requester (补充材料) it also ends
 /// the wait and the handling clock runs again.
 /// </summary>
-public sealed class RequesterMessages(TicketService tickets, ILogger<RequesterMessages> logger)
+public sealed class RequesterMessages(TicketService tickets, TicketActions actions, ILogger<RequesterMessages> logger)
 {
     /// <summary>
     /// Adds the requester's message. With <paramref name="fromEmail"/> (an email reply), the sender must be the
@@ -32,13 +32,13 @@ public sealed class RequesterMessages(TicketService tickets, ILogger<RequesterMe
         {
             try
             {
-                var ticket = await tickets.ActAsync(number, new RequesterMessageAdded(text.Trim(), channel, fromEmail), requester, ct);
+                var ticket = await actions.ActOnLatestAsync(number, new RequesterMessageAdded(text.Trim(), channel, fromEmail), requester, ct);
                 return ticket.Version;
             }
             catch (ConcurrencyConflictException) when (attempt < 3)
             {
                 // Someone acted on the ticket meanwhile; the message applies to the newer version just as well.
-                tickets.Reset();
+                actions.Reset();
             }
         }
     }

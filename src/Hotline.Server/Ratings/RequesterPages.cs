@@ -39,9 +39,26 @@ public sealed record TrackPage(string Number, string Title, TicketStatus Status,
 /// page (自助查询) opened with the ticket number and its access code. Only what a requester may see leaves here: the
 /// timeline is a whitelist of events; internal notes, progress, supervision, returns and leaders' instructions never do.
 /// </summary>
-public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, TicketService tickets, RequesterMessages messages,
+public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, TicketActions actions, RequesterMessages messages,
     ReferenceData reference, IOptions<RatingOptions> options, CityClock clock, Security.IAttemptLimiter attempts, IOptions<Security.SecurityOptions> security)
 {
+    /// <summary>
+    /// The answer that was rated, once an unsatisfied rating has reopened the ticket for rectification (which clears the
+    /// ticket's current answer): the thank-you page still shows what the requester rated.
+    /// </summary>
+    private async Task<string?> RatedAnswerAsync(Ticket ticket, CancellationToken ct)
+    {
+        var answers = await db.TicketEvents.AsNoTracking()
+            .Where(e => e.TicketId == ticket.Id && (e.Action == TicketAction.Reply || e.Action == TicketAction.AnswerWithMaster))
+            .OrderByDescending(e => e.Version).Select(e => e.Change).Take(1).ToListAsync(ct);
+        return answers.FirstOrDefault() switch
+        {
+            Replied r => r.Resolution,
+            AnsweredWithMaster m => m.Resolution,
+            _ => null,
+        };
+    }
+
     public async Task<RatePage> RatePageAsync(string? token, CancellationToken ct)
     {
         var read = links.ReadRatingToken(token);
@@ -54,7 +71,7 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
             return new(RatePageState.Invalid); // signed by us, yet no such ticket or round: not a link we sent
         var rating = await db.Ratings.AsNoTracking().FirstOrDefaultAsync(r => r.TicketId == ticket.Id && r.Round == read.Round, ct);
         var page = new RatePage(RatePageState.Open, ticket.Number, ticket.Title, DepartmentName(rating?.DepartmentCode ?? ticket.AssignedDepartmentCode),
-            ticket.Resolution ?? ticket.IntakeAnswer, RatingRules.Levels(options.Value.Scale), rating);
+            ticket.Resolution ?? ticket.IntakeAnswer ?? await RatedAnswerAsync(ticket, ct), RatingRules.Levels(options.Value.Scale), rating);
         if (rating is not null)
             return page with { State = RatePageState.Rated };
         if (read.Round < RequesterLinks.RoundOf(ticket))
@@ -70,7 +87,7 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
             return page;
         try
         {
-            await tickets.ActAsync(page.Number!, new Rated(level, resolved, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()), RatingRules.Requester(), ct);
+            await actions.ActOnLatestAsync(page.Number!, new Rated(level, resolved, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()), RatingRules.Requester(), ct);
         }
         catch (RequestValidationException v)
         {
@@ -78,7 +95,7 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
         }
         catch (Exception ex) when (ex is GuardConflictException or ConcurrencyConflictException or TransitionNotAllowedException)
         {
-            tickets.Reset(); // someone else rated or acted meanwhile: show what is on record now
+            actions.Reset(); // someone else rated or acted meanwhile: show what is on record now
         }
         return await RatePageAsync(token, ct);
     }

@@ -68,6 +68,9 @@ public static class PinyinSearch
     public sealed record File(
         Dictionary<string, Entry> Categories, Dictionary<string, Entry> Departments, Dictionary<string, Entry> Districts)
     {
+        /// <summary>Department short names (简称: 住建局, 市场监管局) by department code.</summary>
+        public Dictionary<string, Entry> DepartmentShortNames { get; init; } = [];
+
         private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
         public static File Read(string path)

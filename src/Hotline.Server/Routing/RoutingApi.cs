@@ -28,9 +28,7 @@ public static class RoutingApi
         routes.MapGet("/api/tickets/{number}/routing", async (string number, HttpContext http, TicketService tickets, TicketRouting routing, CancellationToken ct) =>
         {
             var ticket = await tickets.FindAsync(number, http.User.ToActor(), ct);
-            var draft = DraftOf(ticket);
-            // A ticket reopened for rectification (整改) proposes the department that answered it first.
-            return TypedResults.Ok(RatingRules.ProposeAgain(ticket, routing.Propose(draft)).Select(p => routing.View(p, draft.Requester.Kind)));
+            return TypedResults.Ok(routing.ProposalsFor(ticket));
         })
         .WithTags("Routing").RequireAuthorization(p => p.RequireRole(ProposalRoles))
         .WithSummary("The departments proposed for a ticket (派单建议), best first, with the rule and score behind each");
@@ -72,10 +70,4 @@ public static class RoutingApi
             return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
         }).WithSummary("Delete a routing rule (seeded rules come back at the next start unless disabled instead)");
     }
-
-    private static TicketDraft DraftOf(Ticket t) => new()
-    {
-        Type = t.Type, Channel = t.Channel, Priority = t.Priority, Requester = t.Requester, Title = t.Title, Description = t.Description,
-        CategoryCode = t.CategoryCode, DistrictCode = t.DistrictCode, Address = t.Address, Tags = t.Tags,
-    };
 }

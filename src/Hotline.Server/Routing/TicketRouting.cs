@@ -56,10 +56,24 @@ public sealed class TicketRouting(IDbContextFactory<HotlineDbContext> contexts, 
         return best is not null && best.RuleCode is not null && best.Confidence >= options.Value.AutoDispatchMinConfidence ? best : null;
     }
 
+    /// <summary>
+    /// The proposals for a registered ticket, best first, as every screen shows them (the routing API, the dispatch desk,
+    /// the ticket page): a ticket reopened for rectification (整改) proposes the department that answered it first.
+    /// </summary>
+    public IReadOnlyList<ProposalView> ProposalsFor(Ticket ticket) =>
+        Domain.Tickets.RatingRules.ProposeAgain(ticket, Propose(DraftOf(ticket))).Select(p => View(p, ticket.RequesterKind)).ToList();
+
+    /// <summary>The ticket as routing sees a registration.</summary>
+    private static TicketDraft DraftOf(Ticket t) => new()
+    {
+        Type = t.Type, Channel = t.Channel, Priority = t.Priority, Requester = t.Requester, Title = t.Title, Description = t.Description,
+        CategoryCode = t.CategoryCode, DistrictCode = t.DistrictCode, Address = t.Address, Tags = t.Tags,
+    };
+
     public ProposalView View(RoutingProposal p, RequesterKind requester)
     {
         var department = reference.Departments.GetValueOrDefault(p.DepartmentCode);
-        return new ProposalView(p.DepartmentCode, department?.Name ?? p.DepartmentCode,
+        return new ProposalView(p.DepartmentCode, reference.DepartmentName(p.DepartmentCode),
             requester == RequesterKind.Enterprise && department?.HasEnterpriseDesk == true,
             p.CoHandlingDepartmentCodes, p.RuleCode, p.Reason, p.Score, p.Confidence);
     }

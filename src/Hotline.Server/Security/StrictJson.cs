@@ -5,8 +5,8 @@ using Hotline.Domain.Tickets;
 namespace Hotline.Server.Security;
 
 /// <summary>
-/// The one place that decides what a JSON body may carry, for every HTTP body, every ticket action body and every hub
-/// call: enums only as one of their names (any case) or a defined number, never <c>99</c>, <c>"99"</c> or
+/// The one place that decides what a JSON body may carry, for every HTTP body (the typed ticket action bodies included)
+/// and every hub call: enums only as one of their names (any case) or a defined number, never <c>99</c>, <c>"99"</c> or
 /// <c>"Complaint, Report"</c>; strings without control characters or bidirectional overrides (<see cref="TextRules"/>).
 /// A refusal is a <see cref="JsonException"/>, which the serializer tags with the field's path and
 /// <see cref="Problems.ProblemHandler"/> turns into a 400 naming that field.
@@ -20,9 +20,6 @@ public static class StrictJson
         options.Converters.Insert(1, new CleanStringConverter());
         return options;
     }
-
-    /// <summary>Ticket action bodies: the payload format of <see cref="Data.HotlineDbContext.PayloadJson"/>, read strictly.</summary>
-    public static JsonSerializerOptions ActionBodies { get; } = Apply(new JsonSerializerOptions(Data.HotlineDbContext.PayloadJson));
 }
 
 /// <summary>Enums by defined name or defined number only.</summary>

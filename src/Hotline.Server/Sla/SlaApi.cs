@@ -109,10 +109,10 @@ public static class SlaApi
             return TypedResults.Ok(await calendars.ReplaceYearAsync(year, body.Year, days, ct));
         }).WithSummary("Replace one year's official calendar (JSON, as in seed/calendars); open deadlines are recomputed");
 
-        admin.MapPost("/calendars/{year:int}/ics", async (int year, HttpRequest request, SlaCalendarAdmin calendars, CancellationToken ct) =>
+        admin.MapPost("/calendars/{year:int}/ics", async (int year, HttpRequest request, SlaCalendarAdmin calendars, CityClock city, CancellationToken ct) =>
         {
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
-            var days = IcsCalendar.Parse(await reader.ReadToEndAsync(ct), year);
+            var days = IcsCalendar.Parse(await reader.ReadToEndAsync(ct), year, city.Zone);
             return TypedResults.Ok(await calendars.ReplaceYearAsync(year, year, days, ct));
         }).Accepts<string>("text/calendar").WithSummary("Import one year's calendar from iCalendar: VEVENTs named 休 / 班 (or with CATEGORIES HOLIDAY / WORKDAY)");
     }
@@ -131,45 +131,64 @@ public static class SlaApi
 }
 
 /// <summary>
-/// A minimal iCalendar reader for official holiday feeds: all-day VEVENTs whose SUMMARY contains 休 (or CATEGORIES
-/// HOLIDAY) are holidays, those with 班 (or WORKDAY) are make-up workdays. DTEND is exclusive, as the standard says.
+/// Reads an official holiday feed (iCalendar, RFC 5545) with Ical.Net: VEVENTs whose SUMMARY contains 休 (or CATEGORIES
+/// HOLIDAY) are holidays, those with 班 (or WORKDAY) are make-up workdays. The library unfolds and unescapes the text
+/// (a summary with "\," or a folded line reads as written), turns DTSTART/DTEND with a TZID (or UTC) into the city's
+/// dates, and expands RRULEs (a holiday repeated daily for three days); DTEND is exclusive, as the standard says.
+/// Only the days of <paramref name="year"/> are taken.
 /// </summary>
 public static class IcsCalendar
 {
-    public static List<CalendarDay> Parse(string ics, int year)
+    public static List<CalendarDay> Parse(string ics, int year, TimeZoneInfo city)
     {
-        var days = new List<CalendarDay>();
-        string? summary = null, categories = null;
-        DateOnly? start = null, end = null;
-        foreach (var raw in ics.Replace("\r\n ", "", StringComparison.Ordinal).Split('\n'))
+        Ical.Net.Calendar? calendar;
+        try
         {
-            var line = raw.TrimEnd('\r');
-            if (line == "BEGIN:VEVENT")
-                (summary, categories, start, end) = (null, null, null, null);
-            else if (line.StartsWith("SUMMARY", StringComparison.Ordinal))
-                summary = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..];
-            else if (line.StartsWith("CATEGORIES", StringComparison.Ordinal))
-                categories = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..];
-            else if (line.StartsWith("DTSTART", StringComparison.Ordinal))
-                start = Date(line);
-            else if (line.StartsWith("DTEND", StringComparison.Ordinal))
-                end = Date(line);
-            else if (line == "END:VEVENT" && start is { } from)
+            calendar = Ical.Net.Calendar.Load(ics);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new RequestValidationException([new("$", "InvalidValue")]); // not iCalendar: 400, nothing imported
+        }
+        if (calendar is null)
+            throw new RequestValidationException([new("$", "InvalidValue")]);
+        var from = new Ical.Net.DataTypes.CalDateTime(year, 1, 1);
+        var until = new Ical.Net.DataTypes.CalDateTime(year + 1, 1, 1);
+        var days = new Dictionary<DateOnly, CalendarDay>();
+        foreach (var e in calendar.Events)
+        {
+            var summary = e.Summary ?? "";
+            var workday = e.Categories.Any(c => c.Contains("WORKDAY", StringComparison.OrdinalIgnoreCase)) || summary.Contains('班', StringComparison.Ordinal);
+            var holiday = e.Categories.Any(c => c.Contains("HOLIDAY", StringComparison.OrdinalIgnoreCase)) || summary.Contains('休', StringComparison.Ordinal);
+            if (!workday && !holiday)
+                continue;
+            foreach (var occurrence in e.GetOccurrences(from).TakeWhile(o => o.Period.StartTime.LessThan(until)))
             {
-                var workday = (categories?.Contains("WORKDAY", StringComparison.OrdinalIgnoreCase) ?? false) || (summary?.Contains('班', StringComparison.Ordinal) ?? false);
-                var holiday = (categories?.Contains("HOLIDAY", StringComparison.OrdinalIgnoreCase) ?? false) || (summary?.Contains('休', StringComparison.Ordinal) ?? false);
-                if (!workday && !holiday)
-                    continue;
-                for (var d = from; d < (end ?? from.AddDays(1)); d = d.AddDays(1))
-                    days.Add(new CalendarDay { Date = d, Kind = workday ? CalendarDayKind.MakeupWorkday : CalendarDayKind.Holiday, Name = summary ?? "", Year = year });
+                var start = LocalDate(occurrence.Period.StartTime, city);
+                var end = occurrence.Period.EffectiveEndTime is { } endTime ? LocalEnd(endTime, city) : start.AddDays(1);
+                for (var d = start; d < (end > start ? end : start.AddDays(1)); d = d.AddDays(1))
+                {
+                    if (d.Year == year)
+                        days[d] = new CalendarDay { Date = d, Kind = workday ? CalendarDayKind.MakeupWorkday : CalendarDayKind.Holiday, Name = summary, Year = year };
+                }
             }
         }
-        return days;
+        return [.. days.Values.OrderBy(d => d.Date)];
     }
 
-    private static DateOnly? Date(string line)
+    /// <summary>The city's date of an instant (TZID or UTC), or the date as written for an all-day or floating value.</summary>
+    private static DateOnly LocalDate(Ical.Net.DataTypes.CalDateTime value, TimeZoneInfo city) =>
+        value.HasTime && value.TzId is not null
+            ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(value.AsUtc, city))
+            : value.Date;
+
+    /// <summary>The first day not covered: an end at midnight (or a date) is exclusive, a later time covers its day.</summary>
+    private static DateOnly LocalEnd(Ical.Net.DataTypes.CalDateTime value, TimeZoneInfo city)
     {
-        var value = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..];
-        return DateOnly.TryParseExact(value.Length >= 8 ? value[..8] : value, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        if (!value.HasTime)
+            return value.Date;
+        var local = value.TzId is not null ? TimeZoneInfo.ConvertTime(value.AsUtc, city) : value.Value;
+        var day = DateOnly.FromDateTime(local);
+        return local.TimeOfDay == TimeSpan.Zero ? day : day.AddDays(1);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hotline.Domain.Sla;
 
 namespace Hotline.Server.Sla;
@@ -25,8 +24,8 @@ public sealed class SlaClockRow
     /// <summary>Null when nothing more will happen (stopped, paused, escalated, or unschedulable). The concurrency token: two sweepers cannot both advance one clock.</summary>
     public DateTimeOffset? NextAt { get; set; }
     public DateTimeOffset? PausedAt { get; set; }
-    /// <summary>Earlier pauses as JSON [{"from":..,"until":..}], to recompute the deadline after a calendar change.</summary>
-    public string Pauses { get; set; } = "[]";
+    /// <summary>Earlier pauses, to recompute the deadline after a calendar change; stored as JSON by an EF value converter.</summary>
+    public List<ClockPause> Pauses { get; set; } = [];
     public DateTimeOffset? StoppedAt { get; set; }
     /// <summary>Why the clock could not be scheduled (e.g. the calendar for 2027 is not loaded): shown to admins, never guessed.</summary>
     public string? Problem { get; set; }
@@ -42,16 +41,4 @@ public sealed class SlaClockRow
     }
 
     private static DateTimeOffset Second(DateTimeOffset t) => t.AddTicks(-(t.UtcTicks % TimeSpan.TicksPerSecond));
-
-    public List<ClockPause> ReadPauses() =>
-        JsonSerializer.Deserialize<List<PauseJson>>(Pauses)?.Select(p => new ClockPause(p.From, p.Until)).ToList() ?? [];
-
-    public void AddPause(DateTimeOffset from, DateTimeOffset until)
-    {
-        var pauses = JsonSerializer.Deserialize<List<PauseJson>>(Pauses) ?? [];
-        pauses.Add(new PauseJson(from, until));
-        Pauses = JsonSerializer.Serialize(pauses);
-    }
-
-    private sealed record PauseJson(DateTimeOffset From, DateTimeOffset Until);
 }

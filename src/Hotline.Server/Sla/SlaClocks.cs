@@ -48,7 +48,7 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
                     row.NextAt = null;
                     break;
                 case ResumeClock resume when row is { StoppedAt: null, PausedAt: { } since }:
-                    row.AddPause(since, resume.At);
+                    row.Pauses = [.. row.Pauses, new ClockPause(since, resume.At)];
                     row.PausedAt = null;
                     Reschedule(row, limits, ticket, resume.At);
                     break;
@@ -85,7 +85,7 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
         row.StartedAt = at;
         row.LimitAmount = limit.Amount;
         row.LimitUnit = limit.Unit;
-        row.Pauses = "[]";
+        row.Pauses = [];
         row.PausedAt = null;
         row.StoppedAt = null;
         var calendar = CalendarOf(row, ticket);
@@ -96,7 +96,7 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
     private void Reschedule(SlaClockRow row, SlaLimits limits, Ticket ticket, DateTimeOffset at)
     {
         var limit = new TimeLimit(row.LimitAmount, row.LimitUnit);
-        var pauses = row.ReadPauses();
+        var pauses = row.Pauses;
         var calendar = CalendarOf(row, ticket);
         Schedule(row, () => row.Kind == SlaClockKind.Handling && ticket.ExtendedDeadline is { } extended
             ? ClockSchedule.Extended(calendar, row.StartedAt, calendar.Extend(row.StartedAt, extended, row.LimitUnit, pauses.Where(p => p.From >= extended)), row.LimitUnit, limits)

@@ -133,12 +133,12 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                 {
                     // 超时自动督办: the department must answer why, within the configured working days.
                     yield return new SupervisionRaised(ticket.SupervisionCount + 1,
-                        row.Kind == SlaClockKind.SignFor ? "自动督办：工单超过签收时限未签收，请立即签收并说明原因。" : "自动督办：工单超过办理时限未办结，请尽快办结并说明原因。",
+                        (row.Kind == SlaClockKind.SignFor ? SystemTexts.SignForOverdueOrder : SystemTexts.HandlingOverdueOrder).Chinese,
                         DueAfter(at, ticket.AssignedDepartmentCode));
                 }
                 break;
             case SlaStage.Breached when row.Kind == SlaClockKind.Handling && !ticket.InLeaderQueue:
-                yield return new EscalatedToLeader("超过办理时限仍未办结，系统自动提请领导督办。");
+                yield return new EscalatedToLeader(SystemTexts.HandlingOverdueToLeader.Chinese);
                 break;
         }
     }

@@ -22,7 +22,7 @@ public static class TelephonyApi
 
     public static IServiceCollection AddTelephony(this IServiceCollection services) =>
         services.AddSingleton<IncomingCalls>().AddSingleton<AgentSeats>().AddSingleton<CallerHistory>()
-            .AddSingleton<Console.Tickets.TicketConsole>();
+            .AddSingleton<Tickets.TicketConsole>();
 
     public static void MapTelephony(this IEndpointRouteBuilder routes)
     {

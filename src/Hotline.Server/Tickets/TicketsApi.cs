@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hotline.Server.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +18,7 @@ public static class TicketsApi
         services.AddSingleton<TicketIntake>();
         services.AddHostedService(sp => sp.GetRequiredService<TicketIntake>());
         services.AddScoped<TicketService>();
+        services.AddScoped<TicketActions>();
         services.AddScoped<TicketSearch>();
         services.AddScoped<AttachmentStore>();
         services.AddSingleton<AttachmentSweeper>();
@@ -77,19 +77,12 @@ public static class TicketsApi
             TypedResults.Ok(await tickets.HistoryAsync(number, http.User.ToActor(), ct)))
             .WithSummary("The ticket's full history (流转记录), oldest first");
 
-        group.MapPost("/{number}/actions/{action}", async (string number, string action, JsonElement body, HttpContext http,
-            TicketService tickets, CancellationToken ct) =>
-        {
-            var actor = http.User.ToActor();
-            using var _ = LogContext.PushProperty("TicketNumber", number);
-            var ticket = await tickets.ActAsync(number, action, body, actor, ct);
-            var view = tickets.View(ticket, actor);
-            http.Response.Headers.ETag = ETag(view.Version);
-            return TypedResults.Ok(view);
-        })
-        .WithSummary("Take a lifecycle action: " + string.Join(", ", Domain.Tickets.TicketWorkflow.Transitions
-            .Where(t => !Domain.Tickets.TicketWorkflow.IsSystemOnly(t.Action) && !Domain.Tickets.TicketWorkflow.HasOwnEndpoint(t.Action)).Select(t => t.RouteName)))
-        .WithDescription("The body is the action's fields plus expectedVersion (the version you read). A stale version gets 409 with currentVersion.");
+        foreach (var transition in TicketActions.OnActionsRoute)
+            MapActionMethod.MakeGenericMethod(transition.ChangeType).Invoke(null, [group, transition]);
+
+        // Any other name: 404 with the names this route knows.
+        group.MapPost("/{number}/actions/{action}", IResult (string action) => throw new Problems.UnknownActionException(action))
+            .ExcludeFromDescription();
 
         group.MapPost("/{number}/attachments", async (string number, IFormFile? file, HttpContext http, AttachmentStore store, CancellationToken ct) =>
         {
@@ -110,10 +103,39 @@ public static class TicketsApi
             return found is { } f && File.Exists(f.Path)
                 ? TypedResults.PhysicalFile(f.Path, f.Row.ContentType, f.Row.FileName)
                 : TypedResults.NotFound();
-        });
+        })
+        .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+        .WithSummary("Download an attachment (its stored content type and file name)");
 
         group.MapDuplicateHints();
         return group;
+    }
+
+    private static readonly System.Reflection.MethodInfo MapActionMethod =
+        typeof(TicketsApi).GetMethod(nameof(MapAction), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    /// <summary>
+    /// One operation per action (<c>POST /api/tickets/{number}/actions/dispatch</c>, …), each with its own typed body, so
+    /// the OpenAPI document describes every action's fields. Binding and delegation only: <see cref="TicketActions"/> decides.
+    /// </summary>
+    private static void MapAction<TChange>(RouteGroupBuilder group, Domain.Tickets.TicketTransition transition) where TChange : Domain.Tickets.TicketChange
+    {
+        group.MapPost($"/{{number}}/actions/{transition.RouteName}", async Task<Ok<TicketView>> (string number, ActionBody<TChange> body, HttpContext http,
+            TicketActions actions, CancellationToken ct) =>
+        {
+            using var _ = LogContext.PushProperty("TicketNumber", number);
+            var view = await actions.ActAsync(number, body.Change, body.ExpectedVersion, http.User.ToActor(), ct);
+            http.Response.Headers.ETag = ETag(view.Version);
+            return TypedResults.Ok(view);
+        })
+        .WithName($"action-{transition.RouteName}")
+        .WithSummary($"{transition.Action} ({transition.RouteName}): " + string.Join(", ", transition.Roles.Order(StringComparer.Ordinal)))
+        .WithDescription("The body is the action's fields plus expectedVersion (the version you read). A stale version gets 409 with currentVersion; " +
+            "an action the ticket's state does not allow gets 409 with allowedActions.")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static string ETag(int version) => $"\"{version}\"";

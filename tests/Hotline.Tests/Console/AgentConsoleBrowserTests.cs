@@ -181,6 +181,35 @@ public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IC
         await Assertions.Expect(page.GetByTestId("action-resolve-at-intake")).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// Bug: a closed tab stayed listed as a viewer ("李强（办理中）") for about three minutes, until its circuit expired;
+    /// and a person's own second tab showed them as someone else.
+    /// </summary>
+    [BrowserFact]
+    public async Task Presence_ends_when_a_tab_closes_and_your_own_second_tab_is_not_someone_else()
+    {
+        var number = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Citizen("楼上漏水"))).Number();
+        var agentPage = await SignInAsync("agent.presence", "话务员 周红", Roles.Agent);
+        var dispatcherPage = await SignInAsync("dispatcher.presence", "派单员 李强", Roles.Dispatcher);
+        await agentPage.GotoAsync($"/tickets/{number}");
+        await Interactive(agentPage);
+        var secondTab = await agentPage.Context.NewPageAsync();
+        await secondTab.GotoAsync($"/tickets/{number}");
+        await Interactive(secondTab);
+        await dispatcherPage.GotoAsync($"/tickets/{number}");
+        await Interactive(dispatcherPage);
+        await dispatcherPage.GetByTestId("action-dispatch").ClickAsync();
+
+        await Assertions.Expect(agentPage.GetByTestId("viewer-name")).ToHaveTextAsync("派单员 李强（办理中）");
+        await Assertions.Expect(agentPage.GetByTestId("viewer-name")).ToHaveCountAsync(1); // the agent's own second tab is not listed
+        await Assertions.Expect(dispatcherPage.GetByTestId("viewer-name")).ToHaveCountAsync(1); // two tabs of one person: one viewer
+
+        await dispatcherPage.CloseAsync();
+
+        await Assertions.Expect(agentPage.GetByTestId("viewer-name")).ToHaveCountAsync(0); // within the expect timeout, not minutes
+        await Assertions.Expect(agentPage.GetByTestId("collision-warning")).ToHaveCountAsync(0);
+    }
+
     [BrowserFact]
     public async Task Two_people_on_one_ticket_see_each_other_and_the_collision_and_the_late_one_reloads_after_409()
     {
@@ -200,6 +229,8 @@ public sealed class AgentConsoleBrowserTests(KestrelHotlineFixture fixture) : IC
         await agentPage.GetByTestId("action-resolve-at-intake").ClickAsync();
         await Assertions.Expect(dispatcherPage.GetByTestId("collision-warning")).ToContainTextAsync("话务员 郑洁");
 
+        await Assertions.Expect(dispatcherPage.GetByLabel("主办单位")).Not.ToHaveValueAsync(""); // the routing proposal, preselected
+        await dispatcherPage.GetByLabel("主办单位").SelectTextAsync();
         await dispatcherPage.GetByLabel("主办单位").PressSequentiallyAsync("zfhcx");
         await Assertions.Expect(dispatcherPage.GetByText("常州市住房和城乡建设局").First).ToBeVisibleAsync();
         await dispatcherPage.Keyboard.PressAsync("Enter");

@@ -28,15 +28,7 @@ public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<Hot
     [Fact]
     public async Task A_signed_in_admin_sees_the_landing_page_with_their_name()
     {
-        var admin = await Factory.ClientAsync(Roles.Admin);
-        using var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
-        {
-            ["userName"] = "wang.agent", ["displayName"] = "话务员 王芳", ["role"] = "Admin", ["password"] = "Correct-horse-9",
-        });
-        await Api.ExpectAsync(created, HttpStatusCode.Created);
-        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
-        using var login = await Api.PostAsync(browser, "/api/auth/login", new JsonObject { ["userName"] = "wang.agent", ["password"] = "Correct-horse-9" });
-        Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+        var browser = await SignedInBrowserAsync("wang.agent", "话务员 王芳", Roles.Admin);
 
         var html = WebUtility.HtmlDecode(await browser.GetStringAsync("/"));
 
@@ -83,5 +75,60 @@ public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<Hot
 
         Assert.DoesNotContain("reg-phone", html, StringComparison.Ordinal);
         Assert.Contains("话务台供话务员、派单员和管理员登记工单使用。", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Bug: a leader opening /dispatch landed on /Account/AccessDenied, a 404 with raw JSON.</summary>
+    [Theory]
+    [InlineData("zh-CN", "无权访问", "返回我的工作台")]
+    [InlineData("en", "Access denied", "Back to my desk")]
+    public async Task A_person_without_the_desks_role_sees_an_access_denied_page_in_their_language_with_a_way_back(string culture, string title, string back)
+    {
+        var browser = await SignedInBrowserAsync($"leader.denied.{culture}", "领导 周明", Roles.Leader, culture);
+
+        using var response = await browser.GetAsync("/dispatch");
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("/access-denied", response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains(title, html, StringComparison.Ordinal);
+        Assert.Contains(back, html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"status\":404", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Bug: rectification happened blind; the requester's 不满意 comment was in the API only, not in the console.</summary>
+    [Fact]
+    public async Task The_ticket_page_shows_the_requesters_rating_whether_it_was_resolved_and_the_comment()
+    {
+        var number = await Hotline.Tests.Ratings.RatingStory.RepliedTicketAsync(Factory);
+        using var rated = await Api.PostAsync(await Factory.AgentAsync(), $"/api/tickets/{number}/rating", new JsonObject
+        {
+            ["level"] = "Dissatisfied", ["resolved"] = false, ["comment"] = "超市仍在销售过期牛奶", ["channel"] = "Phone",
+        });
+        await Api.ExpectAsync(rated, HttpStatusCode.Created);
+        var browser = await SignedInBrowserAsync("sup.rating", "督办员 刘洋", Roles.Supervisor);
+
+        var html = WebUtility.HtmlDecode(await browser.GetStringAsync($"/tickets/{number}"));
+
+        Assert.Contains("诉求人评价", html, StringComparison.Ordinal);
+        Assert.Contains("不满意", html, StringComparison.Ordinal);
+        Assert.Contains("未解决", html, StringComparison.Ordinal);
+        Assert.Contains("超市仍在销售过期牛奶", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>A cookie client signed in as a new console user (in <paramref name="culture"/> when given).</summary>
+    private async Task<HttpClient> SignedInBrowserAsync(string userName, string displayName, string role, string? culture = null)
+    {
+        using var created = await Api.PostAsync(await Factory.ClientAsync(Roles.Admin), "/api/admin/users", new JsonObject
+        {
+            ["userName"] = userName, ["displayName"] = displayName, ["role"] = role, ["password"] = "Correct-horse-9",
+        });
+        await Api.ExpectAsync(created, HttpStatusCode.Created);
+        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        if (culture is not null)
+            browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture);
+        using var login = await Api.PostAsync(browser, "/api/auth/login", new JsonObject { ["userName"] = userName, ["password"] = "Correct-horse-9" });
+        Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+        return browser;
     }
 }

@@ -66,7 +66,7 @@ public abstract class DeskBrowserTestBase(HotlineFactory factory, Uri baseAddres
     }
 
     /// <summary>Roles that start at a desk (the others start at the landing page).</summary>
-    private static bool DeskNavigationHome(string role) => Hotline.Server.Console.Desks.DeskNavigation.HomeFor(role) is not null;
+    private static bool DeskNavigationHome(string role) => Hotline.Server.Desks.DeskNavigation.HomeFor(role) is not null;
 
     /// <summary>
     /// Opens a page whose Blazor sockets pass through the test, signed in: <see cref="DroppableConnection.DropAsync"/>

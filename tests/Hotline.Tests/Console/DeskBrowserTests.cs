@@ -70,7 +70,7 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
         await Assertions.Expect(dialog.GetByTestId("action-problem")).ToBeVisibleAsync(); // the resolution is required: the form says so and stays open
-        await dialog.GetByLabel("办理情况").FillAsync("已约谈企业并督促整改，诉求人认可。");
+        await dialog.GetByLabel("答复意见").FillAsync("已约谈企业并督促整改，诉求人认可。");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId($"reply-{number}")).ToHaveCountAsync(0);
@@ -91,8 +91,8 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/supervision$"));
         await page.GetByTestId($"decide-{number}").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await Assertions.Expect(dialog.GetByLabel("批准的期限")).ToHaveValueAsync("2026-12-18");
-        await dialog.GetByLabel("意见").FillAsync("同意延期，请按期办结。");
+        await Assertions.Expect(dialog.GetByLabel("批准延期至")).ToHaveValueAsync("2026-12-18T17:30"); // the deadline asked for, in the city's time
+        await dialog.GetByLabel("审批意见").FillAsync("同意延期，请按期办结。");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId($"decide-{number}")).ToHaveCountAsync(0);
@@ -160,7 +160,7 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
 
         await dispatcherPage.GetByTestId($"dispatch-other-{number}").ClickAsync();
         var dialog = dispatcherPage.GetByRole(AriaRole.Dialog);
-        await Assertions.Expect(dialog.Locator(".mud-select").First).ToContainTextAsync("常州市住房和城乡建设局"); // the proposal, preselected
+        await Assertions.Expect(dialog.GetByLabel("主办单位")).ToHaveValueAsync("常州市住房和城乡建设局"); // the proposal, preselected
         await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
         var sinceDispatch = System.Diagnostics.Stopwatch.StartNew();
@@ -220,6 +220,91 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         await page.GetByText("English").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dispatch desk", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Waiting for dispatch")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Bug: in English at 1366×768 the admin's app bar wrapped its links onto two lines and the supervision tabs scrolled.</summary>
+    [BrowserFact]
+    public async Task In_english_the_admins_app_bar_keeps_one_line_and_the_supervision_tabs_fit()
+    {
+        var page = await SignInAsync("desk.admin.en", Roles.Admin);
+        await page.GetByText("English").ClickAsync();
+        await page.GotoAsync("/supervision");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Supervision desk", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("nav-Leader")).ToBeVisibleAsync();
+
+        var wrapped = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('header button, header a, header h6, header p')]
+                .filter(e => e.getClientRects().length > 0 && e.getBoundingClientRect().height > 40)
+                .map(e => e.textContent.trim())
+            """);
+        Assert.Empty(wrapped);
+        var outside = await page.EvaluateAsync<string[]>("""
+            () => {
+                const bar = document.querySelector('[data-testid=supervision-tabs] .mud-tabs-tabbar').getBoundingClientRect();
+                return [...document.querySelectorAll('[data-testid=supervision-tabs] .mud-tab')]
+                    .filter(t => t.getBoundingClientRect().right > bar.right + 1 || t.getBoundingClientRect().left < bar.left - 1)
+                    .map(t => t.textContent.trim());
+            }
+            """);
+        Assert.Empty(outside);
+    }
+
+    /// <summary>
+    /// Bug: the success toasts stacked over the next rows' buttons on the department desk. Toasts now stand at the bottom
+    /// centre, three at most; a sign-for's toast leaves every button of the inbox free.
+    /// </summary>
+    [BrowserFact]
+    public async Task Success_toasts_on_the_department_desk_leave_the_rows_buttons_free()
+    {
+        var numbers = new List<string>();
+        for (var i = 0; i < 4; i++)
+            numbers.Add(await DispatchedToAsync("wjw"));
+        var page = await SignInAsync("desk.toasts", Roles.DepartmentHandler, "wjw");
+
+        await page.GetByTestId($"sign-for-{numbers[0]}").ClickAsync();
+        await Assertions.Expect(page.GetByTestId($"reply-{numbers[0]}")).ToBeVisibleAsync();
+
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(1);
+        // One look at the page while the toast stands: no inbox button under it, and it stands left of the action column
+        // (so however long the inbox grows, no row's buttons come under it).
+        var verdict = await page.EvaluateAsync<string>("""
+            () => {
+                const toasts = [...document.querySelectorAll('.mud-snackbar')].map(t => t.getBoundingClientRect());
+                if (toasts.length === 0) return 'no toast';
+                const buttons = [...document.querySelectorAll('[data-testid="inbox"] button')].filter(b => b.getBoundingClientRect().width > 0);
+                const covered = buttons.filter(b => { const r = b.getBoundingClientRect();
+                    return toasts.some(t => t.left < r.right && r.left < t.right && t.top < r.bottom && r.top < t.bottom); });
+                if (covered.length > 0) return 'covers ' + covered.map(b => b.dataset.testid || b.textContent).join(', ');
+                const actionsLeft = Math.min(...buttons.map(b => b.getBoundingClientRect().left));
+                return toasts.every(t => t.right < actionsLeft) ? 'ok' : 'in the action column';
+            }
+            """);
+        Assert.Equal("ok", verdict);
+    }
+
+    /// <summary>Bug: the dispatch dialog's 批示/要求 label lay over the text typed into it.</summary>
+    [BrowserFact]
+    public async Task The_dispatch_dialogs_instructions_label_stays_clear_of_the_typed_text()
+    {
+        var number = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Citizen(title: "楼道堆放杂物"))).Number();
+        var page = await SignInAsync("desk.label", Roles.Dispatcher);
+        await page.GetByTestId($"dispatch-other-{number}").ClickAsync();
+        var field = page.GetByRole(AriaRole.Dialog).GetByLabel("办理要求");
+
+        await field.FillAsync("请三日内上门核实并反馈");
+
+        // The label floats up with a short CSS transition: wait until it has settled clear of the text (it never did before).
+        var input = await field.ElementHandleAsync();
+        await page.WaitForFunctionAsync("""
+            input => {
+                const label = document.querySelector(`label[for="${input.id}"]`);
+                const l = label.getBoundingClientRect(), r = input.getBoundingClientRect(), style = getComputedStyle(input);
+                const textTop = r.top + parseFloat(style.paddingTop), textBottom = textTop + (parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2);
+                return l.bottom <= textTop + 1 || l.top >= textBottom - 1;
+            }
+            """, input);
+        await page.Keyboard.PressAsync("Escape");
+        await Api.ActAsync(await Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("cgj")); // out of the shared dispatch queue again
     }
 
     /// <summary>Visible form fields with no label, aria-label or aria-labelledby.</summary>

@@ -84,6 +84,27 @@ public sealed class DeskServicesTests(HotlineFixture fixture) : IClassFixture<Ho
         }, new Dictionary<string, string?> { ["Ratings:Scale"] = "Five" });
     }
 
+    /// <summary>Bug: rectification happened blind; the supervisor and the department did not see the 不满意 comment.</summary>
+    [Fact]
+    public async Task A_ticket_in_rectification_carries_the_unsatisfied_rating_to_the_supervisor_the_dispatcher_and_the_department()
+    {
+        var number = await Hotline.Tests.Ratings.RatingStory.RepliedTicketAsync(fixture.Factory);
+        using var rated = await Api.PostAsync(await fixture.Factory.AgentAsync(), $"/api/tickets/{number}/rating", new JsonObject
+        {
+            ["level"] = "Dissatisfied", ["resolved"] = false, ["comment"] = "过期牛奶还在货架上", ["channel"] = "Phone",
+        });
+        await Api.ExpectAsync(rated, HttpStatusCode.Created);
+        var queries = fixture.Factory.Services.GetRequiredService<DeskQueries>();
+        var supervisor = new Actor("desk-test-supervisor", "测试督办员", Roles.Supervisor, null);
+        var expected = new DeskRating(RatingLevel.Dissatisfied, false, "过期牛奶还在货架上", 0);
+
+        Assert.Equal(expected, (await queries.ReopenedAsync(supervisor, CancellationToken.None)).Single(r => r.Ticket.Number == number).Ticket.Rating);
+        Assert.Equal(expected, (await queries.DispatchQueueAsync(supervisor, CancellationToken.None)).Single(r => r.Ticket.Number == number).Ticket.Rating);
+
+        await Api.ActAsync(await fixture.Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("scjg"));
+        Assert.Equal(expected, (await queries.InboxAsync(Scjg, CancellationToken.None)).Single(r => r.Ticket.Number == number).Ticket.Rating);
+    }
+
     [Fact]
     public async Task A_returned_ticket_in_the_dispatch_queue_says_who_returned_it_and_why_with_the_routing_proposal()
     {
@@ -127,20 +148,21 @@ public sealed class DeskServicesTests(HotlineFixture fixture) : IClassFixture<Ho
     {
         var number = (await Api.RegisterAsync(await fixture.Factory.AgentAsync())).Number();
         await Api.ActAsync(await fixture.Factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("scjg"));
-        var actions = fixture.Factory.Services.GetRequiredService<DeskActions>();
+        var actions = fixture.Factory.Services.GetRequiredService<Hotline.Server.Tickets.ConsoleActions>();
         CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
 
         var stale = await actions.ActAsync(number, new SignedFor(null), expectedVersion: 1, Scjg, CancellationToken.None);
-        Assert.Equal((false, 409, 2), (stale.Succeeded, stale.Status, stale.CurrentVersion));
-        Assert.Contains("当前版本为 2", stale.Message, StringComparison.Ordinal);
+        Assert.Equal((409, 2), (stale.Problem!.Status, stale.Problem.CurrentVersion));
+        Assert.Contains("当前版本为 2", stale.Problem.Detail, StringComparison.Ordinal);
 
         var signed = await actions.ActAsync(number, new SignedFor(null), expectedVersion: 2, Scjg, CancellationToken.None);
         Assert.True(signed.Succeeded);
+        Assert.Equal(3, signed.Ticket!.Version);
 
         var incomplete = await actions.ActAsync(number, new Replied(ReplyResult.Explained, "", null), expectedVersion: 3, Scjg, CancellationToken.None);
-        Assert.Equal(400, incomplete.Status);
-        Assert.Equal("必填项。", incomplete.ErrorFor("resolution"));
-        Assert.Equal("必填项。", incomplete.ErrorFor("legalBasis"));
+        Assert.Equal(400, incomplete.Problem!.Status);
+        Assert.Equal("必填项。", incomplete.Problem.For("resolution"));
+        Assert.Equal("必填项。", incomplete.Problem.For("legalBasis"));
         var ticket = await Api.GetAsync(await fixture.Factory.AgentAsync(), $"/api/tickets/{number}");
         Assert.Equal(("SignedFor", 3), (ticket.Str("status"), ticket.GetProperty("version").GetInt32())); // nothing written by the refusals
     }

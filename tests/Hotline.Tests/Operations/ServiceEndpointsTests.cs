@@ -19,8 +19,63 @@ public sealed class ServiceEndpointsTests(HotlineFixture fixture) : IClassFixtur
     {
         var doc = await Api.GetAsync(Factory.CreateClient(), "/openapi/v1.json");
         var paths = doc.GetProperty("paths");
-        foreach (var path in new[] { "/api/tickets", "/api/tickets/{number}", "/api/tickets/{number}/events", "/api/tickets/{number}/actions/{action}", "/api/tickets/{number}/attachments" })
+        foreach (var path in new[] { "/api/tickets", "/api/tickets/{number}", "/api/tickets/{number}/events", "/api/tickets/{number}/actions/dispatch", "/api/tickets/{number}/attachments" })
             Assert.True(paths.TryGetProperty(path, out _), path);
+    }
+
+    /// <summary>
+    /// A client can generate code from the document: every operation that takes a body says what it is, and every
+    /// operation says what it answers (a schema for each success with content; 204 and redirects carry none).
+    /// </summary>
+    [Fact]
+    public async Task Every_operation_in_the_openapi_document_has_its_request_and_response_schemas()
+    {
+        var doc = await Api.GetAsync(Factory.CreateClient(), "/openapi/v1.json");
+        var missing = new List<string>();
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "patch" or "delete"))
+            {
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                if (operation.Value.TryGetProperty("requestBody", out var body) && !HasSchema(body))
+                    missing.Add($"{name}: request body without a schema");
+                if (operation.Name is "post" or "put" or "patch" && !operation.Value.TryGetProperty("requestBody", out _) && !NoBodyExpected(path.Name, operation.Name))
+                    missing.Add($"{name}: no request body");
+                var responses = operation.Value.GetProperty("responses").EnumerateObject().ToList();
+                var success = responses.Where(r => r.Name.StartsWith('2')).ToList();
+                if (success.Count == 0)
+                    missing.Add($"{name}: no success response");
+                foreach (var r in success.Where(r => r.Name is not ("204" or "202") && !HasSchema(r.Value)))
+                    missing.Add($"{name}: {r.Name} without a schema");
+            }
+        }
+        Assert.Empty(missing);
+
+        static bool HasSchema(JsonElement e) => e.TryGetProperty("content", out var content)
+            && content.EnumerateObject().Any(c => c.Value.TryGetProperty("schema", out var s) && s.EnumerateObject().Any());
+    }
+
+    /// <summary>Posts that take nothing but their route and the caller: retrying an email, signing out.</summary>
+    private static bool NoBodyExpected(string path, string method) =>
+        method == "post" && (path.EndsWith("/retry", StringComparison.Ordinal) || path == "/api/auth/logout");
+
+    [Fact]
+    public async Task Each_action_is_its_own_operation_whose_body_is_its_change_with_the_expected_version()
+    {
+        var doc = await Api.GetAsync(Factory.CreateClient(), "/openapi/v1.json");
+        var dispatch = doc.GetProperty("paths").GetProperty("/api/tickets/{number}/actions/dispatch").GetProperty("post");
+        var schema = Resolve(doc, dispatch.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        var properties = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Superset(new HashSet<string> { "departmentCode", "instructions", "enterpriseDesk", "coHandlingDepartmentCodes", "expectedVersion" }, properties.ToHashSet());
+        Assert.Contains("expectedVersion", schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        var reply = Resolve(doc, doc.GetProperty("paths").GetProperty("/api/tickets/{number}/actions/reply").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        Assert.Contains("resolution", reply.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.False(doc.GetProperty("paths").TryGetProperty("/api/tickets/{number}/actions/{action}", out _)); // no untyped catch-all in the document
+        Assert.False(doc.GetProperty("paths").TryGetProperty("/api/tickets/{number}/actions/sla-breach", out _)); // the system's own actions are not offered
+
+        static JsonElement Resolve(JsonElement doc, JsonElement schema) =>
+            schema.TryGetProperty("$ref", out var r) ? doc.GetProperty("components").GetProperty("schemas").GetProperty(r.GetString()!.Split('/')[^1]) : schema;
     }
 
     [Fact]

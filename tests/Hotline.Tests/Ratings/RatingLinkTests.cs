@@ -45,6 +45,27 @@ public sealed class RatingLinkTests(HotlineFixture fixture) : IClassFixture<Hotl
         Assert.Equal(("rate", "Requester"), (rated.Str("action"), rated.Str("actorRole")));
     }
 
+    /// <summary>Bug: the post answered 200 with a Location header and the filled form again, so the requester saw no thanks.</summary>
+    [Fact]
+    public async Task Submitting_a_rating_redirects_to_a_thank_you_page_that_shows_the_rating_and_no_form()
+    {
+        var number = await RepliedTicketAsync(Factory);
+        var path = await RatingPathAsync(Factory, number);
+        var client = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var posted = await PostFormResponseAsync(client, path, "rate", Rating("Dissatisfied", false, "问题没有解决"));
+
+        Assert.True(posted.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther, $"{(int)posted.StatusCode}");
+        Assert.EndsWith("?thanks=1", posted.Headers.Location?.ToString(), StringComparison.Ordinal);
+        var (status, thanks) = await GetPageAsync(client, posted.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("感谢您的评价！", thanks, StringComparison.Ordinal);
+        Assert.Contains("不满意", thanks, StringComparison.Ordinal);
+        Assert.Contains("问题没有解决", thanks, StringComparison.Ordinal);
+        Assert.Contains("已责令超市下架过期牛奶", thanks, StringComparison.Ordinal); // the answer rated, though rectification has reopened the ticket
+        Assert.DoesNotContain("<form", thanks, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_reused_link_cannot_rate_twice_the_first_rating_stays()
     {

@@ -62,6 +62,13 @@ internal static partial class RatingStory
     /// <summary>GETs a public page and posts one of its forms with the page's hidden fields (antiforgery, form name) plus <paramref name="fields"/>.</summary>
     public static async Task<(HttpStatusCode Status, string Html)> PostFormAsync(HttpClient client, string path, string formName, Dictionary<string, string> fields)
     {
+        using var response = await PostFormResponseAsync(client, path, formName, fields);
+        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>As <see cref="PostFormAsync"/>, with the whole response (status, headers).</summary>
+    public static async Task<HttpResponseMessage> PostFormResponseAsync(HttpClient client, string path, string formName, Dictionary<string, string> fields)
+    {
         var page = await client.GetStringAsync(path);
         var form = FormPattern().Matches(page).Select(m => m.Value).First(f => f.Contains($"value=\"{formName}\"", StringComparison.Ordinal));
         var values = HiddenPattern().Matches(form).Select(m => m.Value).ToDictionary(
@@ -69,8 +76,7 @@ internal static partial class RatingStory
             input => WebUtility.HtmlDecode(ValuePattern().Match(input).Groups[1].Value));
         foreach (var (k, v) in fields)
             values[k] = v;
-        using var response = await client.PostAsync(path, new FormUrlEncodedContent(values));
-        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        return await client.PostAsync(path, new FormUrlEncodedContent(values));
     }
 
     public static async Task<(HttpStatusCode Status, string Html)> GetPageAsync(HttpClient client, string path)

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Hotline.Server.Sla;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,6 +114,27 @@ public sealed class SlaEngineTests : IAsyncLifetime
         var after = (await ClockAsync(number, "Handling")).GetProperty("dueAt").GetDateTimeOffset();
         Assert.Equal(new DateTimeOffset(2026, 11, 30, 17, 30, 0, TimeSpan.FromHours(8)), before);
         Assert.Equal(new DateTimeOffset(2026, 12, 2, 17, 30, 0, TimeSpan.FromHours(8)), after);
+    }
+
+    /// <summary>The pauses are a typed list through an EF value converter, in the JSON rows written before it already hold.</summary>
+    [Fact]
+    public async Task A_clocks_pauses_are_stored_as_the_json_earlier_rows_hold_and_read_back_as_pauses()
+    {
+        var time = new ClockScope(Factory);
+        var (number, _, handler) = await DispatchedTicketAsync();
+        await Api.ActAsync(handler, number, "sign-for");
+        time.MoveTo(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(8)));
+        await Api.ActAsync(handler, number, "await-requester", new JsonObject { ["reason"] = "请提供照片。" });
+        time.MoveTo(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.FromHours(8)));
+        await Api.ActAsync(await Factory.AgentAsync(), number, "requester-responded", new JsonObject { ["note"] = "已提供。" });
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Hotline.Server.Data.HotlineDbContext>();
+        var row = await db.SlaClocks.AsNoTracking().SingleAsync(c => c.Ticket!.Number == number && c.Kind == Hotline.Domain.Sla.SlaClockKind.Handling);
+        var pause = Assert.Single(row.Pauses);
+        Assert.Equal((new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero)), (pause.From, pause.Until));
+        var stored = await db.Database.SqlQueryRaw<string>("SELECT \"Pauses\" AS \"Value\" FROM sla_clocks WHERE \"Id\" = {0}", row.Id).SingleAsync();
+        Assert.Equal("""[{"From":"2026-11-24T02:00:00+00:00","Until":"2026-11-25T02:00:00+00:00"}]""", stored);
     }
 
     [Fact]
