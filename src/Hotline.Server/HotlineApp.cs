@@ -4,6 +4,8 @@ using Hotline.Server.Access;
 using Hotline.Server.Console;
 using Hotline.Server.Data;
 using Hotline.Server.Desks;
+using Hotline.Server.Enterprises;
+using Hotline.Server.Knowledge;
 using Hotline.Server.Live;
 using Hotline.Server.Notifications;
 using Hotline.Server.Operations;
@@ -92,6 +94,8 @@ public static class HotlineApp
         services.AddDesks();
         services.AddTelephony();
         services.AddChineseText();
+        services.AddKnowledge();
+        services.AddEnterprises();
         services.AddScoped<Demo.DemoTicketGenerator>();
         return builder;
     }
@@ -139,6 +143,8 @@ public static class HotlineApp
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapLive();
         app.MapTelephony();
+        app.MapKnowledge();
+        app.MapEnterprises();
         app.MapConsole();
         return app;
     }

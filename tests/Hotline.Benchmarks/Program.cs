@@ -11,6 +11,8 @@ var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringCompar
     ["fanout"] = FanoutBenchmark.RunAsync,
     ["fanout-server"] = FanoutServer.RunAsync, // the child process fanout starts; not run by hand
     ["email"] = EmailBenchmark.RunAsync,
+    ["desks"] = DesksBenchmark.RunAsync,
+    ["knowledge"] = KnowledgeBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

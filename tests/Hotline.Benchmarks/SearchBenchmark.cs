@@ -68,9 +68,9 @@ public static class SearchBenchmark
 
     // ---- the cached database ----
 
-    private sealed record Generation(int Tickets, DateTimeOffset GeneratedAt, double Seconds, double FileMb, int Seed);
+    internal sealed record Generation(int Tickets, DateTimeOffset GeneratedAt, double Seconds, double FileMb, int Seed);
 
-    private static Task<Generation> EnsureDatabaseAsync(string cache, Options o, bool regenerate) =>
+    internal static Task<Generation> EnsureDatabaseAsync(string cache, Options o, bool regenerate) =>
         BenchCache.GetOrBuildAsync(cache, "generation.json", regenerate, g => g.Tickets == o.Tickets, () => GenerateAsync(cache, o));
 
     private static async Task<Generation> GenerateAsync(string cache, Options o)
@@ -118,7 +118,7 @@ public static class SearchBenchmark
 
     // ---- one run: server on the cached database, HTTP cases, deep walks, raw SQLite baselines ----
 
-    private sealed record Options(int Tickets, int Runs, int Reps, int Walks, int Pages, string Department, int Seed, double CaseSeconds);
+    internal sealed record Options(int Tickets, int Runs, int Reps, int Walks, int Pages, string Department, int Seed, double CaseSeconds);
 
     private sealed record Case(string Name, bool Department, string Query);
 
@@ -416,7 +416,7 @@ public static class SearchBenchmark
 
     // ---- the SQL EF sends, caught from its DiagnosticSource (no change to the server) ----
 
-    private sealed record CapturedSql(string Text, IReadOnlyList<(string Name, object? Value)> Parameters, string? Plan = null)
+    internal sealed record CapturedSql(string Text, IReadOnlyList<(string Name, object? Value)> Parameters, string? Plan = null)
     {
         /// <summary>The WHERE/ORDER BY tail of the statement, on one line, for the report.</summary>
         public string Shape
@@ -430,11 +430,12 @@ public static class SearchBenchmark
         }
     }
 
-    private sealed class SqlCapture : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    internal sealed class SqlCapture : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
     {
         private readonly List<IDisposable> subscriptions = [];
         private readonly Lock gate = new();
         private CapturedSql? last;
+        private readonly List<CapturedSql> all = [];
 
         public static SqlCapture Start()
         {
@@ -449,9 +450,19 @@ public static class SearchBenchmark
             get { lock (gate) return last; }
         }
 
+        /// <summary>Every statement since <see cref="Reset"/> (the desks benchmark sums what a page or request needs).</summary>
+        public IReadOnlyList<CapturedSql> All
+        {
+            get { lock (gate) return [.. all]; }
+        }
+
         public void Reset()
         {
-            lock (gate) last = null;
+            lock (gate)
+            {
+                last = null;
+                all.Clear();
+            }
         }
 
         void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
@@ -465,11 +476,16 @@ public static class SearchBenchmark
 
         void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> e)
         {
-            if (e.Value is not CommandEventData data || !data.Command.CommandText.Contains("FROM \"tickets\"", StringComparison.Ordinal))
+            if (e.Value is not CommandEventData data)
                 return;
             var parameters = data.Command.Parameters.Cast<System.Data.Common.DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToList();
+            var sql = new CapturedSql(data.Command.CommandText, parameters);
             lock (gate)
-                last ??= new CapturedSql(data.Command.CommandText, parameters);
+            {
+                all.Add(sql);
+                if (data.Command.CommandText.Contains("FROM \"tickets\"", StringComparison.Ordinal))
+                    last ??= sql;
+            }
         }
 
         void IObserver<DiagnosticListener>.OnCompleted() { }

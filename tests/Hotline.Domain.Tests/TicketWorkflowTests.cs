@@ -15,7 +15,7 @@ public class TicketWorkflowTests
     private static readonly Dictionary<TicketAction, (string[] Roles, TicketStatus[] From, TicketStatus? To, DepartmentScope Part)> Expected = new()
     {
         // 登记 / 一次办结: the call centre.
-        [TicketAction.Register] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [], S.Registered, Any),
+        [TicketAction.Register] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin, Roles.Requester], [], S.Registered, Any),
         [TicketAction.ResolveAtIntake] = ([Roles.Agent, Roles.Dispatcher, Roles.Admin], [S.Registered], S.ResolvedAtIntake, Any),
         // 派单: from the dispatch queue; supervisors too, since only they may send a ticket back to a department that returned it.
         [TicketAction.Dispatch] = ([Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Registered, S.Returned, S.Reopened], S.Dispatched, Any),
@@ -404,10 +404,10 @@ public class TicketWorkflowTests
         Assert.All(TicketWorkflow.Transitions.SelectMany(t => t.Roles), role => Assert.True(Roles.IsKnown(role) || role == Roles.Requester, role));
 
     [Fact]
-    public void The_requester_is_no_sign_in_role_and_acts_only_to_rate_and_to_add_information()
+    public void The_requester_is_no_sign_in_role_and_acts_only_to_register_online_rate_and_add_information()
     {
         Assert.False(Roles.IsKnown(Roles.Requester));
-        Assert.Equal([TicketAction.Rate, TicketAction.RequesterMessage],
+        Assert.Equal([TicketAction.Register, TicketAction.Rate, TicketAction.RequesterMessage],
             TicketWorkflow.Transitions.Where(t => t.Roles.Contains(Roles.Requester)).Select(t => t.Action));
     }
 }

@@ -14,13 +14,15 @@ public static class Roles
     /// <summary>领导</summary>
     public const string Leader = "Leader";
     public const string Admin = "Admin";
+    /// <summary>知识库编辑: writes, reviews and publishes knowledge-base articles and policies, works the draft queue.</summary>
+    public const string KnowledgeEditor = "KnowledgeEditor";
     /// <summary>
     /// 诉求人: the citizen or enterprise acting through a public page or an email (rating link, self-service page). Not a
     /// sign-in role: it is not in <see cref="All"/>, so no user or API key can hold it.
     /// </summary>
     public const string Requester = "Requester";
 
-    public static readonly IReadOnlyList<string> All = [Agent, Dispatcher, DepartmentHandler, Supervisor, Leader, Admin];
+    public static readonly IReadOnlyList<string> All = [Agent, Dispatcher, DepartmentHandler, Supervisor, Leader, Admin, KnowledgeEditor];
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 }

@@ -78,8 +78,11 @@ public abstract record TicketChange
 /// <summary>登记: the first event of every ticket, carrying everything registered.</summary>
 public sealed record Registered(string Number, TicketDraft Draft) : TicketChange;
 
-/// <summary>一次办结: the agent answered the caller at once, usually from the knowledge base.</summary>
-public sealed record ResolvedAtIntake(string Answer) : TicketChange
+/// <summary>
+/// 一次办结: the agent answered the caller at once, usually from the knowledge base; then <paramref name="ArticleId"/>
+/// and <paramref name="ArticleVersion"/> name the article version the answer came from.
+/// </summary>
+public sealed record ResolvedAtIntake(string Answer, long? ArticleId = null, int? ArticleVersion = null) : TicketChange
 {
     public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("answer", Answer);
 }

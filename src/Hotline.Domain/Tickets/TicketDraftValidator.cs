@@ -73,6 +73,8 @@ public static partial class TicketDraftValidator
     /// <summary>Mainland mobile (11 digits from 13–19) or a landline with area code (0519-86001234).</summary>
     public static bool IsPhone(string phone) => PhonePattern().IsMatch(phone);
 
+    public static bool IsEmail(string email) => EmailPattern().IsMatch(email);
+
     private static void Text(List<FieldError> errors, string field, string? value, int max, bool required)
     {
         if (string.IsNullOrWhiteSpace(value))

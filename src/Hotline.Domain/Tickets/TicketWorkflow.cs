@@ -97,8 +97,9 @@ public static class TicketWorkflow
 
     public static IReadOnlyList<TicketTransition> Transitions { get; } =
     [
+        // A requester registers through the public Q&A page's online form (channel web), through the same intake.
         new(TicketAction.Register, "register", typeof(Registered), Set(), TicketStatus.Registered,
-            Who(Roles.Agent, Roles.Dispatcher, Roles.Admin)),
+            Who(Roles.Agent, Roles.Dispatcher, Roles.Admin, Roles.Requester)),
         new(TicketAction.ResolveAtIntake, "resolve-at-intake", typeof(ResolvedAtIntake), Set(TicketStatus.Registered), TicketStatus.ResolvedAtIntake,
             Who(Roles.Agent, Roles.Dispatcher, Roles.Admin)),
         new(TicketAction.Dispatch, "dispatch", typeof(Dispatched), Set(TicketStatus.Registered, TicketStatus.Returned, TicketStatus.Reopened), TicketStatus.Dispatched,

@@ -26,6 +26,9 @@ public sealed class RegistrationModel
     public string? Tags { get; set; }
     public bool AnswerAtIntake { get; set; }
     public string? IntakeAnswer { get; set; }
+    /// <summary>The knowledge-base article the answer was taken from (and the version read), when it was.</summary>
+    public long? IntakeArticleId { get; set; }
+    public int? IntakeArticleVersion { get; set; }
 
     /// <summary>One key per form: pressing Ctrl+Enter twice (or a reconnect retry) registers one ticket, not two.</summary>
     public string IdempotencyKey { get; private set; } = NewKey();
@@ -38,7 +41,9 @@ public sealed class RegistrationModel
             Kind == RequesterKind.Citizen && Confidential),
         Title, Description, Category?.Code, District?.Code, Address,
         (Tags ?? "").Split([',', '，', '、', ' ', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-        AnswerAtIntake ? IntakeAnswer : null);
+        AnswerAtIntake ? IntakeAnswer : null,
+        AnswerAtIntake ? IntakeArticleId : null,
+        AnswerAtIntake ? IntakeArticleVersion : null);
 
     /// <summary>A fresh form for the next call; the channel stays (an agent on the phone line takes phone calls).</summary>
     public RegistrationModel Next() => new() { Channel = Channel };

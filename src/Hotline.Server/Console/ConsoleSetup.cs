@@ -37,9 +37,11 @@ public sealed class ConsoleQueries(IDbContextFactory<HotlineDbContext> contexts)
             .GroupBy(t => t.Status).Select(g => new StatusCount(g.Key, g.Count())).ToListAsync(ct);
     }
 
-    public async Task<IReadOnlyList<Ticket>> LatestAsync(Actor actor, int count, CancellationToken ct)
+    /// <summary>The newest tickets as the search lists them (the viewer's masking applies).</summary>
+    public async Task<IReadOnlyList<TicketSummary>> LatestAsync(Actor actor, int count, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).OrderByDescending(t => t.Id).Take(count).ToListAsync(ct);
+        var rows = await TicketSearch.SummariesAsync(TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).OrderByDescending(t => t.Id).Take(count), actor, ct);
+        return rows.Select(r => r.Summary).ToList();
     }
 }

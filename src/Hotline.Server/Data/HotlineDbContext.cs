@@ -36,6 +36,22 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Notifications.RequesterMessage> RequesterMessages => Set<Notifications.RequesterMessage>();
     public DbSet<Ratings.RatingRow> Ratings => Set<Ratings.RatingRow>();
     public DbSet<Security.ConsoleSession> ConsoleSessions => Set<Security.ConsoleSession>();
+    public DbSet<SavedSearch> SavedSearches => Set<SavedSearch>();
+    public DbSet<ConsolePreference> ConsolePreferences => Set<ConsolePreference>();
+    public DbSet<Knowledge.KnowledgeArticle> KnowledgeArticles => Set<Knowledge.KnowledgeArticle>();
+    public DbSet<Knowledge.KnowledgeArticleVersion> KnowledgeArticleVersions => Set<Knowledge.KnowledgeArticleVersion>();
+    public DbSet<Knowledge.KnowledgeAttachment> KnowledgeAttachments => Set<Knowledge.KnowledgeAttachment>();
+    public DbSet<Knowledge.KnowledgeIndexRow> KnowledgeIndex => Set<Knowledge.KnowledgeIndexRow>();
+    public DbSet<Knowledge.KnowledgeSynonym> KnowledgeSynonyms => Set<Knowledge.KnowledgeSynonym>();
+    public DbSet<Knowledge.KnowledgeProposal> KnowledgeProposals => Set<Knowledge.KnowledgeProposal>();
+    public DbSet<Knowledge.KnowledgeFlag> KnowledgeFlags => Set<Knowledge.KnowledgeFlag>();
+    public DbSet<Knowledge.KnowledgeUse> KnowledgeUses => Set<Knowledge.KnowledgeUse>();
+    public DbSet<Knowledge.OnlineResolution> OnlineResolutions => Set<Knowledge.OnlineResolution>();
+    public DbSet<Knowledge.KnowledgeFeedCursor> KnowledgeFeed => Set<Knowledge.KnowledgeFeedCursor>();
+    public DbSet<Enterprises.Policy> Policies => Set<Enterprises.Policy>();
+    public DbSet<Enterprises.Enterprise> Enterprises => Set<Enterprises.Enterprise>();
+    public DbSet<Enterprises.PolicyPush> PolicyPushes => Set<Enterprises.PolicyPush>();
+    public DbSet<Enterprises.PolicyDelivery> PolicyDeliveries => Set<Enterprises.PolicyDelivery>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -85,6 +101,8 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             t.HasIndex(x => x.RegisteredAt);
             t.HasIndex(x => x.RequesterPhone);
             t.HasIndex(x => x.RequesterCreditCode);
+            t.HasIndex(x => x.RequesterName); // 工单查询 by name, whole or its start
+            t.HasIndex(x => new { x.OwnerId, x.Id }); // 我登记的, newest first
             t.HasIndex(x => new { x.OwnerId, x.IdempotencyKey }).IsUnique();
         });
 
@@ -214,6 +232,10 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
         });
         Notifications.NotificationsModel.Configure(b);
         Hotline.Server.Ratings.RatingsModel.Configure(b);
+        Hotline.Server.Tickets.SavedSearches.Configure(b);
+        Hotline.Server.Access.ConsolePreferences.Configure(b);
+        Hotline.Server.Knowledge.KnowledgeModel.Configure(b);
+        Hotline.Server.Enterprises.PoliciesModel.Configure(b);
     }
 }
 

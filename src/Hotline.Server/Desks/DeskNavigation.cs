@@ -14,8 +14,10 @@ public static class DeskNavigation
         new("/department", "Department", Roles.DepartmentHandler, [Roles.DepartmentHandler, Roles.Admin]),
         new("/supervision", "Supervision", Roles.Supervisor, [Roles.Supervisor, Roles.Admin]),
         new("/leader", "Leader", Roles.Leader, [Roles.Leader, Roles.Admin]),
+        new("/tickets", "Search", "", [.. Roles.All]), // 工单查询: everyone's, nobody's home
+        new("/knowledge", "Knowledge", Roles.KnowledgeEditor, [.. Roles.All]),
     ];
 
     /// <summary>The desk a role starts at, or null for roles whose home is the landing page.</summary>
-    public static string? HomeFor(string role) => Desks.FirstOrDefault(d => d.HomeOf == role)?.Href;
+    public static string? HomeFor(string role) => role.Length == 0 ? null : Desks.FirstOrDefault(d => d.HomeOf == role)?.Href;
 }

@@ -9,6 +9,7 @@ public static class DeskSetup
     {
         services.AddSingleton<DeskQueries>();
         services.AddSingleton<Tickets.ConsoleActions>();
+        services.AddSingleton<Access.ConsolePreferences>();
         services.AddScoped<ConsoleCircuit>();
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<ConsoleCircuit>());
         return services;

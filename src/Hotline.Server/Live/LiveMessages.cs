@@ -109,6 +109,15 @@ public static class LiveQueues
 
     private static readonly HashSet<TicketStatus> WaitingForDispatch = [.. TicketStates.WaitingForDispatch];
 
+    /// <summary>New work for the dispatch queue: a ticket that was not waiting for dispatch and now is (new, returned, reopened).</summary>
+    public static bool EntersDispatch(TicketEventMessage e) =>
+        WaitingForDispatch.Contains(e.To) && (e.From is not { } from || !WaitingForDispatch.Contains(from));
+
+    /// <summary>New work for a department's inbox: a dispatch (a handler's feed carries only their department's tickets).</summary>
+    public static bool EntersInbox(TicketEventMessage e) => e.Action == DispatchRoute;
+
+    private static readonly string DispatchRoute = TicketWorkflow.For(TicketAction.Dispatch).RouteName;
+
     /// <summary>The queues this event changes.</summary>
     public static IReadOnlyList<string> Affected(TicketEventMessage e)
     {

@@ -53,6 +53,8 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
             ConcurrencyConflictException c => WithExtension(
                 Problem(409, "Title.Concurrency", text["Detail.Concurrency", c.ExpectedVersion, c.CurrentVersion]), "currentVersion", c.CurrentVersion),
             IdempotencyKeyReusedException i => WithExtension(Problem(422, "Title.IdempotencyReused"), "ticketNumber", i.ExistingNumber),
+            Knowledge.KnowledgeNotFoundException => Problem(404, "Title.NotFound"),
+            Knowledge.KnowledgeForbiddenException => Problem(403, "Title.Forbidden"),
             _ => null,
         };
 

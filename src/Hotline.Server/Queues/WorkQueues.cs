@@ -23,33 +23,34 @@ public sealed record QueueDefinition(string Name, string[] Roles, Expression<Fun
 
 /// <summary>
 /// The queues, derived from the transition table through <see cref="TicketStates"/>: a ticket waits for dispatch in the
-/// states dispatch starts from, and is with a department in the states a department works in.
+/// states dispatch starts from, and is with a department in the states a department works in. Their sets are the named
+/// lists of <see cref="TicketLists"/>, which the ticket search filters by too.
 /// </summary>
 public static class WorkQueues
 {
-    public static readonly QueueDefinition Dispatch = new("dispatch", [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
-        t => TicketStates.WaitingForDispatch.Contains(t.Status), Actions());
+    public static readonly QueueDefinition Dispatch = new(TicketLists.Dispatch, [Roles.Dispatcher, Roles.Supervisor, Roles.Admin],
+        TicketLists.WaitingForDispatch, Actions());
 
     /// <summary>督办: open supervision orders, extensions to decide and tickets under rectification.</summary>
-    public static readonly QueueDefinition Supervision = new("supervision", [Roles.Dispatcher, Roles.Supervisor, Roles.Leader, Roles.Admin],
-        t => t.OpenSupervisionOrders.Count > 0 || t.PendingExtensionDeadline != null || t.Status == TicketStates.UnderRectification,
+    public static readonly QueueDefinition Supervision = new(TicketLists.Supervision, [Roles.Dispatcher, Roles.Supervisor, Roles.Leader, Roles.Admin],
+        TicketLists.UnderSupervision,
         Actions(TicketAction.Supervise, TicketAction.AnswerSupervision, TicketAction.LeaderInstruct, TicketAction.RequestExtension,
             TicketAction.DecideExtension, TicketAction.Reopen, TicketAction.Dispatch, TicketAction.Return, TicketAction.Reply,
             TicketAction.MarkDuplicate, TicketAction.AnswerWithMaster, TicketAction.SlaBreach));
 
     /// <summary>领导督办: tickets escalated to the leaders.</summary>
-    public static readonly QueueDefinition Leader = new("leader", [Roles.Leader, Roles.Supervisor, Roles.Admin],
-        t => t.InLeaderQueue,
+    public static readonly QueueDefinition Leader = new(TicketLists.Leader, [Roles.Leader, Roles.Supervisor, Roles.Admin],
+        TicketLists.WithLeaders,
         Actions(TicketAction.EscalateToLeader, TicketAction.LeaderInstruct, TicketAction.Reply, TicketAction.AnswerWithMaster, TicketAction.MarkDuplicate));
 
     /// <summary>回访: answered tickets whose return visit is still to be made (their revisit clock runs; read with the clocks).</summary>
     public static readonly QueueDefinition Revisit = new("revisit", [Roles.Agent, Roles.Supervisor, Roles.Admin],
-        t => TicketStates.Answered.Contains(t.Status),
+        TicketLists.Answered,
         Actions(TicketAction.Reply, TicketAction.AnswerWithMaster, TicketAction.Close, TicketAction.Reopen));
 
     /// <summary>承办收件箱: a department's dispatched and signed-for tickets, main or co-handling (isolation picks the department).</summary>
-    public static readonly QueueDefinition Department = new("department", [Roles.DepartmentHandler],
-        t => TicketStates.WithDepartment.Contains(t.Status), Actions());
+    public static readonly QueueDefinition Department = new(TicketLists.Department, [Roles.DepartmentHandler],
+        TicketLists.WithDepartment, Actions());
 
     /// <summary>The queues whose roles hear live changes (a department hears its own tickets' events instead).</summary>
     public static IReadOnlyList<QueueDefinition> Centre { get; } = [Dispatch, Supervision, Leader, Revisit];

@@ -109,6 +109,33 @@ public sealed class RequesterLinks
 
     private Uri Public(string relative) => new(new Uri(options.PublicBaseUrl.TrimEnd('/') + "/"), relative);
 
+    /// <summary>
+    /// A signed public link for another purpose (a policy push's unsubscribe and click links): the value and its MAC,
+    /// readable back with <see cref="ReadSigned"/>. Same secret, so every instance signs alike.
+    /// </summary>
+    public Uri SignedUrl(string path, string purpose, string value) =>
+        Public($"{path}/{Base64Url(System.Text.Encoding.UTF8.GetBytes(value))}.{Base64Url(Sign(purpose, value))[..22]}");
+
+    /// <summary>The value of a token made by <see cref="SignedUrl"/>, or null when it is malformed or not ours.</summary>
+    public string? ReadSigned(string purpose, string? token)
+    {
+        var dot = token?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        if (token is null || dot <= 0)
+            return null;
+        try
+        {
+            var value = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(Pad(token[..dot])));
+            var expected = Base64Url(Sign(purpose, value))[..22];
+            return CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(token[(dot + 1)..])) ? value : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        static string Pad(string s) => s.Replace('-', '+').Replace('_', '/') + new string('=', (4 - s.Length % 4) % 4);
+    }
+
     private byte[] Sign(string purpose, string value) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{value}"));
 
     private static byte[] LoadKey(string? configured, string file)

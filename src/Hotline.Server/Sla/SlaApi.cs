@@ -19,7 +19,21 @@ public static class SlaApi
         DateTimeOffset? DueAt, DateTimeOffset? EscalateAt, DateTimeOffset? PausedAt, DateTimeOffset? StoppedAt, string? Problem);
 
     public sealed record HolidayRange(string Name, DateOnly From, DateOnly To);
-    public sealed record CalendarBody(int? Year, string? Source, List<HolidayRange>? Holidays, List<DateOnly>? MakeupWorkdays);
+    public sealed record CalendarBody(int? Year, string? Source, List<HolidayRange>? Holidays, List<DateOnly>? MakeupWorkdays)
+    {
+        /// <summary>The year's days: each holiday range day by day, and the make-up workdays.</summary>
+        public List<CalendarDay> Days(int year)
+        {
+            var days = new List<CalendarDay>();
+            foreach (var h in Holidays ?? [])
+            {
+                for (var d = h.From; d <= h.To; d = d.AddDays(1))
+                    days.Add(new CalendarDay { Date = d, Kind = CalendarDayKind.Holiday, Name = h.Name, Year = year });
+            }
+            days.AddRange((MakeupWorkdays ?? []).Select(d => new CalendarDay { Date = d, Kind = CalendarDayKind.MakeupWorkday, Name = "调休上班", Year = year }));
+            return days;
+        }
+    }
     public sealed record LimitBody(int Amount, TimeUnit Unit);
     public sealed record WorkingHoursBody(string? WorkingHours);
     public sealed record PolicyBody(LimitBody? SignFor, LimitBody? Handling, LimitBody? ReplyToRequester, LimitBody? Revisit, List<double>? WarningThresholds, string? Note,
@@ -98,16 +112,12 @@ public static class SlaApi
                 .Select(g => new { Year = g.Key, Holidays = g.Where(d => d.Kind == CalendarDayKind.Holiday).Select(d => new { d.Date, d.Name }), MakeupWorkdays = g.Where(d => d.Kind == CalendarDayKind.MakeupWorkday).Select(d => d.Date) })));
 
         admin.MapPut("/calendars/{year:int}", async (int year, CalendarBody body, SlaCalendarAdmin calendars, CancellationToken ct) =>
-        {
-            var days = new List<CalendarDay>();
-            foreach (var h in body.Holidays ?? [])
-            {
-                for (var d = h.From; d <= h.To; d = d.AddDays(1))
-                    days.Add(new CalendarDay { Date = d, Kind = CalendarDayKind.Holiday, Name = h.Name, Year = year });
-            }
-            days.AddRange((body.MakeupWorkdays ?? []).Select(d => new CalendarDay { Date = d, Kind = CalendarDayKind.MakeupWorkday, Name = "调休上班", Year = year }));
-            return TypedResults.Ok(await calendars.ReplaceYearAsync(year, body.Year, days, ct));
-        }).WithSummary("Replace one year's official calendar (JSON, as in seed/calendars); open deadlines are recomputed");
+            TypedResults.Ok(await calendars.ReplaceYearAsync(year, body.Year, body.Days(year), ct)))
+            .WithSummary("Replace one year's official calendar (JSON, as in seed/calendars); open deadlines are recomputed");
+
+        admin.MapPost("/calendars/{year:int}/preview", async (int year, CalendarBody body, SlaCalendarAdmin calendars, CancellationToken ct) =>
+            TypedResults.Ok(await calendars.PreviewAsync(year, body.Year, body.Days(year), ct)))
+            .WithSummary("What replacing the year with this calendar (JSON) would change, without changing it: the days, and each running clock's deadline before and after");
 
         admin.MapPost("/calendars/{year:int}/ics", async (int year, HttpRequest request, SlaCalendarAdmin calendars, CityClock city, CancellationToken ct) =>
         {
@@ -115,6 +125,13 @@ public static class SlaApi
             var days = IcsCalendar.Parse(await reader.ReadToEndAsync(ct), year, city.Zone);
             return TypedResults.Ok(await calendars.ReplaceYearAsync(year, year, days, ct));
         }).Accepts<string>("text/calendar").WithSummary("Import one year's calendar from iCalendar: VEVENTs named 休 / 班 (or with CATEGORIES HOLIDAY / WORKDAY)");
+
+        admin.MapPost("/calendars/{year:int}/ics/preview", async (int year, HttpRequest request, SlaCalendarAdmin calendars, CityClock city, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var days = IcsCalendar.Parse(await reader.ReadToEndAsync(ct), year, city.Zone);
+            return TypedResults.Ok(await calendars.PreviewAsync(year, year, days, ct));
+        }).Accepts<string>("text/calendar").WithSummary("What importing this iCalendar for the year would change, without changing it");
     }
 
     private static void Limit(List<FieldError> errors, string field, LimitBody? limit)

@@ -5,6 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Server.Sla;
 
+/// <summary>One running clock whose deadline a calendar import would move (or schedule, or leave unschedulable).</summary>
+public sealed record ClockChange(string Number, SlaClockKind Kind, DateTimeOffset? DueBefore, DateTimeOffset? DueAfter, string? ProblemBefore, string? ProblemAfter);
+
 /// <summary>
 /// Keeps a ticket's clock rows in step with its events, in the same unit of work: whoever appends events calls
 /// <see cref="ApplyAsync"/> before saving, so the event, the ticket row and the deadlines commit together.
@@ -75,6 +78,36 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             count += rows.Count;
+            after = rows[^1].Id;
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="RecomputeRunningAsync"/> would do, without doing it: each running clock's deadline (or calendar
+    /// problem) now and after a recompute on these rules' calendar, for the clocks whose deadline or problem would change.
+    /// Reads untracked rows in batches; nothing is written.
+    /// </summary>
+    public async Task<(int Running, List<ClockChange> Changes)> PreviewRecomputeAsync(HotlineDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var running = 0;
+        var changes = new List<ClockChange>();
+        long after = 0;
+        while (true)
+        {
+            var rows = await db.SlaClocks.AsNoTracking().Include(c => c.Ticket).Where(c => c.StoppedAt == null && c.PausedAt == null && c.Id > after)
+                .OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
+            if (rows.Count == 0)
+                return (running, changes);
+            foreach (var row in rows)
+            {
+                var (dueBefore, problemBefore) = (row.Problem is null ? row.DueAt : (DateTimeOffset?)null, row.Problem);
+                row.Problem = null;
+                Reschedule(row, LimitsOf(row.Ticket!), row.Ticket!, now);
+                var dueAfter = row.Problem is null ? row.DueAt : (DateTimeOffset?)null;
+                if (dueAfter != dueBefore || row.Problem != problemBefore)
+                    changes.Add(new ClockChange(row.Ticket!.Number, row.Kind, dueBefore, dueAfter, problemBefore, row.Problem));
+            }
+            running += rows.Count;
             after = rows[^1].Id;
         }
     }

@@ -29,6 +29,13 @@ public sealed class SlaOptions
 
     /// <summary>Build the daily overdue digest per department (hourly Quartz job, once a day from 08:30).</summary>
     public bool DailyDigest { get; set; } = true;
+
+    /// <summary>From this many days before the last loaded calendar day, admins are warned (banner, weekly email) to import the next year.</summary>
+    [Range(1, 366)]
+    public int CalendarWarningDays { get; set; } = 60;
+
+    /// <summary>Email admins each week while the calendar is running out (hourly Quartz job).</summary>
+    public bool CalendarReminder { get; set; } = true;
 }
 
 /// <summary>
@@ -76,18 +83,29 @@ public sealed class SlaRules(IDbContextFactory<HotlineDbContext> contexts, IOpti
     private SlaLimits Fallback => new(TimeLimit.WorkingHours(Options.DispatchWorkingHours), TimeLimit.WorkingDays(1), TimeLimit.WorkingDays(5),
         TimeLimit.WorkingDays(3), 0.75, 0.9, TimeLimit.WorkingDays(Options.EscalateAfterBreachWorkingDays));
 
+    /// <summary>The last day of the last calendar year loaded: deadlines past it cannot be computed (null before loading).</summary>
+    public DateOnly? LastCalendarDay => calendar is { } c ? new DateOnly(c.LastYear, 12, 31) : null;
+
+    /// <summary>
+    /// These rules with other calendar days (a year about to be imported), for a preview of what the import changes: the
+    /// same policies and department hours, nothing stored, the rules in use untouched.
+    /// </summary>
+    public SlaRules WithCalendarDays(IEnumerable<CalendarDay> days)
+    {
+        var trial = new SlaRules(contexts, options) { limits = limits, departmentHours = departmentHours };
+        trial.BuildCalendars(days);
+        return trial;
+    }
+
     public async Task RefreshAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var days = await db.CalendarDays.AsNoTracking().ToListAsync(ct);
-        var years = days.GroupBy(d => d.Year).OrderBy(g => g.Key).Select(g => new CalendarYear(g.Key,
-            g.Where(d => d.Kind == CalendarDayKind.Holiday).Select(d => d.Date).ToHashSet(),
-            g.Where(d => d.Kind == CalendarDayKind.MakeupWorkday).Select(d => d.Date).ToHashSet())).ToList();
-        calendar = BusinessCalendar.Standard(years);
-        departmentCalendars = (await db.Departments.AsNoTracking().Where(d => d.WorkingHours != null).ToListAsync(ct))
+        departmentHours = (await db.Departments.AsNoTracking().Where(d => d.WorkingHours != null).ToListAsync(ct))
             .Select(d => (d.Code, Periods: ParseWorkingHours(d.WorkingHours!)))
             .Where(d => d.Periods is not null)
-            .ToDictionary(d => d.Code, d => new BusinessCalendar(years, d.Periods!, BusinessCalendar.ChinaStandardTime));
+            .ToDictionary(d => d.Code, d => d.Periods!);
+        BuildCalendars(days);
 
         var policies = await db.SlaPolicies.AsNoTracking().ToListAsync(ct);
         limits = policies.ToDictionary(p => (p.TicketType, p.Priority, p.CategoryCode), p => new SlaLimits(
@@ -99,6 +117,17 @@ public sealed class SlaRules(IDbContextFactory<HotlineDbContext> contexts, IOpti
             p.WarningThresholds.ElementAtOrDefault(1) is > 0 and < 1 and var w2 ? w2 : 0.9,
             TimeLimit.WorkingDays(p.EscalateAfterBreachWorkingDays ?? Options.EscalateAfterBreachWorkingDays),
             p.AutoSupervise));
+    }
+
+    private Dictionary<string, IReadOnlyList<WorkingPeriod>> departmentHours = [];
+
+    private void BuildCalendars(IEnumerable<CalendarDay> days)
+    {
+        var years = days.GroupBy(d => d.Year).OrderBy(g => g.Key).Select(g => new CalendarYear(g.Key,
+            g.Where(d => d.Kind == CalendarDayKind.Holiday).Select(d => d.Date).ToHashSet(),
+            g.Where(d => d.Kind == CalendarDayKind.MakeupWorkday).Select(d => d.Date).ToHashSet())).ToList();
+        calendar = BusinessCalendar.Standard(years);
+        departmentCalendars = departmentHours.ToDictionary(d => d.Key, d => new BusinessCalendar(years, d.Value, BusinessCalendar.ChinaStandardTime));
     }
 
     private static TimeLimit Limit(int amount, string unit) => new(Math.Max(1, amount), Enum.Parse<TimeUnit>(unit));

@@ -13,11 +13,14 @@ public static class SlaSetup
         builder.Services.AddSingleton<SlaSweeper>();
         builder.Services.AddScoped<SlaCalendarAdmin>();
         builder.Services.AddSingleton<DailyDigestBuilder>();
+        builder.Services.AddSingleton<CalendarHorizon>();
+        builder.Services.AddSingleton<CalendarReminders>();
 
         var defaults = new SlaOptions();
         var interval = builder.Configuration.GetValue($"{SlaOptions.Section}:{nameof(SlaOptions.SweepIntervalMilliseconds)}", defaults.SweepIntervalMilliseconds);
         var digest = builder.Configuration.GetValue($"{SlaOptions.Section}:{nameof(SlaOptions.DailyDigest)}", defaults.DailyDigest);
-        if (interval > 0 || digest)
+        var reminder = builder.Configuration.GetValue($"{SlaOptions.Section}:{nameof(SlaOptions.CalendarReminder)}", defaults.CalendarReminder);
+        if (interval > 0 || digest || reminder)
         {
             builder.AddQuartz(q =>
             {
@@ -27,6 +30,9 @@ public static class SlaSetup
                 // Hourly, and idempotent per day: the digest appears from 08:30 even after a restart or a missed hour.
                 if (digest)
                     q.ScheduleJob<DailyDigestJob>(trigger => trigger.WithIdentity("daily-digest").WithSimpleSchedule(TimeSpan.FromHours(1)));
+                // Hourly, and once per ISO week and admin by its outbox key: the calendar's end is near.
+                if (reminder)
+                    q.ScheduleJob<CalendarReminderJob>(trigger => trigger.WithIdentity("calendar-reminder").WithSimpleSchedule(TimeSpan.FromHours(1)));
             });
             builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }

@@ -26,7 +26,7 @@ public sealed class AttachmentStore(
     HotlineDbContext db, TicketService tickets, IOptions<AttachmentOptions> options, IOptions<HotlineOptions> hotline,
     IHostEnvironment env, CityClock clock, AttachmentSweeper sweeper)
 {
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg", [".png"] = "image/png", [".pdf"] = "application/pdf",
         [".docx"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -37,7 +37,15 @@ public sealed class AttachmentStore(
 
     private string Root => Path.Combine(DatabaseSetup.ResolveDataPath(env, hotline.Value), "attachments");
 
-    public async Task<AttachmentView> AddAsync(string number, IFormFile? file, Actor actor, CancellationToken ct)
+    /// <summary>The file types a browser may show in place (preview) rather than download.</summary>
+    public static bool Previewable(string contentType) => contentType is "image/jpeg" or "image/png" or "application/pdf";
+
+    /// <summary>The API's door: a multipart form field.</summary>
+    public Task<AttachmentView> AddAsync(string number, IFormFile? file, Actor actor, CancellationToken ct) =>
+        AddAsync(number, file is null ? null : new AttachmentUpload(file.FileName, file.Length, _ => file.OpenReadStream()), actor, ct);
+
+    /// <summary>Attaches one file (the same checks for the API and the console): visibility and role, size, type, first bytes.</summary>
+    public async Task<AttachmentView> AddAsync(string number, AttachmentUpload? file, Actor actor, CancellationToken ct)
     {
         // Visibility and permission first: nothing is written for a ticket the caller cannot act on.
         var ticket = await tickets.FindAsync(number, actor, ct);
@@ -60,15 +68,17 @@ public sealed class AttachmentStore(
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".part";
         string sha;
-        await using (var source = file.OpenReadStream())
+        await using (var source = file.Open(ct))
         {
+            // The first bytes are checked, then written with the rest: a browser's stream cannot seek back.
             var header = new byte[8];
             var read = await source.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct);
             if (!FileSignatures.Matches(extension, header.AsSpan(0, read)))
                 throw new RequestValidationException([new("file", "AttachmentContent")]);
-            source.Position = 0;
             await using var target = File.Create(temp);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(header, 0, read);
+            await target.WriteAsync(header.AsMemory(0, read), ct);
             var buffer = new byte[81920];
             int n;
             while ((n = await source.ReadAsync(buffer, ct)) > 0)
@@ -131,6 +141,12 @@ public sealed class AttachmentStore(
 
     private static AttachmentView View(Attachment a) => new(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, a.UploadedBy, a.UploadedAt);
 }
+
+/// <summary>One file to attach, from either door: a multipart field (API) or a file the browser hands the console.</summary>
+/// <param name="FileName">The name as the person's computer had it (only its last part is kept).</param>
+/// <param name="Length">Its size in bytes as declared; checked against the limit before anything is read.</param>
+/// <param name="Open">Opens its content, read once from the start.</param>
+public sealed record AttachmentUpload(string FileName, long Length, Func<CancellationToken, Stream> Open);
 
 /// <summary>First bytes of each accepted file type ("magic numbers").</summary>
 public static class FileSignatures

@@ -35,14 +35,43 @@ public sealed class CallerHistory(IDbContextFactory<HotlineDbContext> contexts, 
             RequesterLookup.HiddenByPhone(TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer), variants), ct);
     }
 
+    /// <summary>
+    /// 老来电人: who this number was on their latest ticket (name, requester type, credit code, contact person, email), for
+    /// the agent to take over with one key. Only from a ticket the viewer may find by phone: a confidential reporter's
+    /// details are never offered to a role that sees them masked (their ticket is not a match at all).
+    /// </summary>
+    public async Task<RequesterSuggestion?> LastRequesterAsync(string phone, Actor viewer, CancellationToken ct)
+    {
+        var variants = PhoneNumbers.Variants(phone);
+        if (variants.Count == 0)
+            return null;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await RequesterLookup.ByPhone(TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer), variants, viewer).OrderByDescending(t => t.Id)
+            .Select(t => new RequesterSuggestion(t.Number, t.RequesterKind, t.RequesterName, t.RequesterCreditCode, t.RequesterContactPerson,
+                t.RequesterEmail, t.RequesterConfidential))
+            .FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>An enterprise's tickets by its 统一社会信用代码, newest first (the enterprise library's view of it).</summary>
+    public async Task<IReadOnlyList<TicketSummary>> ForCreditCodeAsync(string creditCode, Actor viewer, CancellationToken ct, int max = MaxTickets)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = RequesterLookup.ByCreditCode(TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer), creditCode, viewer);
+        return (await TicketSearch.SummariesAsync(query.OrderByDescending(t => t.Id).Take(max), viewer, ct)).Select(r => r.Summary).ToList();
+    }
+
     /// <summary>The tickets this person registered (首问负责: "my tickets"), newest first.</summary>
     public async Task<IReadOnlyList<TicketSummary>> RegisteredByAsync(Actor owner, int max, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = TicketService.VisibleTo(db.Tickets.AsNoTracking(), owner).Where(t => t.OwnerId == owner.Id);
+        var query = TicketService.VisibleTo(db.Tickets.AsNoTracking(), owner).Where(TicketLists.RegisteredBy(owner));
         return (await TicketSearch.SummariesAsync(query.OrderByDescending(t => t.Id).Take(max), owner, ct)).Select(r => r.Summary).ToList();
     }
 }
+
+/// <summary>The caller as their latest ticket had them: what the agent console offers to fill in.</summary>
+public sealed record RequesterSuggestion(
+    string FromNumber, RequesterKind Kind, string Name, string? CreditCode, string? ContactPerson, string? Email, bool Confidential);
 
 /// <summary>Phone numbers as telephony systems send them (+86, 0086, landlines without a dash) and as agents type them.</summary>
 public static class PhoneNumbers

@@ -24,6 +24,15 @@ public static class RequesterLookup
     public static IQueryable<Ticket> ByCreditCode(IQueryable<Ticket> visible, string creditCode, Actor viewer) =>
         Searchable(visible, viewer).Where(t => t.RequesterCreditCode == creditCode);
 
+    /// <summary>A requester's whole name or its start, as a range of the name index.</summary>
+    public static IQueryable<Ticket> ByNamePrefix(IQueryable<Ticket> visible, string name, Actor viewer)
+    {
+        var end = name + '\uffff';
+#pragma warning disable CA1309 // translated to SQL (a range of the name index), never compared in .NET
+        return Searchable(visible, viewer).Where(t => string.Compare(t.RequesterName, name) >= 0 && string.Compare(t.RequesterName, end) < 0);
+#pragma warning restore CA1309
+    }
+
     /// <summary>The confidential tickets a viewer's phone lookup left out (only ever asked through <see cref="ConfidentialNotices"/>).</summary>
     public static IQueryable<Ticket> HiddenByPhone(IQueryable<Ticket> visible, IReadOnlyCollection<string> phones) =>
         visible.Where(t => t.RequesterConfidential && phones.Contains(t.RequesterPhone));

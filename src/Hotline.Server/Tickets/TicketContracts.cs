@@ -14,7 +14,9 @@ public sealed record RegisterTicketRequest(
     string? DistrictCode,
     string? Address,
     List<string>? Tags,
-    string? IntakeAnswer = null)
+    string? IntakeAnswer = null,
+    long? IntakeArticleId = null,
+    int? IntakeArticleVersion = null)
 {
     public (TicketDraft? Draft, List<FieldError> Errors) ToDraft()
     {
@@ -114,7 +116,16 @@ public sealed record TicketSummary(
     string RequesterName,
     DateTimeOffset RegisteredAt,
     DateTimeOffset UpdatedAt,
-    int Version);
+    int Version)
+{
+    public Channel Channel { get; init; }
+
+    /// <summary>超期: a deadline of this department round passed.</summary>
+    public bool Overdue { get; init; }
+
+    /// <summary>The latest rating (好差评), if any.</summary>
+    public RatingLevel? Rating { get; init; }
+}
 
 public sealed record TicketPage(IReadOnlyList<TicketSummary> Items, string? NextCursor);
 

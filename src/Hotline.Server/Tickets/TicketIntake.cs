@@ -21,7 +21,7 @@ public sealed record IntakeResult(Ticket Ticket, bool Replayed);
 /// </summary>
 public sealed class TicketIntake(
     IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, TicketEventEffects effects, CityClock clock,
-    ILogger<TicketIntake> logger)
+    Knowledge.IntakeArticleCheck articles, ILogger<TicketIntake> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -36,8 +36,15 @@ public sealed class TicketIntake(
         ResolvedAtIntake? answer = null)
     {
         var errors = TicketDraftValidator.Validate(draft, reference).ToList();
+        var requested = answer; // the fingerprint is of the request, not of the version the server filled in
         if (answer is not null)
             errors.AddRange(answer.Validate(reference).Select(e => e with { Field = "intakeAnswer" }));
+        if (answer is not null && errors.Count == 0)
+        {
+            // Answered from a knowledge-base article: it must be in force; its id and version go into the event.
+            var (checkedAnswer, articleErrors) = await articles.CheckAsync(answer, ct);
+            (answer, errors) = (checkedAnswer, [.. errors, .. articleErrors]);
+        }
         if (errors.Count > 0)
             throw new RequestValidationException(errors);
         if (TicketWorkflow.Check(TicketAction.Register, TicketStatus.Registered, null, actor) == TransitionVerdict.RoleNotAllowed)
@@ -45,7 +52,7 @@ public sealed class TicketIntake(
         if (answer is not null && TicketWorkflow.Check(TicketAction.ResolveAtIntake, TicketStatus.Registered, null, actor) == TransitionVerdict.RoleNotAllowed)
             throw new ActionForbiddenException(TicketAction.ResolveAtIntake);
 
-        var pending = new Pending(draft, actor, idempotencyKey, Fingerprint(draft, answer), answer);
+        var pending = new Pending(draft, actor, idempotencyKey, Fingerprint(draft, requested), answer);
         await queue.Writer.WriteAsync(pending, ct);
         // Once queued the registration completes even if this caller goes away; a retry finds it by its key.
         return await pending.Completion.Task.WaitAsync(ct);

@@ -1,4 +1,7 @@
 using Hotline.Server.Access;
+using Hotline.Server.Exports;
+using Hotline.Server.Reference;
+using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Serilog.Context;
@@ -20,6 +23,8 @@ public static class TicketsApi
         services.AddScoped<TicketService>();
         services.AddScoped<TicketActions>();
         services.AddScoped<TicketSearch>();
+        services.AddScoped<SavedSearches>();
+        services.AddTransient<TicketEventText>();
         services.AddScoped<AttachmentStore>();
         services.AddSingleton<AttachmentSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<AttachmentSweeper>());
@@ -42,7 +47,7 @@ public static class TicketsApi
             if (idempotencyKey is { Length: > 200 })
                 throw new Problems.RequestValidationException([new(IdempotencyHeader, Domain.Tickets.ErrorCodes.TooLong, 200)]);
             var result = await intake.RegisterAsync(draft, actor, string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey, ct,
-                string.IsNullOrWhiteSpace(body.IntakeAnswer) ? null : new Domain.Tickets.ResolvedAtIntake(body.IntakeAnswer.Trim()));
+                string.IsNullOrWhiteSpace(body.IntakeAnswer) ? null : new Domain.Tickets.ResolvedAtIntake(body.IntakeAnswer.Trim(), body.IntakeArticleId, body.IntakeArticleVersion));
             var view = tickets.View(result.Ticket, actor);
             http.Response.Headers.ETag = ETag(view.Version);
             using (LogContext.PushProperty("TicketNumber", view.Number))
@@ -59,11 +64,28 @@ public static class TicketsApi
         })
         .WithSummary("Register a ticket (登记工单)")
         .WithDescription("Send an Idempotency-Key header so a retry returns the same ticket instead of a second one. " +
-            "With intakeAnswer the agent answers at once (一次办结): the ticket is registered and resolved in one step and never dispatched.");
+            "With intakeAnswer the agent answers at once (一次办结): the ticket is registered and resolved in one step and never dispatched. " +
+            "intakeArticleId (and intakeArticleVersion) name the knowledge-base article the answer came from; it must be in force.");
 
         group.MapGet("/", async ([AsParameters] TicketFilter filter, HttpContext http, TicketSearch search, CancellationToken ct) =>
             TypedResults.Ok(await search.SearchAsync(filter, http.User.ToActor(), ct)))
-            .WithSummary("Search tickets with filters and keyset pagination");
+            .WithSummary("Search tickets (工单查询) with filters and keyset pagination")
+            .WithDescription("Filters: number (whole or its start), phone, name (whole or its start), creditCode, q (title and description), " +
+                "status, type, category (a parent includes its children), department, district, channel, from/to (local days), overdue, " +
+                "rating (a level, satisfied, unsatisfied or unrated), list (dispatch, supervision, leader, department, replied, came-back, registered). " +
+                "sort: newest (default) or oldest. A confidential requester never matches phone, name or credit code for roles that see them masked.");
+
+        group.MapGet("/export", async Task<IResult> ([AsParameters] TicketFilter filter, ExportFormat? format, HttpContext http, TicketSearch search,
+            ReferenceData reference, IStringLocalizer<Messages> text, CityClock clock, CancellationToken ct) =>
+        {
+            var rows = await search.StreamAsync(filter, http.User.ToActor(), ct); // a bad filter is a 400 before the download starts
+            return TableExport.Result(format ?? ExportFormat.Xlsx, TicketExport.FileName(text, clock.Today),
+                ExportSheet.Of(text["Search.Title"], TicketExport.Columns(text, reference), rows));
+        })
+        .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType, TableExport.CsvContentType)
+        .ProducesValidationProblem()
+        .WithSummary("Export a search's tickets (导出) as .xlsx (format=Xlsx, default) or CSV (format=Csv), streamed")
+        .WithDescription("The same filters as GET /api/tickets (cursor and limit ignored): every matching ticket the caller may see, in the search's order.");
 
         group.MapGet("/{number}", async (string number, HttpContext http, TicketService tickets, CancellationToken ct) =>
         {
@@ -97,17 +119,37 @@ public static class TicketsApi
             TypedResults.Ok(await store.ListAsync(number, http.User.ToActor(), ct)));
 
         group.MapGet("/{number}/attachments/{id:long}", async Task<Results<PhysicalFileHttpResult, NotFound>> (
-            string number, long id, HttpContext http, AttachmentStore store, CancellationToken ct) =>
+            string number, long id, bool? inline, HttpContext http, AttachmentStore store, CancellationToken ct) =>
         {
             var found = await store.OpenAsync(number, id, http.User.ToActor(), ct);
-            return found is { } f && File.Exists(f.Path)
-                ? TypedResults.PhysicalFile(f.Path, f.Row.ContentType, f.Row.FileName)
-                : TypedResults.NotFound();
+            if (found is not { } f || !File.Exists(f.Path))
+                return TypedResults.NotFound();
+            if (inline == true && AttachmentStore.Previewable(f.Row.ContentType))
+            {
+                // Shown in place (the console's preview); only images and PDF, never a type a browser would run.
+                var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("inline");
+                disposition.SetHttpFileName(f.Row.FileName);
+                http.Response.Headers.ContentDisposition = disposition.ToString();
+                return TypedResults.PhysicalFile(f.Path, f.Row.ContentType);
+            }
+            return TypedResults.PhysicalFile(f.Path, f.Row.ContentType, f.Row.FileName);
         })
         .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
-        .WithSummary("Download an attachment (its stored content type and file name)");
+        .WithSummary("Download an attachment (its stored content type and file name); inline=true shows an image or PDF in place");
 
         group.MapDuplicateHints();
+
+        var saved = routes.MapGroup("/api/saved-searches").WithTags("Tickets").RequireAuthorization(Policies.Staff);
+        saved.MapGet("/", async (HttpContext http, SavedSearches searches, CancellationToken ct) =>
+            TypedResults.Ok(await searches.ListAsync(http.User.ToActor(), ct)))
+            .WithSummary("The caller's saved searches (常用查询)");
+        saved.MapPost("/", async (SaveSearchRequest body, HttpContext http, SavedSearches searches, CancellationToken ct) =>
+            TypedResults.Ok(await searches.SaveAsync(body, http.User.ToActor(), ct)))
+            .ProducesValidationProblem()
+            .WithSummary("Save a search under a name (the query string of GET /api/tickets); the caller's search of that name is replaced");
+        saved.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, HttpContext http, SavedSearches searches, CancellationToken ct) =>
+            await searches.DeleteAsync(id, http.User.ToActor(), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Delete one of the caller's saved searches");
         return group;
     }
 

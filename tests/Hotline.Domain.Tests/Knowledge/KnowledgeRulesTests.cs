@@ -1,0 +1,276 @@
+using Hotline.Domain.Access;
+using Hotline.Domain.Knowledge;
+using Hotline.Domain.Policies;
+
+namespace Hotline.Domain.Tests.Knowledge;
+
+public sealed class ArticleLifecycleTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 23);
+
+    [Theory]
+    [InlineData(ArticleStatus.Draft, ArticleAction.Submit, ArticleStatus.Review)]
+    [InlineData(ArticleStatus.Review, ArticleAction.Publish, ArticleStatus.Published)]
+    [InlineData(ArticleStatus.Draft, ArticleAction.Publish, ArticleStatus.Published)]
+    [InlineData(ArticleStatus.Review, ArticleAction.ReturnToDraft, ArticleStatus.Draft)]
+    [InlineData(ArticleStatus.Published, ArticleAction.Withdraw, ArticleStatus.Withdrawn)]
+    [InlineData(ArticleStatus.Published, ArticleAction.Expire, ArticleStatus.Expired)]
+    [InlineData(ArticleStatus.Expired, ArticleAction.Reopen, ArticleStatus.Draft)]
+    [InlineData(ArticleStatus.Withdrawn, ArticleAction.Reopen, ArticleStatus.Draft)]
+    public void An_article_moves_through_draft_review_published_and_expired_or_withdrawn(ArticleStatus from, ArticleAction action, ArticleStatus to) =>
+        Assert.Equal(to, ArticleLifecycle.Next(from, action));
+
+    [Theory]
+    [InlineData(ArticleStatus.Draft, ArticleAction.Withdraw)]
+    [InlineData(ArticleStatus.Withdrawn, ArticleAction.Publish)]
+    [InlineData(ArticleStatus.Expired, ArticleAction.Publish)]
+    [InlineData(ArticleStatus.Published, ArticleAction.Submit)]
+    public void Steps_out_of_order_are_refused(ArticleStatus from, ArticleAction action) => Assert.Null(ArticleLifecycle.Next(from, action));
+
+    [Fact]
+    public void Expiry_is_system_only_and_not_offered_to_editors() =>
+        Assert.DoesNotContain("expire", ArticleLifecycle.AllowedFrom(ArticleStatus.Published));
+
+    [Fact]
+    public void A_published_article_past_its_expiry_date_counts_as_expired_before_the_daily_job_runs()
+    {
+        Assert.Equal(ArticleStatus.Expired, ArticleLifecycle.Effective(ArticleStatus.Published, null, Today.AddDays(-1), Today));
+        Assert.Equal(ArticleStatus.Published, ArticleLifecycle.Effective(ArticleStatus.Published, null, Today, Today));
+        Assert.False(ArticleLifecycle.IsPublic(ArticleStatus.Published, null, Today.AddDays(-1), Today));
+    }
+
+    [Fact]
+    public void The_public_sees_only_published_articles_in_force()
+    {
+        Assert.True(ArticleLifecycle.IsPublic(ArticleStatus.Published, Today, null, Today));
+        Assert.False(ArticleLifecycle.IsPublic(ArticleStatus.Published, Today.AddDays(1), null, Today)); // not yet in force
+        Assert.False(ArticleLifecycle.IsPublic(ArticleStatus.Withdrawn, null, null, Today));
+        Assert.False(ArticleLifecycle.IsPublic(ArticleStatus.Review, null, null, Today));
+    }
+
+    [Fact]
+    public void Agents_see_expired_and_withdrawn_articles_but_not_drafts()
+    {
+        Assert.True(ArticleLifecycle.IsForAgents(ArticleStatus.Expired));
+        Assert.True(ArticleLifecycle.IsForAgents(ArticleStatus.Withdrawn));
+        Assert.False(ArticleLifecycle.IsForAgents(ArticleStatus.Draft));
+        Assert.False(ArticleLifecycle.IsForAgents(ArticleStatus.Review));
+    }
+
+    [Theory]
+    [InlineData(Roles.KnowledgeEditor, true)]
+    [InlineData(Roles.Supervisor, true)]
+    [InlineData(Roles.Admin, true)]
+    [InlineData(Roles.Agent, false)]
+    [InlineData(Roles.DepartmentHandler, false)]
+    public void Editors_are_knowledge_editors_supervisors_and_admins(string role, bool editor) =>
+        Assert.Equal(editor, ArticleLifecycle.IsEditor(new Actor("x", "x", role, role == Roles.DepartmentHandler ? "scjg" : null)));
+}
+
+public sealed class ArticleContentTests
+{
+    private sealed class Codes : Tickets.IReferenceCodes
+    {
+        public bool IsCategory(string code) => code == "provident-fund";
+        public bool IsDistrict(string code) => code == "tianning";
+        public bool IsDepartment(string code) => code == "gjj";
+    }
+
+    [Fact]
+    public void Content_is_validated_field_by_field_with_json_paths()
+    {
+        var content = new ArticleContent
+        {
+            Title = "", Answer = "答复", Questions = ["", "公积金怎么取"], Links = [new("全文", "javascript:alert(1)")],
+            CategoryCodes = ["nope"], DepartmentCodes = ["gjj"], EffectiveFrom = new(2026, 1, 2), ExpiresOn = new(2026, 1, 1),
+        };
+        var fields = content.Validate(new Codes()).Select(e => (e.Field, e.Code)).ToList();
+        Assert.Equal(
+            [("title", "Required"), ("questions[0]", "Required"), ("links[0].url", KnowledgeErrors.InvalidUrl), ("categoryCodes[0]", "UnknownCategory"), ("expiresOn", KnowledgeErrors.ExpiresBeforeEffective)],
+            fields);
+    }
+}
+
+public sealed class SearchPlanTests
+{
+    private static IReadOnlyList<string> Synonyms(string w) => w switch { "社保" => ["社会保险"], _ => [] };
+
+    private static string? Pinyin(string w) => w switch { "社宝" => "shebao", "社保" => "shebao", "宝" => "bao", _ => null };
+
+    [Fact]
+    public void Words_and_their_synonyms_are_alternatives()
+    {
+        var plan = SearchPlan.For("社保怎么交", ["社保", "交"], Synonyms, Pinyin);
+        Assert.Equal(["社保", "社会保险", "交"], plan.Words);
+    }
+
+    [Fact]
+    public void Short_chinese_queries_also_match_as_character_phrases()
+    {
+        Assert.Equal(["社 保"], SearchPlan.For("社保", ["社保"], Synonyms, Pinyin).CharPhrases);
+        Assert.Equal(["税"], SearchPlan.For("税", ["税"], Synonyms, Pinyin).CharPhrases);
+        Assert.Empty(SearchPlan.For("外地社保转到常州怎么办", ["外地"], Synonyms, Pinyin).CharPhrases);
+    }
+
+    [Fact]
+    public void Single_characters_left_by_segmentation_are_read_as_pinyin_together_for_homophone_typos()
+    {
+        var plan = SearchPlan.For("社宝转移", ["社", "宝", "转移"], Synonyms, Pinyin);
+        Assert.Contains("shebao", plan.Pinyin);
+    }
+
+    [Fact]
+    public void Latin_letters_alone_are_pinyin_initials()
+    {
+        var plan = SearchPlan.For("GJJ", [], Synonyms, Pinyin);
+        Assert.Equal("gjj", plan.InitialsPrefix);
+        Assert.Contains("initials : \"gjj\" *", plan.ToFts5(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Query_terms_are_quoted_so_search_syntax_cannot_be_injected()
+    {
+        var plan = SearchPlan.For("a\" OR x", ["a\"", "or"], _ => [], _ => null);
+        Assert.Contains("\"a\"\"\"", plan.ToFts5(), StringComparison.Ordinal);
+        Assert.Contains("'它''s'", SearchPlan.For("它's", ["它's"], _ => [], _ => null).ToTsQuery(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Highlight_terms_are_the_words_and_phrases_longest_first() =>
+        Assert.Equal(["社会保险", "社保交", "社保"], SearchPlan.For("社保交", ["社保", "交"], Synonyms, Pinyin).HighlightTerms);
+
+    [Fact]
+    public void Single_characters_are_highlighted_only_when_the_query_has_nothing_longer() =>
+        Assert.Equal(["税"], SearchPlan.For("税", ["税"], Synonyms, Pinyin).HighlightTerms);
+}
+
+public sealed class RankingAndHighlightTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 23);
+
+    [Fact]
+    public void The_agents_category_lifts_an_article_and_articles_not_in_force_sink()
+    {
+        var context = new RankContext(Today, "pf-withdrawal", "provident-fund");
+        var plain = new RankFacts(1, 10, ArticleStatus.Published, null, null, ["tax"], [], 0);
+        var sameCategory = new RankFacts(2, 8, ArticleStatus.Published, null, null, ["pf-withdrawal"], [], 0);
+        var expired = new RankFacts(3, 15, ArticleStatus.Expired, null, null, ["pf-withdrawal"], [], 0);
+        Assert.Equal([1, 2, 3], KnowledgeRanking.Rank([sameCategory, plain, expired], new RankContext(Today)).Select(f => (int)f.ArticleId));
+        Assert.Equal([2, 1, 3], KnowledgeRanking.Rank([plain, sameCategory, expired], context).Select(f => (int)f.ArticleId));
+    }
+
+    [Fact]
+    public void Coverage_is_the_share_of_topic_words_found() =>
+        Assert.Equal(0.5, KnowledgeRanking.Coverage(["公积金", "鸽子"], "租房提取公积金的额度"));
+
+    [Fact]
+    public void A_snippet_is_the_window_with_the_most_hits_and_marks_them()
+    {
+        var text = new string('甲', 200) + "租房提取公积金额度" + new string('乙', 200);
+        var parts = Highlighter.Snippet(text, ["公积金", "提取"], 40);
+        Assert.Equal("…", parts[0].Text);
+        Assert.Equal(["提取", "公积金"], parts.Where(p => p.Hit).Select(p => p.Text));
+        Assert.True(parts.Sum(p => p.Text.Length) <= 44);
+    }
+
+    [Fact]
+    public void Longer_terms_win_where_terms_overlap() =>
+        Assert.Equal(["住房公积金"], Highlighter.Whole("住房公积金提取", ["公积金", "住房公积金"]).Where(p => p.Hit).Select(p => p.Text));
+}
+
+public sealed class TextDiffTests
+{
+    [Fact]
+    public void A_changed_number_in_a_paragraph_shows_as_that_number()
+    {
+        var parts = TextDiff.Compare("低保标准为940元/人/月。\n第二行不变", "低保标准为1000元/人/月。\n第二行不变");
+        Assert.Contains(parts, p => p.Kind == DiffKind.Removed && p.Text == "94");
+        Assert.Contains(parts, p => p.Kind == DiffKind.Added && p.Text == "100");
+        Assert.Equal("低保标准为1000元/人/月。\n第二行不变\n", string.Concat(parts.Where(p => p.Kind != DiffKind.Removed).Select(p => p.Text)));
+    }
+
+    [Fact]
+    public void Added_and_removed_lines_are_whole()
+    {
+        var parts = TextDiff.Compare("一\n二", "一\n二\n三");
+        Assert.Equal([(DiffKind.Same, "一\n二\n"), (DiffKind.Added, "三\n")], parts.Select(p => (p.Kind, p.Text)));
+    }
+}
+
+public sealed class KnowledgeFeedbackTests
+{
+    [Fact]
+    public void A_draft_is_proposed_when_no_article_covers_the_ticket_well()
+    {
+        Assert.True(KnowledgeFeedback.ProposesDraft(0.3));
+        Assert.False(KnowledgeFeedback.ProposesDraft(0.8));
+    }
+
+    [Fact]
+    public void Articles_expiring_within_thirty_days_are_flagged()
+    {
+        var today = new DateOnly(2026, 11, 23);
+        Assert.True(KnowledgeFeedback.ExpiresSoon(today.AddDays(30), today));
+        Assert.False(KnowledgeFeedback.ExpiresSoon(today.AddDays(31), today));
+        Assert.False(KnowledgeFeedback.ExpiresSoon(today.AddDays(-1), today)); // already expired: the daily job expires it
+        Assert.False(KnowledgeFeedback.ExpiresSoon(null, today));
+    }
+
+    [Fact]
+    public void A_department_changes_its_answer_when_its_reply_to_the_same_question_reads_unlike_its_article()
+    {
+        const string article = "中小微企业返还比例从60%提高至90%，免申即享，公示后直接拨付。";
+        Assert.True(KnowledgeFeedback.ChangesAnswer(0.8, "rsj", ["rsj"], article, "今年起稳岗返还改为企业自行网上申报，审核通过后次月到账。"));
+        Assert.False(KnowledgeFeedback.ChangesAnswer(0.8, "rsj", ["rsj"], article, article));
+        Assert.False(KnowledgeFeedback.ChangesAnswer(0.8, "scjg", ["rsj"], article, "完全不同的答复内容。")); // not its article
+        Assert.False(KnowledgeFeedback.ChangesAnswer(0.2, "rsj", ["rsj"], article, "完全不同的答复内容。")); // not the same question
+    }
+}
+
+public sealed class PolicyMatchingTests
+{
+    private static EnterpriseProfile Enterprise(string? industry = "C", string? district = "tianning", EnterpriseSize? size = EnterpriseSize.Small,
+        RegistrationType? type = RegistrationType.LimitedLiability, string[]? tags = null, string? email = "a@example.com", bool subscribed = true, bool bounced = false) =>
+        new("91320400MA0000001X", industry, district, size, type, tags ?? [], email, subscribed, bounced);
+
+    [Fact]
+    public void An_empty_audience_matches_every_enterprise() => Assert.True(PolicyMatching.Matches(new PolicyAudience(), Enterprise(industry: null, size: null)));
+
+    [Fact]
+    public void Every_criterion_that_is_set_must_hold()
+    {
+        var audience = new PolicyAudience { Industries = ["C"], DistrictCodes = ["tianning", "xinbei"], Sizes = [EnterpriseSize.Small, EnterpriseSize.Medium] };
+        Assert.True(PolicyMatching.Matches(audience, Enterprise()));
+        Assert.False(PolicyMatching.Matches(audience, Enterprise(industry: "F")));
+        Assert.False(PolicyMatching.Matches(audience, Enterprise(district: "wujin")));
+        Assert.False(PolicyMatching.Matches(audience, Enterprise(size: EnterpriseSize.Large)));
+        Assert.False(PolicyMatching.Matches(audience, Enterprise(size: null))); // unknown size does not match a size criterion
+    }
+
+    [Fact]
+    public void One_shared_tag_is_enough() =>
+        Assert.True(PolicyMatching.Matches(new PolicyAudience { Tags = ["外贸", "高新技术企业"] }, Enterprise(tags: ["高新技术企业"])));
+
+    [Fact]
+    public void Only_subscribed_enterprises_with_a_working_address_are_emailed()
+    {
+        Assert.True(PolicyMatching.CanEmail(Enterprise()));
+        Assert.False(PolicyMatching.CanEmail(Enterprise(subscribed: false)));
+        Assert.False(PolicyMatching.CanEmail(Enterprise(bounced: true)));
+        Assert.False(PolicyMatching.CanEmail(Enterprise(email: null)));
+    }
+
+    [Theory]
+    [InlineData("C", "C")]
+    [InlineData("c", "C")]
+    [InlineData("制造业", "C")]
+    [InlineData("Z", null)]
+    public void Industries_are_gb_t_4754_sections_by_letter_or_name(string value, string? section) => Assert.Equal(section, Gb4754.Parse(value));
+
+    [Fact]
+    public void An_import_row_names_each_bad_field()
+    {
+        var errors = new EnterpriseRecord { CreditCode = "123", Name = "", Industry = "Z", Size = "巨型", Email = "x", Phone = "12" }.Validate(_ => true);
+        Assert.Equal(["creditCode", "name", "industry", "size", "email", "phone"], errors.Select(e => e.Field));
+    }
+}

@@ -1,0 +1,128 @@
+using Hotline.Domain.Knowledge;
+using Hotline.Server.Data;
+using Hotline.Server.Knowledge;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotline.Tests.Knowledge;
+
+/// <summary>知识库自助更新 from the event log: uses and ratings of articles, drafts from unmatched answers, review flags, the enterprise library.</summary>
+public sealed class KnowledgeFeedbackTests(KnowledgeFeedbackTests.Fixture fixture) : IClassFixture<KnowledgeFeedbackTests.Fixture>, IAsyncLifetime
+{
+    /// <summary>A server whose feedback runs only when a test says so.</summary>
+    public sealed class Fixture() : HotlineFixture(new HotlineFactory(settings: Knowledge.Seeded(new() { ["Knowledge:FeedbackIntervalSeconds"] = "0" })));
+
+    private HotlineFactory factory => fixture.Factory;
+
+    public async Task InitializeAsync()
+    {
+        await Knowledge.SeededAsync(factory);
+        await Feedback.RunOnceAsync(CancellationToken.None); // the cursor starts here (first run)
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private KnowledgeFeedbackWorker Feedback => factory.Services.GetRequiredService<KnowledgeFeedbackWorker>();
+
+    private async Task<T> DbAsync<T>(Func<HotlineDbContext, Task<T>> read)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<HotlineDbContext>());
+    }
+
+    private async Task DrainAsync()
+    {
+        while (await Feedback.RunOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task An_answer_from_an_article_counts_a_use_and_an_unsatisfied_rating_flags_the_article()
+    {
+        var agent = await factory.AgentAsync();
+        var article = await Knowledge.IdOfSeedAsync(factory, "faq-pf-loan");
+        var body = Api.Citizen(title: "公积金贷款多久批", type: "Consultation", category: "pf-loan");
+        body["intakeAnswer"] = "材料齐全的一般在规定时限内审批完成。";
+        body["intakeArticleId"] = article;
+        var number = (await Api.RegisterAsync(agent, body)).Number();
+        using (var rated = await Api.PostAsync(agent, $"/api/tickets/{number}/rating", new JsonObject { ["level"] = "Dissatisfied", ["resolved"] = false }))
+            await Api.ExpectAsync(rated, HttpStatusCode.Created);
+        await DrainAsync();
+
+        var row = await DbAsync(db => db.KnowledgeArticles.AsNoTracking().SingleAsync(a => a.Id == article));
+        Assert.Equal((1, 0, 1), (row.Uses, row.RatedSatisfied, row.RatedUnsatisfied));
+        var flag = await DbAsync(db => db.KnowledgeFlags.AsNoTracking().SingleAsync(f => f.ArticleId == article));
+        Assert.Equal((ReviewReason.UnsatisfiedRating, number), (flag.Reason, flag.TicketNumber));
+        await DrainAsync(); // read again: nothing counted twice
+        Assert.Equal(1, (await DbAsync(db => db.KnowledgeArticles.AsNoTracking().SingleAsync(a => a.Id == article))).Uses);
+    }
+
+    [Fact]
+    public async Task A_reply_no_article_covers_proposes_a_draft_with_the_question_answer_and_legal_basis()
+    {
+        var agent = await factory.AgentAsync();
+        var number = (await Api.RegisterAsync(agent, Api.Citizen(title: "小区电梯困人救援太慢", category: "hs-property-service"))).Number();
+        await Api.ActAsync(await factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("zjj"));
+        var zjj = await factory.HandlerAsync("zjj");
+        await Api.ActAsync(zjj, number, "sign-for");
+        await Api.ActAsync(zjj, number, "reply", new JsonObject
+        {
+            ["result"] = "Explained", ["resolution"] = "电梯困人应拨打96333，维保单位须在30分钟内到达现场。", ["legalBasis"] = "《江苏省电梯安全管理办法》",
+        });
+        await DrainAsync();
+        var proposal = await DbAsync(db => db.KnowledgeProposals.AsNoTracking().SingleAsync(p => p.TicketNumber == number));
+        Assert.Equal((ProposalKind.UnmatchedAnswer, "小区电梯困人救援太慢", "zjj", "《江苏省电梯安全管理办法》"),
+            (proposal.Kind, proposal.Question, proposal.DepartmentCode, proposal.LegalBasis));
+        Assert.Contains("96333", proposal.Answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_well_covered_question_proposes_no_draft()
+    {
+        var agent = await factory.AgentAsync();
+        var body = Api.Citizen(title: "低保标准是多少", type: "Consultation", category: "ca-minimum-living");
+        body["description"] = "想问一下常州低保标准是多少，怎么申请低保。";
+        body["intakeAnswer"] = "每人每月1000元，向户籍所在地街道申请。";
+        var number = (await Api.RegisterAsync(agent, body)).Number();
+        await DrainAsync();
+        Assert.False(await DbAsync(db => db.KnowledgeProposals.AnyAsync(p => p.TicketNumber == number)));
+    }
+
+    [Fact]
+    public async Task An_enterprise_that_calls_enters_the_enterprise_library()
+    {
+        var code = Hotline.Tests.Enterprises.PolicyPushTests.Code(555);
+        await Api.RegisterAsync(await factory.AgentAsync(), Api.Enterprise(code));
+        await DrainAsync();
+        var enterprise = await Api.GetAsync(await factory.AgentAsync(), $"/api/enterprises/{code}");
+        Assert.Equal(("常州市恒远精密机械有限公司", "ticket", "service@hengyuan.example.com"), (enterprise.Str("name"), enterprise.Str("source"), enterprise.Str("email")));
+    }
+
+    [Fact]
+    public async Task Articles_expiring_within_thirty_days_are_flagged_and_those_past_expire()
+    {
+        var editor = await factory.ClientAsync(Roles.KnowledgeEditor);
+        async Task<long> PublishedAsync(string title, string expires)
+        {
+            using var created = await Api.PostAsync(editor, "/api/knowledge/articles", new JsonObject { ["title"] = title, ["answer"] = "阶段性政策。", ["expiresOn"] = expires });
+            var id = (await Api.ExpectAsync(created, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+            using var published = await Api.PostAsync(editor, $"/api/knowledge/articles/{id}/actions/publish", new JsonObject { ["expectedVersion"] = 1 });
+            await Api.ExpectAsync(published, HttpStatusCode.OK);
+            return id;
+        }
+        var soon = await PublishedAsync("年底到期的阶段性政策", "2026-12-15");
+        var later = await PublishedAsync("明年到期的政策", "2027-03-01");
+        await Feedback.DailyAsync(CancellationToken.None); // 23 November 2026
+        var flagged = await DbAsync(db => db.KnowledgeFlags.AsNoTracking().Where(f => f.Reason == ReviewReason.ExpiresSoon).Select(f => f.ArticleId).ToListAsync());
+        Assert.Contains(soon, flagged);
+        Assert.DoesNotContain(later, flagged);
+
+        factory.Clock.Advance(TimeSpan.FromDays(30)); // 23 December 2026 (the other tests of this class do not mind the later date)
+        await Feedback.DailyAsync(CancellationToken.None);
+        Assert.Equal(ArticleStatus.Expired, (await DbAsync(db => db.KnowledgeArticles.AsNoTracking().SingleAsync(a => a.Id == soon))).Status);
+        Assert.Equal(ArticleStatus.Published, (await DbAsync(db => db.KnowledgeArticles.AsNoTracking().SingleAsync(a => a.Id == later))).Status);
+        var history = (await Api.GetAsync(editor, $"/api/knowledge/articles/{soon}/versions")).EnumerateArray().First();
+        Assert.Equal(("expire", "系统"), (history.Str("action"), history.Str("actorName")));
+    }
+}
