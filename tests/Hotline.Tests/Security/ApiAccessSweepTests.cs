@@ -14,7 +14,7 @@ public sealed class ApiAccessSweepTests
     private const string Email = "sun.secret@example.com";
     private const string Missing = "HL20991231999999";
     private static readonly string[] Identifiers = [Phone, Name, Email];
-    private static readonly string[] MaskedRoles = [Roles.Agent, Roles.Dispatcher, Roles.Leader, Roles.DepartmentHandler];
+    private static readonly string[] MaskedRoles = [Roles.Agent, Roles.Dispatcher, Roles.Leader, Roles.DepartmentHandler, Roles.KnowledgeEditor];
 
     /// <summary>The action route names, so the actions operation is called with each of them.</summary>
     private static readonly string[] Actions = TicketWorkflow.Transitions.Select(t => t.RouteName).Distinct().ToArray();

@@ -21,7 +21,7 @@ public sealed class ConfidentialPrivacyTests(HotlineFixture fixture) : IClassFix
 
     private HotlineFactory Factory => fixture.Factory;
 
-    private static readonly string[] MaskedRoles = [Roles.Agent, Roles.Dispatcher, Roles.Leader, Roles.DepartmentHandler];
+    private static readonly string[] MaskedRoles = [Roles.Agent, Roles.Dispatcher, Roles.Leader, Roles.DepartmentHandler, Roles.KnowledgeEditor];
 
     public static TheoryData<string> AllRoles() => new(Roles.All);
 
@@ -75,8 +75,16 @@ public sealed class ConfidentialPrivacyTests(HotlineFixture fixture) : IClassFix
             if (hints.StatusCode == HttpStatusCode.OK)
                 found["hints of the reporter's ordinary ticket"] = (Numbers((await Api.ExpectAsync(hints, HttpStatusCode.OK)).GetProperty("samePhone")), report);
         }
-        found["caller history (screen-pop, agent console)"] = ((await Factory.Services.GetRequiredService<CallerHistory>()
-            .ForPhoneAsync(phone, Actor(role), CancellationToken.None)).Select(t => t.Number).ToList(), report);
+        found["search by name"] = (Numbers((await Api.GetAsync(client, $"/api/tickets?name={Uri.EscapeDataString(Name)}&limit=200")).GetProperty("items")), report);
+        found["export by phone"] = (await ExportedNumbersAsync(client, $"phone={phone}"), report);
+        found["export by name"] = (await ExportedNumbersAsync(client, $"name={Uri.EscapeDataString(Name)}"), report);
+        found["export by credit code"] = (await ExportedNumbersAsync(client, $"creditCode={creditCode}"), enterpriseReport);
+        var callers = Factory.Services.GetRequiredService<CallerHistory>();
+        found["caller history (screen-pop, agent console)"] = ((await callers.ForPhoneAsync(phone, Actor(role), CancellationToken.None))
+            .Select(t => t.Number).ToList(), report);
+        found["repeat caller's details (Alt+L)"] = ([(await callers.LastRequesterAsync(phone, Actor(role), CancellationToken.None))?.FromNumber ?? ""], enterpriseReport);
+        found["enterprise's tickets (enterprise library)"] = ((await callers.ForCreditCodeAsync(creditCode, Actor(role), CancellationToken.None))
+            .Select(t => t.Number).ToList(), enterpriseReport);
 
         foreach (var (lookup, (numbers, expected)) in found)
         {
@@ -86,6 +94,27 @@ public sealed class ConfidentialPrivacyTests(HotlineFixture fixture) : IClassFix
                 Assert.True(numbers.Contains(expected), $"{role}: {lookup} should find the report");
         }
         Assert.True(found.Count >= 3, "every role has some lookup to check");
+    }
+
+    [Theory]
+    [MemberData(nameof(AllRoles))]
+    public async Task An_export_masks_a_confidential_reporter_in_every_column_for_a_role_that_sees_them_masked(string role)
+    {
+        var index = Roles.All.ToList().IndexOf(role);
+        var phone = $"139000078{index:D2}";
+        var number = await EnterpriseReportAsync($"导出{role}（{EnterpriseName}，{phone}）", phone, CreditCodeFor(40 + index));
+        var client = await Factory.ClientAsync(role, role == Roles.DepartmentHandler ? "scjg" : null);
+
+        var csv = await ExportAsync(client, $"number={number}");
+
+        Assert.Contains(number, csv, StringComparison.Ordinal);
+        foreach (var identifier in (string[])[phone, EnterpriseName, CreditCodeFor(40 + index)])
+        {
+            if (MaskedRoles.Contains(role))
+                Assert.False(csv.Contains(identifier, StringComparison.OrdinalIgnoreCase), $"{role} sees {identifier} in the export: {csv}");
+            else
+                Assert.Contains(identifier, csv, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -252,6 +281,16 @@ public sealed class ConfidentialPrivacyTests(HotlineFixture fixture) : IClassFix
         var body = $"91320400MA1XYB{index:D2}K";
         return body + UnifiedSocialCreditCode.CheckCharacter(body);
     }
+
+    private static async Task<string> ExportAsync(HttpClient client, string query)
+    {
+        using var response = await client.GetAsync($"/api/tickets/export?format=Csv&{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task<IReadOnlyList<string>> ExportedNumbersAsync(HttpClient client, string query) =>
+        System.Text.RegularExpressions.Regex.Matches(await ExportAsync(client, query), "HL[0-9]{14}").Select(m => m.Value).ToList();
 
     private static Actor Actor(string role) => new($"lookup-{role}", role, role, role == Roles.DepartmentHandler ? "scjg" : null);
 
