@@ -11,7 +11,7 @@ internal sealed record ApiOperation(string Method, string Template, JsonElement 
     /// The path with its parameters filled: the ticket's number, and values that name nothing (so a change as an admin
     /// finds nothing to change and the sweep leaves the data as it found it).
     /// </summary>
-    public string Url(string number, string action = "close") => Template
+    public string Url(string number, string action = "close") => System.Text.RegularExpressions.Regex.Replace(Template
         .Replace("{number}", number, StringComparison.Ordinal)
         .Replace("{action}", action, StringComparison.Ordinal)
         .Replace("{id}", "999999", StringComparison.Ordinal)
@@ -20,7 +20,10 @@ internal sealed record ApiOperation(string Method, string Template, JsonElement 
         .Replace("{language}", "xx", StringComparison.Ordinal)
         .Replace("{type}", "Complaint", StringComparison.Ordinal)
         .Replace("{priority}", "Normal", StringComparison.Ordinal)
-        .Replace("{year}", "2026", StringComparison.Ordinal);
+        .Replace("{year}", "2026", StringComparison.Ordinal)
+        .Replace("{creditCode}", "91320400MA1XXXXXXX", StringComparison.Ordinal),
+        // Any other parameter (an attachment's id, …) gets a number that names nothing, so the route matches.
+        "{[A-Za-z]+}", "999999");
 
     public HttpRequestMessage Request(string url, JsonNode? body = null)
     {
