@@ -18,6 +18,7 @@ public static class StrictJson
     {
         options.Converters.Insert(0, new StrictEnumConverterFactory());
         options.Converters.Insert(1, new CleanStringConverter());
+        options.Converters.Insert(2, new NoNullItemsConverterFactory());
         return options;
     }
 }
@@ -92,4 +93,63 @@ public sealed class CleanStringConverter : JsonConverter<string>
 public sealed class ForbiddenCharacterJsonException(int character) : JsonException($"The text contains the forbidden character {TextRules.Describe(character)}.")
 {
     public string Character { get; } = TextRules.Describe(character);
+
+    public int CodePoint { get; } = character;
+}
+
+/// <summary>
+/// Lists of texts, codes or objects without null items: <c>["scjg", null]</c> is a 400 naming the item, never a null
+/// that code written for the list's declared type trips over. Lists (<c>List&lt;T&gt;</c>, the read-only and collection
+/// interfaces, arrays) of reference types only; a list itself may still be null where its property allows it.
+/// </summary>
+public sealed class NoNullItemsConverterFactory : JsonConverterFactory
+{
+    private static readonly HashSet<Type> Lists =
+        [typeof(List<>), typeof(IList<>), typeof(IReadOnlyList<>), typeof(ICollection<>), typeof(IReadOnlyCollection<>), typeof(IEnumerable<>)];
+
+    public override bool CanConvert(Type typeToConvert) => ItemType(typeToConvert) is { } item && !item.IsValueType;
+
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+        (JsonConverter)Activator.CreateInstance(typeof(NoNullItemsConverter<,>).MakeGenericType(typeToConvert, ItemType(typeToConvert)!))!;
+
+    public static Type? ItemType(Type type) =>
+        type.IsArray && type.GetArrayRank() == 1 ? type.GetElementType()
+        : type.IsGenericType && Lists.Contains(type.GetGenericTypeDefinition()) ? type.GetGenericArguments()[0]
+        : null;
+}
+
+public sealed class NoNullItemsConverter<TList, TItem> : JsonConverter<TList> where TList : class, IEnumerable<TItem>
+{
+    public override TList? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException("A list is expected.");
+        var items = new List<TItem>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+                throw new JsonException("A list may not hold null.");
+            try
+            {
+                items.Add(JsonSerializer.Deserialize<TItem>(ref reader, options) ?? throw new JsonException("A list may not hold null."));
+            }
+            catch (ForbiddenCharacterJsonException e) when (e.Path is not null)
+            {
+                throw new ForbiddenCharacterJsonException(e.CodePoint); // without the inner read's path, so the list's own path is reported
+            }
+            catch (JsonException e) when (e.Path is not null)
+            {
+                throw new JsonException("An item of the list is not valid.", e);
+            }
+        }
+        return typeof(TList).IsArray ? (TList)(object)items.ToArray() : (TList)(object)items;
+    }
+
+    public override void Write(Utf8JsonWriter writer, TList value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var item in value)
+            JsonSerializer.Serialize(writer, item, options);
+        writer.WriteEndArray();
+    }
 }

@@ -5,12 +5,13 @@ using Microsoft.OpenApi;
 namespace Hotline.Server.Security;
 
 /// <summary>
-/// The OpenAPI document describes strings and enums as <see cref="StrictJson"/> reads them: strings as strings, enums
-/// as their names. The generator cannot see through a custom converter and would otherwise describe both as "anything".
+/// The OpenAPI document describes strings, enums and lists as <see cref="StrictJson"/> reads them: strings as strings,
+/// enums as their names, lists as arrays of their items. The generator cannot see through a custom converter and would
+/// otherwise describe them as "anything".
 /// </summary>
 public sealed class StrictJsonSchemas : IOpenApiSchemaTransformer
 {
-    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
         var nullable = context.JsonPropertyInfo is { IsGetNullable: true } or { IsSetNullable: true };
@@ -23,6 +24,11 @@ public sealed class StrictJsonSchemas : IOpenApiSchemaTransformer
         {
             schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
         }
-        return Task.CompletedTask;
+        else if (schema.Type is null && NoNullItemsConverterFactory.ItemType(type) is { IsValueType: false } item)
+        {
+            // A list read by NoNullItemsConverter: still an array of its items.
+            schema.Type = JsonSchemaType.Array;
+            schema.Items = await context.GetOrCreateSchemaAsync(item, null, cancellationToken);
+        }
     }
 }

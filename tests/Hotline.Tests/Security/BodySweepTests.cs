@@ -23,6 +23,8 @@ public sealed class BodySweepTests
         ["post /api/admin/api-keys"] = () => new() { ["name"] = "扫描", ["role"] = "Agent" },
         ["post /api/auth/login"] = () => new() { ["userName"] = "nobody", ["password"] = "Wrong-horse-1" },
         ["post /api/tickets/{number}/rating"] = () => new() { ["level"] = "Satisfied", ["resolved"] = true },
+        ["post /api/knowledge/articles"] = () => new() { ["title"] = "扫描条目", ["answer"] = "扫描答复。", ["expiresOn"] = "2027-06-30" },
+        ["post /api/policies"] = () => new() { ["title"] = "扫描政策", ["summary"] = "扫描摘要。", ["validTo"] = "2027-06-30" },
     };
 
     [Fact]
@@ -116,8 +118,9 @@ public sealed class BodySweepTests
                 "enum" => ["99", "\"99\"", "\"NoSuchValue\"", "\"Complaint, Report\"", "-1", "true"],
                 "boolean" => new[] { "\"yes\"", "2", "{}" },
                 "integer" => ["\"many\"", "1.5", "1e400", "true"],
+                "day" => ["\"9999-12-31\"", "\"0001-01-01\"", "\"2026-99-99\"", "20261206"],
                 "deadline" => ["\"9999-12-31T00:00:00+08:00\"", "\"0001-01-01T00:00:00+08:00\"", "\"2026-13-45T99:00:00\"", "12"],
-                "array" => ["\"not a list\"", "{\"a\":1}", "[{\"a\":1}]"],
+                "array" => ["\"not a list\"", "{\"a\":1}", "[{\"a\":1}]", "[null]"],
                 _ => ["\"not an object\"", "[]"],
             };
             foreach (var value in values)
@@ -154,7 +157,10 @@ public sealed class BodySweepTests
         if (types.Contains("integer"))
             return "integer"; // a number the Web defaults also read from a string ("integer" and "string" with a pattern)
         if (types.Contains("string"))
-            return schema.TryGetProperty("format", out var format) && format.GetString() == "date-time" ? null : "string";
+        {
+            var format = schema.TryGetProperty("format", out var f) ? f.GetString() : null;
+            return format == "date-time" ? null : format == "date" ? "day" : "string";
+        }
         return types.Contains("boolean") ? "boolean" : types.Contains("array") ? "array" : types.Contains("object") ? "object" : null;
     }
 
