@@ -140,12 +140,14 @@ public sealed class CrashTests
         };
 
         int deliveredAtKill;
+        sink.HoldAfter(20); // the 21st email waits at the sink, so the kill finds the sender mid-send on any machine
         await using (var first = await ServerProcess.StartAsync(data, sending))
         {
             deliveredAtKill = 0;
             await UntilAsync(() => Task.FromResult((deliveredAtKill = sink.Messages().Count) >= 20), "20 emails delivered");
             first.Kill();
         }
+        sink.Release();
         await using (var second = await ServerProcess.StartAsync(data, sending))
         {
             await UntilAsync(async () => await data.ScalarAsync("SELECT COUNT(*) FROM outbox_emails WHERE \"Status\" <> 'Sent'") == 0, "every email sent");
