@@ -14,6 +14,7 @@ using Hotline.Server.Problems;
 using Hotline.Server.Ratings;
 using Hotline.Server.Reference;
 using Hotline.Server.Routing;
+using Hotline.Server.Security;
 using Hotline.Server.Sla;
 using Hotline.Server.Telephony;
 using Hotline.Server.Text;
@@ -55,6 +56,7 @@ public static class HotlineApp
         builder.AddHotlineLogging();
         builder.AddHotlineDatabase();
         builder.AddHotlineAccess();
+        builder.AddHotlineSecurity();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandler.Localize);
@@ -62,6 +64,7 @@ public static class HotlineApp
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // malformed JSON reaches ProblemHandler
         services.ConfigureHttpJsonOptions(o =>
         {
+            Security.StrictJson.Apply(o.SerializerOptions); // enums by defined name or number, no control characters
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
@@ -101,6 +104,7 @@ public static class HotlineApp
 
     public static WebApplication UseHotline(this WebApplication app)
     {
+        app.UseHotlineSecurity(); // trusted proxies' client address and scheme first; headers on every answer
         // Outermost, so each request is logged once with the status the client really got.
         app.UseHotlineRequestLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -119,13 +123,14 @@ public static class HotlineApp
         app.UseRouting();
         app.UseBodySizeLimit(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotlineOptions>>().Value.MaxJsonBodyBytes);
         app.UseAuthentication();
+        app.UseRequestGuards(); // hub and circuit origins; cookie-authenticated changes need JSON or an antiforgery token
         app.UseAuthorization();
         app.UseRateLimiter(); // the public pages' per-IP limit (Ratings)
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapOpenApi();
-        app.MapScalarApiReference("/api/docs");
+        app.MapScalarApiReference("/api/docs", o => o.DisableDefaultFonts()); // no fonts from a CDN: the CSP allows the site only
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 

@@ -19,14 +19,14 @@ public class RequesterMaskingTests
     }
 
     [Fact]
-    public void A_confidential_enterprise_has_its_contact_person_masked_but_keeps_its_public_credit_code()
+    public void A_confidential_enterprise_has_its_contact_person_and_credit_code_masked()
     {
         var seen = (Given.Enterprise() with { Confidential = true }).ForViewer(seesConfidential: false);
 
         Assert.Equal("林*", seen.ContactPerson);
         Assert.Equal("小********", seen.Name); // ten characters: the first, then at most eight stars
         Assert.Equal("051****1234", seen.Phone);
-        Assert.Equal("91110108551385082Q", seen.CreditCode);
+        Assert.Equal("91****************", seen.CreditCode); // the public registry would name the enterprise
         Assert.Equal(RequesterKind.Enterprise, seen.Kind);
     }
 

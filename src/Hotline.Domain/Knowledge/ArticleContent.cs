@@ -61,6 +61,10 @@ public sealed record ArticleContent
             Text(errors, $"tags[{i}]", Tags[i], 30, required: true);
         if (EffectiveFrom is { } from && ExpiresOn is { } to && to < from)
             errors.Add(new("expiresOn", KnowledgeErrors.ExpiresBeforeEffective));
+        if (EffectiveFrom is { } effective && Days.Check("effectiveFrom", effective) is { } early)
+            errors.Add(early);
+        if (ExpiresOn is { } expires && Days.Check("expiresOn", expires) is { } late)
+            errors.Add(late);
         return errors;
     }
 

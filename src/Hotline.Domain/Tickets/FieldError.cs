@@ -21,4 +21,7 @@ public static class ErrorCodes
     public const string NoEnterpriseDesk = "NoEnterpriseDesk";
     public const string DuplicateDepartment = "DuplicateDepartment";
     public const string InvalidTicketNumber = "InvalidTicketNumber";
+    public const string ForbiddenCharacter = "ForbiddenCharacter";
+    public const string OutOfRange = "OutOfRange";
+    public const string DayOutOfRange = "DayOutOfRange";
 }

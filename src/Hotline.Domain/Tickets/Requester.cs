@@ -2,18 +2,24 @@ namespace Hotline.Domain.Tickets;
 
 /// <summary>
 /// 诉求人: a citizen (name, phone, optional email) or an enterprise (name, 统一社会信用代码, contact person, email, phone).
-/// A reporter (举报人) may ask for confidentiality: name, contact and phone are then masked for everyone but supervisors and admins.
+/// A reporter (举报人) may ask for confidentiality: every field that identifies them (name, phone, email, credit code,
+/// contact person) is then masked for everyone but supervisors and admins.
 /// </summary>
 public sealed record Requester
 {
     public required RequesterKind Kind { get; init; }
     /// <summary>Citizen's name, or the enterprise's registered name.</summary>
+    [RequesterContact(ContactKind.Name)]
     public required string Name { get; init; }
+    [RequesterContact(ContactKind.Phone)]
     public required string Phone { get; init; }
+    [RequesterContact(ContactKind.Email)]
     public string? Email { get; init; }
-    /// <summary>Enterprise only.</summary>
+    /// <summary>Enterprise only. Masked too for a confidential requester: the public registry would name the enterprise.</summary>
+    [RequesterContact(ContactKind.CreditCode)]
     public string? CreditCode { get; init; }
     /// <summary>Enterprise only: the person who speaks for it.</summary>
+    [RequesterContact(ContactKind.Name)]
     public string? ContactPerson { get; init; }
     public bool Confidential { get; init; }
 
@@ -26,8 +32,29 @@ public sealed record Requester
                 Name = Masking.MaskName(Name),
                 Phone = Masking.MaskPhone(Phone),
                 Email = Email is null ? null : Masking.MaskEmail(Email),
+                CreditCode = CreditCode is null ? null : Masking.MaskCreditCode(CreditCode),
                 ContactPerson = ContactPerson is null ? null : Masking.MaskName(ContactPerson),
             };
+}
+
+/// <summary>What a piece of a requester's contact data is, so it is masked the same way wherever it appears.</summary>
+public enum ContactKind
+{
+    Name,
+    Phone,
+    Email,
+    CreditCode,
+}
+
+/// <summary>
+/// Marks a property that holds a requester's contact data: for a confidential requester it is masked for viewers who may
+/// not see them, whatever its value (<see cref="RequesterRedaction"/>). A new change type that carries contact data
+/// marks its property; a domain test fails for a property named like contact data without the mark.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RequesterContactAttribute(ContactKind kind) : Attribute
+{
+    public ContactKind Kind { get; } = kind;
 }
 
 public static class Masking
@@ -39,6 +66,17 @@ public static class Masking
     /// <summary>13812345678 → 138****5678</summary>
     public static string MaskPhone(string phone) =>
         phone.Length < 7 ? new string('*', phone.Length) : string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(phone.Length - 4));
+
+    /// <summary>91320400MA1X2Y3K5Q → 91****************: the kind of organisation, not which one.</summary>
+    public static string MaskCreditCode(string code) => code.Length <= 2 ? new string('*', code.Length) : string.Concat(code.AsSpan(0, 2), new string('*', code.Length - 2));
+
+    public static string Mask(string value, ContactKind kind) => kind switch
+    {
+        ContactKind.Name => MaskName(value),
+        ContactKind.Phone => MaskPhone(value),
+        ContactKind.Email => MaskEmail(value),
+        _ => MaskCreditCode(value),
+    };
 
     /// <summary>zhang@example.com → z***@example.com</summary>
     public static string MaskEmail(string email)

@@ -47,8 +47,8 @@ public abstract record TicketChange
     {
         if (string.IsNullOrWhiteSpace(value))
             errors.Add(new(field, ErrorCodes.Required));
-        else if (value.Length > max)
-            errors.Add(new(field, ErrorCodes.TooLong, max));
+        else if (TextRules.Check(field, value, max) is { } error)
+            errors.Add(error);
     }
 
     /// <summary>The whole validation of a change whose only field is one required text.</summary>
@@ -69,8 +69,8 @@ public abstract record TicketChange
 
     private protected static void OptionalText(List<FieldError> errors, string field, string? value, int max)
     {
-        if (value is { Length: > 0 } && value.Length > max)
-            errors.Add(new(field, ErrorCodes.TooLong, max));
+        if (value is { Length: > 0 } && TextRules.Check(field, value, max) is { } error)
+            errors.Add(error);
     }
 
     public const int MaxText = 4000;
@@ -390,7 +390,8 @@ public sealed record AppealDecided(bool? Upheld, string Comment, int Round = 0) 
 /// requester says on the phone an agent records with <see cref="RequesterResponded"/>). When the department waits for
 /// the requester (补充材料), it also ends the wait and the handling clock runs again.
 /// </summary>
-public sealed record RequesterMessageAdded(string Text, RequesterMessageChannel Channel = RequesterMessageChannel.SelfService, string? FromEmail = null, bool EndedWait = false)
+public sealed record RequesterMessageAdded(string Text, RequesterMessageChannel Channel = RequesterMessageChannel.SelfService,
+    [property: RequesterContact(ContactKind.Email)] string? FromEmail = null, bool EndedWait = false)
     : TicketChange
 {
     public override TicketChange Complete(Ticket ticket, Access.Actor actor) => this with { EndedWait = ticket.AwaitingRequesterSince is not null };

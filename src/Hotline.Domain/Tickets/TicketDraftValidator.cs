@@ -53,7 +53,7 @@ public static partial class TicketDraftValidator
             errors.Add(new("requester.phone", ErrorCodes.Required));
         else if (!IsPhone(r.Phone))
             errors.Add(new("requester.phone", ErrorCodes.InvalidPhone));
-        if (!string.IsNullOrEmpty(r.Email) && !EmailPattern().IsMatch(r.Email))
+        if (!string.IsNullOrEmpty(r.Email) && (!EmailPattern().IsMatch(r.Email) || !TextRules.IsClean(r.Email) || r.Email.Length > MaxName))
             errors.Add(new("requester.email", ErrorCodes.InvalidEmail));
 
         if (r.Kind == RequesterKind.Enterprise)
@@ -82,9 +82,9 @@ public static partial class TicketDraftValidator
             if (required)
                 errors.Add(new(field, ErrorCodes.Required));
         }
-        else if (value.Length > max)
+        else if (TextRules.Check(field, value, max) is { } error)
         {
-            errors.Add(new(field, ErrorCodes.TooLong, max));
+            errors.Add(error);
         }
     }
 

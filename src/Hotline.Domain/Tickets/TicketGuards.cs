@@ -41,6 +41,7 @@ public static class TicketGuards
     public const string ExtensionPending = "ExtensionPending";
     public const string NoExtensionPending = "NoExtensionPending";
     public const string DeadlineNotInFuture = "DeadlineNotInFuture";
+    public const string DeadlineTooFar = "DeadlineTooFar";
     public const string NoSuchOpenOrder = "NoSuchOpenOrder";
     public const string NotInLeaderQueue = "NotInLeaderQueue";
     public const string AlreadyInLeaderQueue = "AlreadyInLeaderQueue";
@@ -65,16 +66,20 @@ public static class TicketGuards
             new(GuardKind.NeedsSupervisor, ReturnedBySameDepartment, "coHandlingDepartmentCodes", d.CoHandlers.First(ticket.ReturnedBy.Contains)),
         ExtensionRequested when ticket.PendingExtensionDeadline is not null => new(GuardKind.Conflict, ExtensionPending),
         ExtensionRequested r when r.RequestedDeadline <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "requestedDeadline"),
+        ExtensionRequested r when r.RequestedDeadline > now + MaxDeadlineAhead => TooFar("requestedDeadline"),
         ExtensionDecided when ticket.PendingExtensionDeadline is null => new(GuardKind.Conflict, NoExtensionPending),
         // Without its own date the approval grants the requested one, which may have passed while the request waited.
         ExtensionDecided x when x.Approved == true && (x.ApprovedDeadline ?? ticket.PendingExtensionDeadline) <= now =>
             new(GuardKind.Invalid, DeadlineNotInFuture, "approvedDeadline"),
+        ExtensionDecided x when x.ApprovedDeadline > now + MaxDeadlineAhead => TooFar("approvedDeadline"),
         SupervisionRaised s when s.DueAt <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "dueAt"),
+        SupervisionRaised s when s.DueAt > now + MaxDeadlineAhead => TooFar("dueAt"),
         SupervisionAnswered a when !ticket.OpenSupervisionOrders.Contains(a.OrderNumber ?? 0) =>
             new(GuardKind.Invalid, NoSuchOpenOrder, "orderNumber", a.OrderNumber ?? 0),
         EscalatedToLeader when ticket.InLeaderQueue => new(GuardKind.Conflict, AlreadyInLeaderQueue),
         LeaderInstructed when !ticket.InLeaderQueue => new(GuardKind.Conflict, NotInLeaderQueue),
         LeaderInstructed l when l.DueAt <= now => new(GuardKind.Invalid, DeadlineNotInFuture, "dueAt"),
+        LeaderInstructed l when l.DueAt > now + MaxDeadlineAhead => TooFar("dueAt"),
         AwaitingRequester when ticket.AwaitingRequesterSince is not null => new(GuardKind.Conflict, AlreadyAwaitingRequester),
         RequesterResponded when ticket.AwaitingRequesterSince is null => new(GuardKind.Conflict, NotAwaitingRequester),
         Rated r => CheckRating(ticket, r.Level, policy),
@@ -87,6 +92,14 @@ public static class TicketGuards
         AppealDecided when ticket.RatingAppeal != AppealState.Pending => new(GuardKind.Conflict, NoPendingAppeal),
         _ => null,
     };
+
+    /// <summary>
+    /// The furthest a deadline someone sets (an extension, a supervision order, a leader's instruction) may lie ahead. A
+    /// date beyond it is a typing slip (9999-12-31), and would never warn, breach or reach a digest.
+    /// </summary>
+    public static readonly TimeSpan MaxDeadlineAhead = TimeSpan.FromDays(366);
+
+    private static GuardFailure TooFar(string field) => new(GuardKind.Invalid, DeadlineTooFar, field, (int)MaxDeadlineAhead.TotalDays);
 
     private static GuardFailure? CheckRating(Ticket ticket, RatingLevel? level, WorkflowPolicy policy) =>
         level is { } l && !RatingRules.IsOnScale(l, policy.RatingScale) ? new(GuardKind.Invalid, LevelNotOnScale, "level", policy.RatingScale)

@@ -7,6 +7,9 @@ public sealed class HotlineUser : IdentityUser
 {
     public string DisplayName { get; set; } = "";
     public string? DepartmentCode { get; set; }
+
+    /// <summary>When an admin deactivated the account (停用): it cannot sign in, and its sessions ended then. Null while active.</summary>
+    public DateTimeOffset? DeactivatedAt { get; set; }
 }
 
 /// <summary>

@@ -13,24 +13,34 @@ namespace Hotline.Server.Access;
 /// <summary>
 /// Integrations send <c>X-Api-Key: hl_{prefix}_{secret}</c>. The prefix finds the key; the secret is compared with
 /// its stored SHA-256 in constant time. Secrets are 32 random bytes, so a fast hash is enough (no password stretching needed).
+/// A client address that keeps sending bad keys waits (429 with Retry-After, <see cref="Security.SecurityOptions.ApiKeyPerClient"/>)
+/// before its keys are even looked at; a good key takes nothing back, so no key can be used to guess between others.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys,
+    Security.IAttemptLimiter attempts, IOptions<Security.SecurityOptions> security)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
+    private const string WaitItem = "hotline:api-key-wait";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values))
             return AuthenticateResult.NoResult();
+        var client = $"apikey-client:{Security.ClientAddress.Of(Context)}";
+        if (await attempts.WaitAsync(client, Context.RequestAborted) is { } wait)
+        {
+            Context.Items[WaitItem] = wait;
+            return AuthenticateResult.Fail("Too many bad API keys from this address.");
+        }
         if (!ApiKeys.TryParse(values.ToString(), out var prefix, out var secret))
-            return AuthenticateResult.Fail("Malformed API key.");
+            return await FailedAsync(client, "Malformed API key.");
 
         var key = await keys.FindAsync(prefix, Context.RequestAborted);
         if (key is null || key.RevokedAt is not null || !CryptographicOperations.FixedTimeEquals(key.SecretHash, ApiKeys.Hash(secret)))
-            return AuthenticateResult.Fail("Unknown or revoked API key.");
+            return await FailedAsync(client, "Unknown or revoked API key.");
 
         var claims = new List<Claim>
         {
@@ -38,11 +48,31 @@ public sealed class ApiKeyAuthenticationHandler(
             new(ClaimTypes.Name, key.Name),
             new(HotlineClaims.DisplayName, key.Name),
             new(ClaimTypes.Role, key.Role),
+            new(HotlineClaims.ApiKeyPrefix, key.Prefix),
         };
         if (key.DepartmentCode is not null)
             claims.Add(new Claim(HotlineClaims.Department, key.DepartmentCode));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private async Task<AuthenticateResult> FailedAsync(string client, string reason)
+    {
+        if (await attempts.FailAsync(client, security.Value.ApiKeyPerClient, Context.RequestAborted) is { } wait)
+            Context.Items[WaitItem] = wait;
+        return AuthenticateResult.Fail(reason);
+    }
+
+    /// <summary>401, or 429 with Retry-After while the client address waits.</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Context.Items[WaitItem] is TimeSpan wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }
+        return base.HandleChallengeAsync(properties);
     }
 }
 
@@ -50,9 +80,26 @@ public sealed class ApiKeyAuthenticationHandler(
 /// Integrations call many times a second with the same key: its row is kept in memory for a short while instead of
 /// read on every request. Revoking a key evicts it here at once; another instance notices within <see cref="Lifetime"/>.
 /// </summary>
-public sealed class ApiKeyCache(IDbContextFactory<HotlineDbContext> contexts, IMemoryCache cache)
+public sealed class ApiKeyCache : IDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    private readonly IDbContextFactory<HotlineDbContext> contexts;
+    private readonly IMemoryCache cache;
+    private readonly IDisposable subscription;
+
+    public ApiKeyCache(IDbContextFactory<HotlineDbContext> contexts, IMemoryCache cache, Security.IRevocationBus revocations)
+    {
+        (this.contexts, this.cache) = (contexts, cache);
+        // A key revoked on any node is forgotten on this one at once.
+        subscription = revocations.Subscribe(r =>
+        {
+            if (r.ApiKeyPrefix is { } prefix)
+                Evict(prefix);
+        });
+    }
+
+    public void Dispose() => subscription.Dispose();
 
     public async Task<ApiKey?> FindAsync(string prefix, CancellationToken ct)
     {

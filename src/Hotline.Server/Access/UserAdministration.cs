@@ -11,7 +11,7 @@ namespace Hotline.Server.Access;
 /// <summary>Creates people and integration keys, with the same rules whether called from the API, a command or the seed.</summary>
 public sealed class UserAdministration(
     UserManager<HotlineUser> users, RoleManager<IdentityRole> roles, HotlineDbContext db, ReferenceData reference,
-    TimeProvider clock, ILogger<UserAdministration> logger)
+    TimeProvider clock, Security.ConsoleSessionStore sessions, ILogger<UserAdministration> logger)
 {
     public async Task EnsureRolesAsync()
     {
@@ -69,6 +69,105 @@ public sealed class UserAdministration(
         return (row, key);
     }
 
+    /// <summary>
+    /// Changes a person's name, role or department. A new role or department ends their sessions and live connections:
+    /// they sign in again and get the access that goes with it, never a mix of the old and the new.
+    /// </summary>
+    public async Task<HotlineUser?> UpdateUserAsync(string id, UserChange change, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+            return null;
+        var currentRole = (await users.GetRolesAsync(user)).FirstOrDefault();
+        var role = change.Role ?? currentRole;
+        var department = role == Roles.DepartmentHandler ? change.DepartmentCode ?? user.DepartmentCode : null;
+        var errors = Validate(role, department);
+        if (change.DisplayName is { } name && TextRules.Check("displayName", name.Trim(), TicketDraftValidator.MaxName) is { } nameError)
+            errors.Add(nameError);
+        if (errors.Count > 0)
+            throw new RequestValidationException(errors);
+
+        var accessChanged = role != currentRole || department != user.DepartmentCode;
+        if (!string.IsNullOrWhiteSpace(change.DisplayName))
+            user.DisplayName = change.DisplayName.Trim();
+        user.DepartmentCode = department;
+        Check(await users.UpdateAsync(user));
+        if (role != currentRole)
+        {
+            if (currentRole is not null)
+                Check(await users.RemoveFromRoleAsync(user, currentRole));
+            Check(await users.AddToRoleAsync(user, role!));
+        }
+        if (accessChanged)
+        {
+            await users.UpdateSecurityStampAsync(user);
+            await sessions.RemoveAllAsync(user.Id, ct);
+            logger.LogInformation("User {UserId} now has role {Role}; their sessions ended", user.Id, role);
+        }
+        return user;
+    }
+
+    /// <summary>停用/启用: a deactivated person cannot sign in, and their sessions and live connections end now.</summary>
+    public async Task<HotlineUser?> SetActiveAsync(string id, bool active, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+            return null;
+        user.DeactivatedAt = active ? null : user.DeactivatedAt ?? clock.GetUtcNow();
+        Check(await users.UpdateAsync(user));
+        if (!active)
+        {
+            await users.UpdateSecurityStampAsync(user);
+            await sessions.RemoveAllAsync(user.Id, ct);
+        }
+        logger.LogInformation("User {UserId} {State}", user.Id, active ? "activated" : "deactivated");
+        return user;
+    }
+
+    /// <summary>A new password (the person's own change, or an admin's reset) ends every session of the person, on every device.</summary>
+    public async Task<bool> SetPasswordAsync(string id, string? currentPassword, string? newPassword, bool byAdmin, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+            return false;
+        if (string.IsNullOrWhiteSpace(newPassword))
+            throw new RequestValidationException([new("newPassword", ErrorCodes.Required)]);
+        IdentityResult result;
+        if (byAdmin)
+        {
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            result = await users.ResetPasswordAsync(user, token, newPassword);
+        }
+        else
+        {
+            if (string.IsNullOrEmpty(currentPassword))
+                throw new RequestValidationException([new("currentPassword", ErrorCodes.Required)]);
+            result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        }
+        if (!result.Succeeded)
+            throw new RequestValidationException(result.Errors.Select(e => new FieldError(
+                e.Code == "PasswordMismatch" ? "currentPassword" : "newPassword", "Identity", e.Description)).ToList());
+        await sessions.RemoveAllAsync(user.Id, ct);
+        logger.LogInformation("Password of user {UserId} changed{ByAdmin}; their sessions ended", user.Id, byAdmin ? " by an admin" : "");
+        return true;
+    }
+
+    /// <summary>Signs a person out everywhere (a lost phone, a shared computer).</summary>
+    public async Task<bool> EndSessionsAsync(string id, CancellationToken ct)
+    {
+        if (await users.FindByIdAsync(id) is not { } user)
+            return false;
+        await users.UpdateSecurityStampAsync(user);
+        await sessions.RemoveAllAsync(user.Id, ct);
+        return true;
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+            throw new RequestValidationException(result.Errors.Select(e => new FieldError("$", "Identity", e.Description)).ToList());
+    }
+
     /// <summary>Development only: the demo logins README lists. Idempotent.</summary>
     public async Task SeedDemoUsersAsync(string file)
     {
@@ -109,3 +208,6 @@ public sealed class UserAdministration(
 }
 
 public sealed record NewUser(string UserName, string? DisplayName, string Role, string? DepartmentCode, string Password, string? Email);
+
+/// <summary>The body of PUT /api/admin/users/{id}: what to change (absent fields stay as they are).</summary>
+public sealed record UserChange(string? DisplayName, string? Role, string? DepartmentCode);

@@ -35,6 +35,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Notifications.EmailTemplate> EmailTemplates => Set<Notifications.EmailTemplate>();
     public DbSet<Notifications.RequesterMessage> RequesterMessages => Set<Notifications.RequesterMessage>();
     public DbSet<Ratings.RatingRow> Ratings => Set<Ratings.RatingRow>();
+    public DbSet<Security.ConsoleSession> ConsoleSessions => Set<Security.ConsoleSession>();
     public DbSet<SavedSearch> SavedSearches => Set<SavedSearch>();
     public DbSet<ConsolePreference> ConsolePreferences => Set<ConsolePreference>();
     public DbSet<Knowledge.KnowledgeArticle> KnowledgeArticles => Set<Knowledge.KnowledgeArticle>();
@@ -184,6 +185,15 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             k.Property(x => x.Role).HasMaxLength(30);
         });
         b.Entity<HotlineUser>(u => u.Property(x => x.DepartmentCode).HasMaxLength(64));
+        b.Entity<Security.ConsoleSession>(s =>
+        {
+            s.ToTable("console_sessions");
+            s.HasKey(x => x.Id);
+            s.Property(x => x.Id).HasMaxLength(64);
+            s.Property(x => x.UserId).HasMaxLength(450);
+            s.HasIndex(x => x.UserId);
+            s.HasIndex(x => x.ExpiresAt);
+        });
         b.Entity<SlaClockRow>(c =>
         {
             c.ToTable("sla_clocks");

@@ -322,7 +322,7 @@ public sealed class DeskQueries(
     };
 
     private DeskTicket Row(Ticket t, Actor actor) => new(
-        t.Number, t.Title, t.Status, t.Priority, t.RequesterKind,
+        t.Number, RequesterRedaction.For(t.Requester, actor.SeesConfidentialRequesters)?.Text(t.Title) ?? t.Title, t.Status, t.Priority, t.RequesterKind,
         t.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(t.RequesterName) : t.RequesterName,
         reference.CategoryName(t.CategoryCode),
         t.DistrictCode is null ? null : reference.DistrictName(t.DistrictCode),

@@ -29,6 +29,8 @@ public sealed record PolicyBody(
             errors.Add(new("departmentCode", ErrorCodes.UnknownDepartment, DepartmentCode));
         if (IssuedBy is { Length: > 200 }) errors.Add(new("issuedBy", ErrorCodes.TooLong, 200));
         if (ValidFrom is { } from && ValidTo is { } to && to < from) errors.Add(new("validTo", KnowledgeErrors.ExpiresBeforeEffective));
+        if (ValidFrom is { } validFrom && Days.Check("validFrom", validFrom) is { } early) errors.Add(early);
+        if (ValidTo is { } validTo && Days.Check("validTo", validTo) is { } late) errors.Add(late);
         for (var i = 0; i < (Industries?.Count ?? 0); i++)
         {
             if (!Gb4754.IsSection(Industries![i]))

@@ -8,11 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Knowledge;
 
-public sealed record ArticleEdit(ArticleContent Content, int ExpectedVersion, string? Note);
+public sealed record ArticleEdit(ArticleContent? Content, int ExpectedVersion, string? Note);
 
 public sealed record ArticleActionBody(int ExpectedVersion, string? Note);
 
-public sealed record MergeBody(long? ArticleId, int? ExpectedVersion, ArticleContent Content);
+public sealed record MergeBody(long? ArticleId, int? ExpectedVersion, ArticleContent? Content);
 
 public sealed record NoteBody(string? Note);
 
@@ -78,7 +78,7 @@ public static class KnowledgeApi
         }).WithSummary("Create a draft article (editors)");
 
         api.MapPut("/articles/{id:long}", async (long id, ArticleEdit body, HttpContext http, KnowledgeArticles articles, CancellationToken ct) =>
-            TypedResults.Ok(await articles.UpdateAsync(id, body.Content, body.ExpectedVersion, body.Note, http.User.ToActor(), ct)))
+            TypedResults.Ok(await articles.UpdateAsync(id, KnowledgeArticles.Required(body.Content), body.ExpectedVersion, body.Note, http.User.ToActor(), ct)))
             .WithSummary("Save a new version (editors); a stale expectedVersion gets 409");
 
         api.MapPost("/articles/{id:long}/actions/{action}", async (long id, string action, ArticleActionBody body, HttpContext http, KnowledgeArticles articles, CancellationToken ct) =>
@@ -120,7 +120,7 @@ public static class KnowledgeApi
             TypedResults.Ok(await curation.ProposalAsync(id, http.User.ToActor(), ct)));
 
         api.MapPost("/proposals/{id:long}/merge", async (long id, MergeBody body, HttpContext http, KnowledgeCuration curation, CancellationToken ct) =>
-            TypedResults.Ok(await curation.MergeAsync(id, body.ArticleId, body.ExpectedVersion, body.Content, http.User.ToActor(), ct)))
+            TypedResults.Ok(await curation.MergeAsync(id, body.ArticleId, body.ExpectedVersion, KnowledgeArticles.Required(body.Content), http.User.ToActor(), ct)))
             .WithSummary("Merge a draft into an article (articleId and expectedVersion) or into a new draft article (no articleId)");
 
         api.MapPost("/proposals/{id:long}/dismiss", async (long id, NoteBody body, HttpContext http, KnowledgeCuration curation, CancellationToken ct) =>

@@ -252,6 +252,10 @@ public sealed class KnowledgeArticles(
         return await db.KnowledgeAttachments.AsNoTracking().FirstOrDefaultAsync(f => f.ArticleId == id && f.Id == attachmentId, ct);
     }
 
+    /// <summary>A body's article content, which JSON may leave out (a 400 naming <c>content</c>, not a fault).</summary>
+    public static ArticleContent Required(ArticleContent? content) =>
+        content ?? throw new RequestValidationException([new("content", Domain.Tickets.ErrorCodes.Required)]);
+
     public void Validate(ArticleContent content)
     {
         var errors = content.Validate(reference);

@@ -125,7 +125,8 @@ public sealed class KnowledgeFeedbackWorker(
     {
         switch (e.Change)
         {
-            case Registered r when r.Draft.Requester.Kind == RequesterKind.Enterprise && r.Draft.Requester.CreditCode is { Length: 18 } code:
+            // A confidential reporter (举报人) never enters the enterprise library: policy staff would learn who called.
+            case Registered r when r.Draft.Requester is { Kind: RequesterKind.Enterprise, Confidential: false, CreditCode: { Length: 18 } code }:
                 await EnterpriseContactedAsync(db, r.Draft, code, e.OccurredAt, ct);
                 break;
             case ResolvedAtIntake { ArticleId: { } articleId } answer:
@@ -170,6 +171,10 @@ public sealed class KnowledgeFeedbackWorker(
     private async Task ProposeIfUnmatchedAsync(HotlineDbContext db, Ticket ticket, string answer, string? legalBasis, string? category, string? department,
         TicketEvent e, CancellationToken ct)
     {
+        // Drafts and flags are read by editors and may become public answers: a confidential reporter is masked in them.
+        var redaction = RequesterRedaction.For(ticket.Requester, seesConfidential: false);
+        answer = redaction?.Text(answer) ?? answer;
+        legalBasis = redaction?.OptionalText(legalBasis) ?? legalBasis;
         var question = $"{ticket.Title}\n{ticket.Description}";
         var words = text.TopicWords(question);
         var hits = await search.SearchAsync(new KnowledgeQuery(ticket.Title + " " + ticket.Description, KnowledgeAudience.Public, category, ticket.DistrictCode, 5), ct);
@@ -189,7 +194,7 @@ public sealed class KnowledgeFeedbackWorker(
         db.KnowledgeProposals.Add(new KnowledgeProposal
         {
             Kind = ProposalKind.UnmatchedAnswer, Status = ProposalStatus.Open, ArticleId = bestId, TicketId = ticket.Id, TicketNumber = ticket.Number,
-            Question = Shorten(ticket.Title, ArticleContent.MaxTitle), Answer = Shorten(answer, ArticleContent.MaxAnswer),
+            Question = Shorten(redaction?.Text(ticket.Title) ?? ticket.Title, ArticleContent.MaxTitle), Answer = Shorten(answer, ArticleContent.MaxAnswer),
             LegalBasis = legalBasis is null ? null : Shorten(legalBasis, TicketChange.MaxText), CategoryCode = category, DepartmentCode = department,
             BestCoverage = Math.Round(best, 2), ProposedAt = e.OccurredAt, ProposedBy = e.ActorName,
         });
@@ -230,7 +235,7 @@ public sealed class KnowledgeFeedbackWorker(
     private async Task EnterprisesFromTicketsAsync(HotlineDbContext db, CancellationToken ct)
     {
         // The newest ticket of each credit code says best how to reach the enterprise.
-        var latest = await db.Tickets.AsNoTracking().Where(t => t.RequesterCreditCode != null)
+        var latest = await db.Tickets.AsNoTracking().Where(t => t.RequesterCreditCode != null && !t.RequesterConfidential)
             .GroupBy(t => t.RequesterCreditCode!).Select(g => g.Max(t => t.Id)).ToListAsync(ct);
         foreach (var chunk in latest.Chunk(1000))
         {

@@ -10,7 +10,7 @@ public static class LiveSetup
     public static IServiceCollection AddLive(this IServiceCollection services)
     {
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSignalR().AddJsonProtocol(o => Security.StrictJson.Apply(o.PayloadSerializerOptions).Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<HubLifetimeManager<TicketsHub>, TicketsHubLifetimeManager>();
         services.AddSingleton<LiveTicketFeed>();

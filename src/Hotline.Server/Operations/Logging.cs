@@ -20,6 +20,10 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .Enrich.FromLogContext()
+            // A hub method's refusal (HubException: a ticket the caller may not see) is an answer; SignalR's dispatcher
+            // would log it as an error with a stack trace. HubAccessFilter logs it once, as information, instead.
+            .Filter.ByExcluding(e => e.Exception is Microsoft.AspNetCore.SignalR.HubException
+                && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains("Microsoft.AspNetCore.SignalR", StringComparison.Ordinal))
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {TicketNumber}{NewLine}{Exception}")
             .WriteTo.File(new CompactJsonFormatter(), Path.Combine(logs, "hotline-.json"),
                 rollingInterval: RollingInterval.Day, retainedFileCountLimit: 31, buffered: false, shared: true));

@@ -39,7 +39,9 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
             // Body-reading failures arrive wrapped ("failed to read parameter"): look at the cause.
             BadHttpRequestException b when Cause<BadHttpRequestException>(b) is { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "Title.TooLarge"),
             BadHttpRequestException b when Cause<JsonException>(b) is { } j => MalformedJson(j),
-            BadHttpRequestException b => Problem(b.StatusCode, "Title.BadRequest"),
+            BadHttpRequestException b => Problem(b.StatusCode, TitleKey(b.StatusCode) ?? "Title.BadRequest"),
+            // A form post without its anti-forgery token (or with a stale one) is a bad request, not a fault.
+            Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => Problem(400, "Title.Antiforgery"),
             TicketNotFoundException => Problem(404, "Title.NotFound"),
             UnknownActionException u => WithExtension(Problem(404, "Title.UnknownAction"), "knownActions",
                 Domain.Tickets.TicketWorkflow.Transitions
@@ -61,18 +63,29 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
     {
         UseRequestCulture(context.HttpContext);
         var text = context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<Messages>>();
-        var key = context.ProblemDetails.Status switch
-        {
-            401 => "Title.Unauthorized",
-            403 => "Title.Forbidden",
-            404 => "Title.NotFound",
-            500 => "Title.ServerError",
-            _ => null,
-        };
+        var key = TitleKey(context.ProblemDetails.Status ?? 0);
         if (key is not null && context.Exception is null)
             context.ProblemDetails.Title = text[key];
         context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
     }
+
+    /// <summary>
+    /// The title of an answer that carries only its status. A 404 without a refusal behind it is an unknown address or
+    /// a missing row, not a ticket, so it is worded generally; a ticket not found has its own wording.
+    /// </summary>
+    private static string? TitleKey(int status) => status switch
+    {
+        400 => "Title.BadRequest",
+        401 => "Title.Unauthorized",
+        403 => "Title.Forbidden",
+        404 => "Title.PathNotFound",
+        405 => "Title.MethodNotAllowed",
+        413 => "Title.TooLarge",
+        415 => "Title.UnsupportedMediaType",
+        429 => "Title.TooManyRequests",
+        500 => "Title.ServerError",
+        _ => null,
+    };
 
     private HttpValidationProblemDetails Validation(IReadOnlyList<FieldError> errors, int status = 400) => new HttpValidationProblemDetails(
         errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(Message).ToArray()))
@@ -87,7 +100,8 @@ public sealed class ProblemHandler(IProblemDetailsService problems, IStringLocal
     {
         // "$.requester.creditCode" → "requester.creditCode", the same names validation errors use.
         var field = string.IsNullOrEmpty(j.Path) || j.Path == "$" ? "$" : j.Path.TrimStart('$', '.');
-        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [text["Error.InvalidValue"]] })
+        var message = j is Security.ForbiddenCharacterJsonException f ? text["Error.ForbiddenCharacter", f.Character] : text["Error.InvalidValue"];
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = 400,
             Title = text["Title.MalformedJson"],

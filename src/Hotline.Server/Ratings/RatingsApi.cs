@@ -131,8 +131,14 @@ public static class RatingsApi
             return TypedResults.Ok(new ScaleView(o.Scale, RatingRules.Levels(o.Scale).Select(l => new ScaleLevel(l, RatingRules.Label(l))).ToList(), o.MaxRectificationRounds));
         }).RequireAuthorization(Policies.Staff).WithSummary("The configured rating scale and its levels");
 
-        ratings.MapGet("/summary", async (DateOnly? from, DateOnly? to, string? department, RatingScores scores, CancellationToken ct) =>
-            TypedResults.Ok(await scores.SummaryAsync(from, to, department, ct)))
+        ratings.MapGet("/summary", async (string? from, string? to, string? department, RatingScores scores, CancellationToken ct) =>
+        {
+            var errors = new List<FieldError>();
+            var (start, end) = (QueryDays.Parse(from, "from", errors), QueryDays.Parse(to, "to", errors));
+            if (errors.Count > 0)
+                throw new RequestValidationException(errors);
+            return TypedResults.Ok(await scores.SummaryAsync(start, end, department, ct));
+        })
             .RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.Leader, Roles.Admin))
             .WithSummary("Satisfaction per department and period (满意率); ratings with an upheld appeal are not counted")
             .WithDescription("from and to are local days (yyyy-MM-dd, both included) of the rating; department narrows to one department.");

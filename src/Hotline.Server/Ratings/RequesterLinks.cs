@@ -94,7 +94,8 @@ public sealed class RequesterLinks
         var fields = payload.Split('|');
         if (fields.Length != 3
             || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var round)
-            || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expiresUnix))
+            || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expiresUnix)
+            || expiresUnix > DateTimeOffset.MaxValue.ToUnixTimeSeconds()) // an expiry no clock can hold is not ours
             return new(RatingTokenStatus.Invalid);
         var expires = DateTimeOffset.FromUnixTimeSeconds(expiresUnix);
         return new(time.GetUtcNow() >= expires ? RatingTokenStatus.Expired : RatingTokenStatus.Valid, fields[0], round, expires);

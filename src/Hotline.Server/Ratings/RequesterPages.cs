@@ -40,7 +40,7 @@ public sealed record TrackPage(string Number, string Title, TicketStatus Status,
 /// timeline is a whitelist of events; internal notes, progress, supervision, returns and leaders' instructions never do.
 /// </summary>
 public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, TicketActions actions, RequesterMessages messages,
-    ReferenceData reference, IOptions<RatingOptions> options, CityClock clock)
+    ReferenceData reference, IOptions<RatingOptions> options, CityClock clock, Security.IAttemptLimiter attempts, IOptions<Security.SecurityOptions> security)
 {
     /// <summary>
     /// The answer that was rated, once an unsatisfied rating has reopened the ticket for rectification (which clears the
@@ -100,12 +100,30 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
         return await RatePageAsync(token, ct);
     }
 
-    /// <summary>The self-service view, or null when the number and code do not match (whether or not the ticket exists).</summary>
-    public async Task<TrackPage?> TrackAsync(string? number, string? code, CancellationToken ct)
+    /// <summary>
+    /// The self-service view, or null when the number and code do not match (whether or not the ticket exists). Wrong
+    /// codes back off per ticket (from anywhere) and per client address (<see cref="Security.SecurityOptions.TrackPerTicket"/>),
+    /// so the eight digits cannot be tried out: <see cref="Security.TooManyAttemptsException"/> while waiting.
+    /// </summary>
+    public async Task<TrackPage?> TrackAsync(string? number, string? code, string client, CancellationToken ct)
     {
         number = number?.Trim().ToUpperInvariant();
-        if (number is null || !TicketNumber.IsWellFormed(number) || !links.CheckAccessCode(number, code))
+        var o = security.Value;
+        var clientKey = $"track-client:{client}";
+        if (await attempts.TryBeginAsync(clientKey, o.TrackPerClient, ct) is { } clientWait)
+            throw new Security.TooManyAttemptsException(clientWait);
+        if (number is null || !TicketNumber.IsWellFormed(number))
             return null;
+        var ticketKey = $"track-ticket:{number}";
+        if (await attempts.TryBeginAsync(ticketKey, o.TrackPerTicket, ct) is { } ticketWait)
+        {
+            await attempts.SucceededAsync(clientKey, forget: false, ct);
+            throw new Security.TooManyAttemptsException(ticketWait);
+        }
+        if (!links.CheckAccessCode(number, code))
+            return null;
+        await attempts.SucceededAsync(ticketKey, forget: true, ct);
+        await attempts.SucceededAsync(clientKey, forget: false, ct);
         var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Number == number, ct);
         if (ticket is null)
             return null;
@@ -145,9 +163,9 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
     }
 
     /// <summary>Adds the requester's information when the number and code match; false otherwise.</summary>
-    public async Task<bool> AddMessageAsync(string? number, string? code, string text, CancellationToken ct)
+    public async Task<bool> AddMessageAsync(string? number, string? code, string text, string client, CancellationToken ct)
     {
-        if (await TrackAsync(number, code, ct) is not { } page)
+        if (await TrackAsync(number, code, client, ct) is not { } page)
             return false;
         await messages.AddAsync(page.Number, text, RequesterMessageChannel.SelfService, ct);
         return true;

@@ -3,6 +3,7 @@ using Hotline.Domain.Sla;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Access;
 using Hotline.Server.Data;
+using Hotline.Server.Problems;
 using Hotline.Server.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -84,7 +85,7 @@ public static class DailyDigestApi
         routes.MapGet("/api/sla/digests", async (string? day, HttpContext http, HotlineDbContext db, CityClock clock, CancellationToken ct) =>
         {
             var actor = http.User.ToActor();
-            var date = DateOnly.TryParseExact(day, "yyyy-MM-dd", out var d) ? d : clock.Today;
+            var date = QueryDays.ParseOrThrow(day, "day") ?? clock.Today;
             var digests = db.DepartmentDigests.AsNoTracking().Where(x => x.Day == date);
             if (actor.IsDepartmentHandler)
                 digests = digests.Where(x => x.DepartmentCode == actor.DepartmentCode); // a department sees its own figures

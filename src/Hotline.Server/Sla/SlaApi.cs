@@ -25,6 +25,17 @@ public static class SlaApi
         public List<CalendarDay> Days(int year)
         {
             var days = new List<CalendarDay>();
+            var errors = new List<FieldError>();
+            for (var i = 0; i < (Holidays?.Count ?? 0); i++)
+            {
+                // A missing range, or one that is not inside a year around this one, names its field (and is never walked day by day).
+                if (Holidays![i] is not { Name: not null } range)
+                    errors.Add(new($"holidays[{i}]", ErrorCodes.Required));
+                else if (range.To < range.From || range.From.Year < year - 1 || range.To.Year > year + 1)
+                    errors.Add(new($"holidays[{i}].to", ErrorCodes.DayOutOfRange, $"{year - 1}-01-01", $"{year + 1}-12-31"));
+            }
+            if (errors.Count > 0)
+                throw new RequestValidationException(errors);
             foreach (var h in Holidays ?? [])
             {
                 for (var d = h.From; d <= h.To; d = d.AddDays(1))
@@ -36,7 +47,8 @@ public static class SlaApi
     }
     public sealed record LimitBody(int Amount, TimeUnit Unit);
     public sealed record WorkingHoursBody(string? WorkingHours);
-    public sealed record PolicyBody(LimitBody? SignFor, LimitBody? Handling, LimitBody? ReplyToRequester, LimitBody? Revisit, List<double>? WarningThresholds, string? Note,
+    /// <summary>A time-limit policy (时限); named apart from the policy library's body, as the OpenAPI document names schemas by type name.</summary>
+    public sealed record SlaPolicyBody(LimitBody? SignFor, LimitBody? Handling, LimitBody? ReplyToRequester, LimitBody? Revisit, List<double>? WarningThresholds, string? Note,
         bool? AutoSupervise = null, int? EscalateAfterBreachWorkingDays = null);
 
     public static void MapSla(this IEndpointRouteBuilder routes)
@@ -55,7 +67,7 @@ public static class SlaApi
             .WithSummary("Clocks that could not be scheduled (e.g. a limit reaching a year whose calendar is not loaded)");
 
         admin.MapGet("/policies", async (HotlineDbContext db, CancellationToken ct) => TypedResults.Ok(await db.SlaPolicies.AsNoTracking().ToListAsync(ct)));
-        admin.MapPut("/policies/{type}/{priority}", async Task<Results<Ok<SlaPolicy>, NotFound>> (TicketType type, Priority priority, string? category, PolicyBody body,
+        admin.MapPut("/policies/{type}/{priority}", async Task<Results<Ok<SlaPolicy>, NotFound>> (TicketType type, Priority priority, string? category, SlaPolicyBody body,
             HotlineDbContext db, SlaRules rules, Reference.ReferenceData reference, CancellationToken ct) =>
         {
             var errors = new List<FieldError>();

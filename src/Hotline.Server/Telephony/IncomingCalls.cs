@@ -5,8 +5,10 @@ using Hotline.Server.Tickets;
 namespace Hotline.Server.Telephony;
 
 /// <summary>来电弹屏: who is calling which agent, with the caller's earlier tickets.</summary>
+/// <param name="ConfidentialMatter">The caller also has a confidential reporter's matter the agent may not see (only this flag).</param>
 public sealed record IncomingCallMessage(
-    int V, string CallId, string CallerPhone, string AgentUserName, DateTimeOffset ReceivedAt, IReadOnlyList<TicketSummary> History);
+    int V, string CallId, string CallerPhone, string AgentUserName, DateTimeOffset ReceivedAt, IReadOnlyList<TicketSummary> History,
+    bool ConfidentialMatter = false);
 
 /// <summary>
 /// Delivers incoming calls to the agent consoles open in this process, per user (the hub's user group reaches the

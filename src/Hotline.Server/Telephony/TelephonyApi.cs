@@ -56,7 +56,8 @@ public static class TelephonyApi
                     : new FieldError("extension", "UnknownExtension", extension!)]);
 
             var tickets = await history.ForPhoneAsync(phone!, seat.Actor, ct);
-            var call = new IncomingCallMessage(1, body.CallId!.Trim(), phone!, seat.UserName, clock.Now, tickets);
+            var call = new IncomingCallMessage(1, body.CallId!.Trim(), phone!, seat.UserName, clock.Now, tickets,
+                await history.HasConfidentialMatterAsync(phone!, seat.Actor, ct));
             var consoles = calls.Publish(seat.UserId, call);
             live.Send([LiveGroups.User(seat.UserId)], nameof(ITicketsClient.IncomingCall), call);
             logger.LogInformation("Incoming call {CallId} popped for user {UserId} on {Consoles} consoles with {Count} earlier tickets",

@@ -24,7 +24,7 @@ public sealed class AttachmentOptions
 /// <summary>附件: files under {DataPath}/attachments/yyyy/MM, metadata in the database, an event on the ticket.</summary>
 public sealed class AttachmentStore(
     HotlineDbContext db, TicketService tickets, IOptions<AttachmentOptions> options, IOptions<HotlineOptions> hotline,
-    IHostEnvironment env, CityClock clock)
+    IHostEnvironment env, CityClock clock, AttachmentSweeper sweeper)
 {
     internal static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -64,6 +64,7 @@ public sealed class AttachmentStore(
         var relative = Path.Combine(now.ToString("yyyy", System.Globalization.CultureInfo.InvariantCulture),
             now.ToString("MM", System.Globalization.CultureInfo.InvariantCulture), $"{Guid.NewGuid():N}{extension}");
         var path = Path.Combine(Root, relative);
+        using var uploading = sweeper.Uploading(relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".part";
         string sha;
@@ -90,23 +91,38 @@ public sealed class AttachmentStore(
         }
         File.Move(temp, path);
 
-        var row = new Attachment
-        {
-            TicketId = ticket.Id, FileName = Path.GetFileName(file.FileName), ContentType = contentType, Size = file.Length,
-            StoragePath = relative, Sha256 = sha, UploadedBy = actor.Name, UploadedAt = now,
-        };
+        // The row and its attach-file event commit together or not at all: a row without its event would be listed and
+        // cited, and then refused. A lost race with an action rolls both back and tries again on the newer version.
         try
         {
-            db.Attachments.Add(row);
-            await db.SaveChangesAsync(ct);
-            await tickets.AppendAsync(number, actor, _ => new AttachmentAdded(row.Id, row.FileName, row.ContentType, row.Size), ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                var row = new Attachment
+                {
+                    TicketId = ticket.Id, FileName = Path.GetFileName(file.FileName), ContentType = contentType, Size = file.Length,
+                    StoragePath = relative, Sha256 = sha, UploadedBy = actor.Name, UploadedAt = now,
+                };
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                try
+                {
+                    db.Attachments.Add(row);
+                    await db.SaveChangesAsync(ct);
+                    await tickets.AppendAsync(number, actor, _ => new AttachmentAdded(row.Id, row.FileName, row.ContentType, row.Size), ct, attempts: 1);
+                    await transaction.CommitAsync(ct);
+                    return View(row);
+                }
+                catch (ConcurrencyConflictException) when (attempt < 5)
+                {
+                    await transaction.RollbackAsync(ct);
+                    tickets.Reset();
+                }
+            }
         }
         catch
         {
-            File.Delete(path); // the metadata never committed: leave no orphan file
+            File.Delete(path); // the metadata never committed: leave no orphan file (a crash here leaves one for AttachmentSweeper)
             throw;
         }
-        return View(row);
     }
 
     public async Task<IReadOnlyList<AttachmentView>> ListAsync(string number, Actor actor, CancellationToken ct)

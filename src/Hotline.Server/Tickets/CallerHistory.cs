@@ -9,18 +9,30 @@ namespace Hotline.Server.Tickets;
 /// 来电历史: a caller's earlier tickets by phone, newest first, whatever their status, as the viewer may see them
 /// (confidential requesters masked). Read through the requester-phone index; a landline matches with or without its dash.
 /// </summary>
-public sealed class CallerHistory(IDbContextFactory<HotlineDbContext> contexts)
+public sealed class CallerHistory(IDbContextFactory<HotlineDbContext> contexts, ConfidentialNotices notices)
 {
     public const int MaxTickets = 20;
 
+    /// <summary>The caller's tickets the viewer may find by phone (never a confidential reporter's for a viewer who sees them masked).</summary>
     public async Task<IReadOnlyList<TicketSummary>> ForPhoneAsync(string phone, Actor viewer, CancellationToken ct, int max = MaxTickets)
     {
         var variants = PhoneNumbers.Variants(phone);
         if (variants.Count == 0)
             return [];
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer).Where(t => variants.Contains(t.RequesterPhone));
+        var query = RequesterLookup.ByPhone(TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer), variants, viewer);
         return (await TicketSearch.SummariesAsync(query.OrderByDescending(t => t.Id).Take(max), viewer, ct)).Select(r => r.Summary).ToList();
+    }
+
+    /// <summary>Whether to tell the viewer that this caller has a confidential earlier matter they cannot see (see <see cref="ConfidentialNotices"/>).</summary>
+    public async Task<bool> HasConfidentialMatterAsync(string phone, Actor viewer, CancellationToken ct)
+    {
+        var variants = PhoneNumbers.Variants(phone);
+        if (variants.Count == 0 || viewer.SeesConfidentialRequesters)
+            return false;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await notices.ExistsAsync(viewer, $"phone:{variants[0]}",
+            RequesterLookup.HiddenByPhone(TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer), variants), ct);
     }
 
     /// <summary>
@@ -34,9 +46,7 @@ public sealed class CallerHistory(IDbContextFactory<HotlineDbContext> contexts)
         if (variants.Count == 0)
             return null;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var visible = TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer);
-        var searchable = viewer.SeesConfidentialRequesters ? visible : visible.Where(t => !t.RequesterConfidential);
-        return await searchable.Where(t => variants.Contains(t.RequesterPhone)).OrderByDescending(t => t.Id)
+        return await RequesterLookup.ByPhone(TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer), variants, viewer).OrderByDescending(t => t.Id)
             .Select(t => new RequesterSuggestion(t.Number, t.RequesterKind, t.RequesterName, t.RequesterCreditCode, t.RequesterContactPerson,
                 t.RequesterEmail, t.RequesterConfidential))
             .FirstOrDefaultAsync(ct);
@@ -46,7 +56,7 @@ public sealed class CallerHistory(IDbContextFactory<HotlineDbContext> contexts)
     public async Task<IReadOnlyList<TicketSummary>> ForCreditCodeAsync(string creditCode, Actor viewer, CancellationToken ct, int max = MaxTickets)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer).Where(t => t.RequesterCreditCode == creditCode);
+        var query = RequesterLookup.ByCreditCode(TicketService.VisibleTo(db.Tickets.AsNoTracking(), viewer), creditCode, viewer);
         return (await TicketSearch.SummariesAsync(query.OrderByDescending(t => t.Id).Take(max), viewer, ct)).Select(r => r.Summary).ToList();
     }
 

@@ -10,18 +10,24 @@ using Microsoft.EntityFrameworkCore;
 namespace Hotline.Server.Tickets;
 
 /// <summary>重复件提示: earlier open tickets from the same phone or credit code, and similar texts of the last 30 days.</summary>
+/// <param name="ConfidentialMatter">
+/// The phone or credit code also has a confidential reporter's matter (举报) that this viewer may not see: said only
+/// as this flag, never which or how many (see <see cref="ConfidentialNotices"/>).
+/// </param>
 public sealed record DuplicateHintsView(
     IReadOnlyList<TicketSummary> SamePhone,
     IReadOnlyList<TicketSummary> SameCreditCode,
-    IReadOnlyList<SimilarTicket> Similar);
+    IReadOnlyList<SimilarTicket> Similar,
+    bool ConfidentialMatter = false);
 
 public sealed record SimilarTicket(TicketSummary Ticket, double Similarity);
 
 /// <summary>
-/// Hints only: nothing is marked or merged here. Every query goes through <see cref="TicketService.VisibleTo"/>, and
-/// requester names are masked as in the ticket list.
+/// Hints only: nothing is marked or merged here. Every query goes through <see cref="TicketService.VisibleTo"/>, the
+/// same-requester ones through <see cref="RequesterLookup"/> (a confidential reporter is never matched for a viewer who
+/// sees them masked), and requester names are masked as in the ticket list.
 /// </summary>
-public sealed class DuplicateHints(HotlineDbContext db, ReferenceData reference, CityClock clock, TicketService tickets)
+public sealed class DuplicateHints(HotlineDbContext db, ReferenceData reference, CityClock clock, TicketService tickets, ConfidentialNotices notices)
 {
     /// <summary>
     /// Dice similarity of title + description bigrams. Measured on seed/demo/ticket-templates.json: different matters
@@ -47,10 +53,10 @@ public sealed class DuplicateHints(HotlineDbContext db, ReferenceData reference,
             errors.Add(new("districtCode", ErrorCodes.UnknownDistrict, district));
         var title = body.Title?.Trim() ?? "";
         var description = body.Description?.Trim() ?? "";
-        if (title.Length > TicketDraftValidator.MaxTitle)
-            errors.Add(new("title", ErrorCodes.TooLong, TicketDraftValidator.MaxTitle));
-        if (description.Length > TicketDraftValidator.MaxDescription)
-            errors.Add(new("description", ErrorCodes.TooLong, TicketDraftValidator.MaxDescription));
+        if (TextRules.Check("title", title, TicketDraftValidator.MaxTitle) is { } titleError)
+            errors.Add(titleError);
+        if (TextRules.Check("description", description, TicketDraftValidator.MaxDescription) is { } descriptionError)
+            errors.Add(descriptionError);
         var phone = Blank(body.Requester?.Phone);
         if (phone is { Length: > 20 })
             errors.Add(new("requester.phone", ErrorCodes.InvalidPhone));
@@ -60,7 +66,7 @@ public sealed class DuplicateHints(HotlineDbContext db, ReferenceData reference,
         if (errors.Count > 0)
             throw new RequestValidationException(errors);
 
-        return FindAsync(new Probe(null, phone, creditCode, $"{title} {description}", category, district), actor, maskLinked: false, ct);
+        return FindAsync(new Probe(null, phone, creditCode, $"{title} {description}", category, district), actor, hiddenRequester: false, ct);
     }
 
     /// <summary>Hints for an existing ticket (excluding itself), for the dispatcher deciding whether to merge.</summary>
@@ -68,29 +74,35 @@ public sealed class DuplicateHints(HotlineDbContext db, ReferenceData reference,
     {
         var t = await tickets.FindAsync(number, actor, ct);
         var probe = new Probe(t.Id, Blank(t.RequesterPhone), t.RequesterCreditCode, $"{t.Title} {t.Description}", Blank(t.CategoryCode), t.DistrictCode);
-        // A confidential reporter's other tickets would name them: a viewer who sees them masked sees those masked too.
-        return await FindAsync(probe, actor, maskLinked: t.RequesterConfidential && !actor.SeesConfidentialRequesters, ct);
+        // A confidential reporter's phone and credit code are hidden from this viewer: looking up their other tickets by
+        // them would name the reporter (an ordinary ticket of theirs shows the real name), so nothing is looked up by them.
+        return await FindAsync(probe, actor, hiddenRequester: t.RequesterConfidential && !actor.SeesConfidentialRequesters, ct);
     }
 
     private sealed record Probe(long? ExcludeId, string? Phone, string? CreditCode, string Text, string? Category, string? District);
 
-    private async Task<DuplicateHintsView> FindAsync(Probe p, Actor actor, bool maskLinked, CancellationToken ct)
+    private async Task<DuplicateHintsView> FindAsync(Probe p, Actor actor, bool hiddenRequester, CancellationToken ct)
     {
         var visible = TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor);
         if (p.ExcludeId is { } self)
             visible = visible.Where(t => t.Id != self);
         var open = visible.Where(t => t.Status != TicketStatus.Closed && t.Status != TicketStatus.ResolvedAtIntake);
 
-        var samePhone = p.Phone is null ? [] : await SummariesAsync(open.Where(t => t.RequesterPhone == p.Phone), actor, maskLinked, ct);
-        var sameCreditCode = p.CreditCode is null ? [] : await SummariesAsync(open.Where(t => t.RequesterCreditCode == p.CreditCode), actor, maskLinked, ct);
+        var samePhone = p.Phone is null || hiddenRequester ? [] : await SummariesAsync(RequesterLookup.ByPhone(open, [p.Phone], actor), actor, ct);
+        var sameCreditCode = p.CreditCode is null || hiddenRequester ? [] : await SummariesAsync(RequesterLookup.ByCreditCode(open, p.CreditCode, actor), actor, ct);
+        var confidentialMatter = !hiddenRequester
+            && ((p.Phone is not null && await notices.ExistsAsync(actor, $"phone:{p.Phone}", RequesterLookup.HiddenByPhone(visible, [p.Phone]), ct))
+                || (p.CreditCode is not null && await notices.ExistsAsync(actor, $"credit:{p.CreditCode}", RequesterLookup.HiddenByCreditCode(visible, p.CreditCode), ct)));
 
-        var similar = new List<SimilarTicket>();
+        IReadOnlyList<SimilarTicket> similar = [];
         var draft = Shingles.Of(p.Text);
         if (draft.Count > 0)
         {
             var listed = samePhone.Concat(sameCreditCode).Select(s => s.Number).ToHashSet(StringComparer.Ordinal);
             var since = clock.Now - Window;
             var candidates = visible.Where(t => t.RegisteredAt >= since);
+            if (hiddenRequester)
+                candidates = candidates.Where(t => t.RequesterPhone != p.Phone && (p.CreditCode == null || t.RequesterCreditCode != p.CreditCode));
             if (p.Category is not null && reference.Categories.GetValueOrDefault(p.Category) is { } category)
             {
                 // The same category family: the category's parent and all its children.
@@ -103,35 +115,28 @@ public sealed class DuplicateHints(HotlineDbContext db, ReferenceData reference,
 
             // Bounded: only the newest MaxCandidates tickets of the window are scored, so a busy month costs the same as a quiet one.
             var rows = await candidates.OrderByDescending(t => t.Id).Take(MaxCandidates).Select(Row).ToListAsync(ct);
-            similar = rows
+            var best = rows
                 .Where(r => !listed.Contains(r.Number))
-                .Select(r => (Row: r, Score: TextSimilarity.Compare(draft, Shingles.Of($"{r.Title} {r.Description}"))))
+                .Select(r => (r.Id, Score: TextSimilarity.Compare(draft, Shingles.Of($"{r.Title} {r.Description}"))))
                 .Where(x => x.Score >= SimilarityThreshold)
-                .OrderByDescending(x => x.Score).ThenByDescending(x => x.Row.Id)
+                .OrderByDescending(x => x.Score).ThenByDescending(x => x.Id)
                 .Take(MaxSimilar)
-                .Select(x => new SimilarTicket(Summary(x.Row, actor, mask: false), Math.Round(x.Score, 3)))
                 .ToList();
+            // The few best as list rows, masked as in the ticket list.
+            var ids = best.Select(x => x.Id).ToList();
+            var summaries = (await TicketSearch.SummariesAsync(db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)), actor, ct))
+                .ToDictionary(r => r.Id, r => r.Summary);
+            similar = best.Select(x => new SimilarTicket(summaries[x.Id], Math.Round(x.Score, 3))).ToList();
         }
-        return new DuplicateHintsView(samePhone, sameCreditCode, similar);
+        return new DuplicateHintsView(samePhone, sameCreditCode, similar, confidentialMatter);
     }
 
-    private static async Task<List<TicketSummary>> SummariesAsync(IQueryable<Ticket> query, Actor actor, bool mask, CancellationToken ct) =>
-        (await query.OrderByDescending(t => t.Id).Take(MaxSameRequester).Select(Row).ToListAsync(ct))
-            .Select(r => Summary(r, actor, mask)).ToList();
+    private static async Task<List<TicketSummary>> SummariesAsync(IQueryable<Ticket> query, Actor actor, CancellationToken ct) =>
+        (await TicketSearch.SummariesAsync(query.OrderByDescending(t => t.Id).Take(MaxSameRequester), actor, ct)).Select(r => r.Summary).ToList();
 
-    private sealed record CandidateRow(
-        long Id, string Number, TicketType Type, Priority Priority, TicketStatus Status, string Title, string Description,
-        string CategoryCode, string? DistrictCode, string? AssignedDepartmentCode, string RequesterName, bool RequesterConfidential,
-        DateTimeOffset RegisteredAt, DateTimeOffset UpdatedAt, int Version);
+    private sealed record CandidateRow(long Id, string Number, string Title, string Description);
 
-    private static readonly System.Linq.Expressions.Expression<Func<Ticket, CandidateRow>> Row = t => new CandidateRow(
-        t.Id, t.Number, t.Type, t.Priority, t.Status, t.Title, t.Description, t.CategoryCode, t.DistrictCode, t.AssignedDepartmentCode,
-        t.RequesterName, t.RequesterConfidential, t.RegisteredAt, t.UpdatedAt, t.Version);
-
-    private static TicketSummary Summary(CandidateRow r, Actor actor, bool mask) => new(
-        r.Number, r.Type, r.Priority, r.Status, r.Title, r.CategoryCode, r.DistrictCode, r.AssignedDepartmentCode,
-        (mask || r.RequesterConfidential) && !actor.SeesConfidentialRequesters ? Masking.MaskName(r.RequesterName) : r.RequesterName,
-        r.RegisteredAt, r.UpdatedAt, r.Version);
+    private static readonly System.Linq.Expressions.Expression<Func<Ticket, CandidateRow>> Row = t => new CandidateRow(t.Id, t.Number, t.Title, t.Description);
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

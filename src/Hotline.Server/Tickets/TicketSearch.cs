@@ -146,8 +146,8 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
                     break;
             }
         }
-        var from = ParseDay(f.From, "from", errors);
-        var to = ParseDay(f.To, "to", errors);
+        var from = QueryDays.Parse(f.From, "from", errors);
+        var to = QueryDays.Parse(f.To, "to", errors);
         if (from is not null || to is not null)
         {
             var start = from is { } d1 ? clock.StartOf(d1) : DateTimeOffset.MinValue;
@@ -165,23 +165,16 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
             var q = f.Q.Trim();
             query = query.Where(t => t.Title.Contains(q) || t.Description.Contains(q));
         }
-        // Requester fields: a confidential requester never matches for a viewer who sees them masked.
+        // Requester fields: a confidential requester never matches for a viewer who sees them masked (RequesterLookup).
         if (!string.IsNullOrWhiteSpace(f.Phone))
         {
             var phones = PhoneNumbers.Variants(f.Phone) is { Count: > 0 } variants ? variants : [f.Phone.Trim()];
-            query = Searchable(query, actor).Where(t => phones.Contains(t.RequesterPhone));
+            query = RequesterLookup.ByPhone(query, phones, actor);
         }
         if (!string.IsNullOrWhiteSpace(f.CreditCode) && f.CreditCode.Trim().ToUpperInvariant() is var creditCode)
-            query = Searchable(query, actor).Where(t => t.RequesterCreditCode == creditCode);
+            query = RequesterLookup.ByCreditCode(query, creditCode, actor);
         if (!string.IsNullOrWhiteSpace(f.Name))
-        {
-            // Whole name or its start, as a range of the name index.
-            var name = f.Name.Trim();
-            var end = name + '\uffff';
-#pragma warning disable CA1309 // translated to SQL (a range of the name index), never compared in .NET
-            query = Searchable(query, actor).Where(t => string.Compare(t.RequesterName, name) >= 0 && string.Compare(t.RequesterName, end) < 0);
-#pragma warning restore CA1309
-        }
+            query = RequesterLookup.ByNamePrefix(query, f.Name.Trim(), actor);
         var oldestFirst = false;
         if (!string.IsNullOrWhiteSpace(f.Sort))
         {
@@ -212,9 +205,6 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
         return (query, oldestFirst, limit);
     }
 
-    private static IQueryable<Ticket> Searchable(IQueryable<Ticket> visible, Actor viewer) =>
-        viewer.SeesConfidentialRequesters ? visible : visible.Where(t => !t.RequesterConfidential);
-
     private static IQueryable<Ticket> Ordered(IQueryable<Ticket> query, bool oldestFirst) =>
         oldestFirst ? query.OrderBy(t => t.Id) : query.OrderByDescending(t => t.Id);
 
@@ -225,34 +215,50 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
             .Select(t => new
             {
                 t.Id, t.Number, t.Type, t.Priority, t.Status, t.Title, t.CategoryCode, t.DistrictCode, t.AssignedDepartmentCode,
-                t.RequesterName, t.RequesterConfidential, t.RegisteredAt, t.UpdatedAt, t.Version, t.Channel, t.Overdue, t.Rating,
+                t.RequesterKind, t.RequesterName, t.RequesterPhone, t.RequesterEmail, t.RequesterCreditCode, t.RequesterContactPerson,
+                t.RequesterConfidential, t.RegisteredAt, t.UpdatedAt, t.Version, t.Channel, t.Overdue, t.Rating,
             })
             .ToListAsync(ct);
-        return rows.Select(r => (r.Id, new TicketSummary(
-            r.Number, r.Type, r.Priority, r.Status, r.Title, r.CategoryCode, r.DistrictCode, r.AssignedDepartmentCode,
-            r.RequesterConfidential && !actor.SeesConfidentialRequesters ? Masking.MaskName(r.RequesterName) : r.RequesterName,
-            r.RegisteredAt, r.UpdatedAt, r.Version) { Channel = r.Channel, Overdue = r.Overdue, Rating = r.Rating })).ToList();
+        return rows.Select(r =>
+        {
+            var redaction = Redaction(r.RequesterKind, r.RequesterName, r.RequesterPhone, r.RequesterEmail, r.RequesterCreditCode,
+                r.RequesterContactPerson, r.RequesterConfidential, actor);
+            return (r.Id, new TicketSummary(
+                r.Number, r.Type, r.Priority, r.Status, redaction?.Text(r.Title) ?? r.Title, r.CategoryCode, r.DistrictCode, r.AssignedDepartmentCode,
+                redaction is null ? r.RequesterName : Masking.MaskName(r.RequesterName), r.RegisteredAt, r.UpdatedAt, r.Version)
+            { Channel = r.Channel, Overdue = r.Overdue, Rating = r.Rating });
+        }).ToList();
     }
 
-    /// <summary>Export rows as a viewer may see them: a confidential requester's name and phone masked.</summary>
+    /// <summary>The masking pass for a row's requester, or null when the viewer sees it as it is (see <see cref="RequesterRedaction"/>).</summary>
+    private static RequesterRedaction? Redaction(RequesterKind kind, string name, string phone, string? email, string? creditCode,
+        string? contactPerson, bool confidential, Actor actor) =>
+        RequesterRedaction.For(new Requester
+        {
+            Kind = kind, Name = name, Phone = phone, Email = email, CreditCode = creditCode, ContactPerson = contactPerson, Confidential = confidential,
+        }, actor.SeesConfidentialRequesters);
+
+    /// <summary>Export rows as a viewer may see them: a confidential requester's name, phone and credit code masked, in the title too.</summary>
     private static async Task<List<TicketExportRow>> ExportRowsAsync(IQueryable<Ticket> ordered, Actor actor, CancellationToken ct)
     {
         var rows = await ordered
             .Select(t => new
             {
                 t.Id, t.Number, t.Type, t.Channel, t.Priority, t.Status, t.Title, t.CategoryCode, t.DistrictCode, t.AssignedDepartmentCode,
-                t.RequesterKind, t.RequesterName, t.RequesterPhone, t.RequesterCreditCode, t.RequesterConfidential,
-                t.RegisteredAt, t.DispatchedAt, t.RepliedAt, t.ClosedAt, t.Overdue, t.Rating, t.OwnerName,
+                t.RequesterKind, t.RequesterName, t.RequesterPhone, t.RequesterEmail, t.RequesterCreditCode, t.RequesterContactPerson,
+                t.RequesterConfidential, t.RegisteredAt, t.DispatchedAt, t.RepliedAt, t.ClosedAt, t.Overdue, t.Rating, t.OwnerName,
             })
             .ToListAsync(ct);
         return rows.Select(r =>
         {
-            var masked = r.RequesterConfidential && !actor.SeesConfidentialRequesters;
-            return new TicketExportRow(r.Id, r.Number, r.Type, r.Channel, r.Priority, r.Status, r.Title, r.CategoryCode, r.DistrictCode,
-                r.AssignedDepartmentCode, r.RequesterKind,
-                masked ? Masking.MaskName(r.RequesterName) : r.RequesterName,
-                masked ? Masking.MaskPhone(r.RequesterPhone) : r.RequesterPhone,
-                r.RequesterCreditCode, r.RegisteredAt, r.DispatchedAt, r.RepliedAt, r.ClosedAt, r.Overdue, r.Rating, r.OwnerName);
+            var redaction = Redaction(r.RequesterKind, r.RequesterName, r.RequesterPhone, r.RequesterEmail, r.RequesterCreditCode,
+                r.RequesterContactPerson, r.RequesterConfidential, actor);
+            return new TicketExportRow(r.Id, r.Number, r.Type, r.Channel, r.Priority, r.Status, redaction?.Text(r.Title) ?? r.Title,
+                r.CategoryCode, r.DistrictCode, r.AssignedDepartmentCode, r.RequesterKind,
+                redaction is null ? r.RequesterName : Masking.MaskName(r.RequesterName),
+                redaction is null ? r.RequesterPhone : Masking.MaskPhone(r.RequesterPhone),
+                redaction is null || r.RequesterCreditCode is null ? r.RequesterCreditCode : Masking.Mask(r.RequesterCreditCode, ContactKind.CreditCode),
+                r.RegisteredAt, r.DispatchedAt, r.RepliedAt, r.ClosedAt, r.Overdue, r.Rating, r.OwnerName);
         }).ToList();
     }
 
@@ -277,16 +283,6 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
             return null;
         if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))
             return parsed;
-        errors.Add(new(field, "InvalidValue"));
-        return null;
-    }
-
-    private static DateOnly? ParseDay(string? value, string field, List<FieldError> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            return day;
         errors.Add(new(field, "InvalidValue"));
         return null;
     }

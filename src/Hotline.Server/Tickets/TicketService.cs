@@ -27,34 +27,45 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
         return await query.FirstOrDefaultAsync(t => t.Number == number, ct) ?? throw new TicketNotFoundException(number);
     }
 
-    public TicketView View(Ticket t, Actor viewer) => new(
+    /// <summary>The ticket as this viewer may see it: a confidential requester masked, also where their name or number appears in a text.</summary>
+    public TicketView View(Ticket t, Actor viewer)
+    {
+        var redaction = RequesterRedaction.For(t.Requester, viewer.SeesConfidentialRequesters);
+        string Text(string text) => redaction?.Text(text) ?? text;
+        string? OptionalText(string? text) => redaction?.OptionalText(text) ?? text;
+        return new(
         t.Number, t.Type, t.Channel, t.Priority, t.Status,
         t.Requester.ForViewer(viewer.SeesConfidentialRequesters),
-        t.Title, t.Description, t.CategoryCode,
+        Text(t.Title), Text(t.Description), t.CategoryCode,
         reference.Categories.GetValueOrDefault(t.CategoryCode)?.Name,
-        t.DistrictCode, t.Address, t.Tags,
+        t.DistrictCode, OptionalText(t.Address), t.Tags.Select(Text).ToList(),
         new PersonRef(t.OwnerId, t.OwnerName),
         t.AssignedDepartmentCode is null ? null : new DepartmentRef(t.AssignedDepartmentCode, reference.Departments.GetValueOrDefault(t.AssignedDepartmentCode)?.Name ?? t.AssignedDepartmentCode),
-        t.AtEnterpriseDesk, t.CoHandlingDepartmentCodes, t.IntakeAnswer, t.ReplyResult, t.Resolution, t.ReturnCount, t.ReturnedBy, t.ReopenCount,
-        t.PendingExtensionDeadline, t.ExtendedDeadline, t.OpenSupervisionOrders, t.InLeaderQueue, t.LeaderInstructions, t.MasterNumber,
+        t.AtEnterpriseDesk, t.CoHandlingDepartmentCodes, OptionalText(t.IntakeAnswer), t.ReplyResult, OptionalText(t.Resolution), t.ReturnCount, t.ReturnedBy, t.ReopenCount,
+        t.PendingExtensionDeadline, t.ExtendedDeadline, t.OpenSupervisionOrders, t.InLeaderQueue, OptionalText(t.LeaderInstructions), t.MasterNumber,
         t.AwaitingRequesterSince, t.Overdue,
         t.RegisteredAt, t.DispatchedAt, t.SignedForAt, t.RepliedAt, t.ClosedAt, t.UpdatedAt, t.Version,
         TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, viewer, t.CoHandlingDepartmentCodes));
+    }
 
     public async Task<IReadOnlyList<TicketEventView>> HistoryAsync(string number, Actor actor, CancellationToken ct)
     {
         var ticket = await FindAsync(number, actor, ct);
         var events = await db.TicketEvents.AsNoTracking().Where(e => e.TicketId == ticket.Id).OrderBy(e => e.Version).ToListAsync(ct);
-        var unmasked = !ticket.RequesterConfidential || actor.SeesConfidentialRequesters;
+        // One masking pass over every field of every change (RequesterRedaction), not a list of the fields known today.
+        var redaction = RequesterRedaction.For(ticket.Requester, actor.SeesConfidentialRequesters);
         return events.Select(e => new TicketEventView(
             e.Id, e.Version, TicketWorkflow.For(e.Action).RouteName, e.FromStatus, e.ToStatus,
-            new PersonRef(e.ActorId, e.ActorName), e.ActorRole, e.OccurredAt,
-            unmasked || e.Change is not Registered r ? e.Change : r with { Draft = r.Draft with { Requester = r.Draft.Requester.ForViewer(false) } }))
+            new PersonRef(e.ActorId, redaction?.Text(e.ActorName) ?? e.ActorName), e.ActorRole, e.OccurredAt,
+            redaction?.Change(e.Change) ?? e.Change))
             .ToList();
     }
 
-    /// <summary>Records a non-status change (an attachment) on the latest version, retrying if someone acted meanwhile.</summary>
-    public async Task AppendAsync(string number, Actor actor, Func<Ticket, TicketChange> change, CancellationToken ct)
+    /// <summary>
+    /// Records a non-status change (an attachment) on the latest version, retrying if someone acted meanwhile (up to
+    /// <paramref name="attempts"/> times; a caller with its own transaction retries itself and asks for one).
+    /// </summary>
+    public async Task AppendAsync(string number, Actor actor, Func<Ticket, TicketChange> change, CancellationToken ct, int attempts = 3)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -68,7 +79,7 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
                 await SaveAsync(ticket, read, ct);
                 return;
             }
-            catch (ConcurrencyConflictException) when (attempt < 3)
+            catch (ConcurrencyConflictException) when (attempt < attempts)
             {
                 db.ChangeTracker.Clear();
             }

@@ -26,6 +26,8 @@ public static class TicketsApi
         services.AddScoped<SavedSearches>();
         services.AddTransient<TicketEventText>();
         services.AddScoped<AttachmentStore>();
+        services.AddSingleton<AttachmentSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<AttachmentSweeper>());
         services.AddScoped<DuplicateHints>();
         return services;
     }

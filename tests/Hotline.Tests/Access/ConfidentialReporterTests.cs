@@ -51,15 +51,17 @@ public sealed class ConfidentialReporterTests(HotlineFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task The_phone_search_still_finds_a_confidential_ticket_without_revealing_the_name()
+    public async Task The_phone_search_never_finds_a_confidential_reporter_for_a_viewer_who_sees_them_masked()
     {
         var number = await ConfidentialReportAsync();
         var agent = await Factory.AgentAsync();
+        var handler = await Factory.HandlerAsync("scjg");
+        var supervisor = await Factory.SupervisorAsync();
 
-        var page = await Api.GetAsync(agent, "/api/tickets?phone=13900000000");
-
-        var found = page.GetProperty("items").EnumerateArray().Single(t => t.Number() == number);
-        Assert.Equal("李**", found.Str("requesterName"));
+        Assert.DoesNotContain((await Api.GetAsync(agent, "/api/tickets?phone=13900000000")).GetProperty("items").EnumerateArray(), t => t.Number() == number);
+        Assert.Empty((await Api.GetAsync(handler, "/api/tickets?phone=13900000000")).GetProperty("items").EnumerateArray());
+        var found = (await Api.GetAsync(supervisor, "/api/tickets?phone=13900000000")).GetProperty("items").EnumerateArray().Single(t => t.Number() == number);
+        Assert.Equal("李小龙", found.Str("requesterName"));
     }
 
     private async Task<string> ConfidentialReportAsync()

@@ -167,6 +167,17 @@ public sealed class ConsoleFeatureBrowserTests(KestrelHotlineFixture fixture)
         await Assertions.Expect(page.GetByTestId("repeat-caller")).ToHaveCountAsync(0); // a confidential reporter is never offered to an agent
     }
 
+    /// <summary>
+    /// Waits until a condition holds in the page. Playwright's WaitForFunction evaluates its text with eval inside the
+    /// page, which the console's Content-Security-Policy forbids; an evaluation from outside is not subject to it.
+    /// </summary>
+    private static async Task UntilInPageAsync(IPage page, string condition)
+    {
+        for (var i = 0; i < 600 && !await page.EvaluateAsync<bool>(condition); i++)
+            await Task.Delay(100);
+        Assert.True(await page.EvaluateAsync<bool>(condition), $"never true in the page: {condition}");
+    }
+
     /// <summary>The tab is in the background, and the browser's notifications are recorded instead of shown.</summary>
     private const string BackgroundTab = """
         Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
@@ -185,7 +196,7 @@ public sealed class ConsoleFeatureBrowserTests(KestrelHotlineFixture fixture)
         var agent = await Factory.AgentAsync();
 
         var first = (await Api.RegisterAsync(agent, Api.Citizen("提醒：第一件"))).Number();
-        await page.WaitForFunctionAsync($"window.__shown.some(n => n.body.includes('{first}'))");
+        await UntilInPageAsync(page, $"window.__shown.some(n => n.body.includes('{first}'))");
         var alert = await page.EvaluateAsync<JsonElement>("window.hotline.alerts[window.hotline.alerts.length - 1]");
         Assert.True(alert.GetProperty("background").GetBoolean());
         Assert.True(alert.GetProperty("notified").GetBoolean());
@@ -203,7 +214,7 @@ public sealed class ConsoleFeatureBrowserTests(KestrelHotlineFixture fixture)
         await page.GetByTestId("new-work-alerts").ClickAsync();
         await Assertions.Expect(page.GetByTestId("new-work-alerts")).ToHaveAttributeAsync("data-on", "true");
         var last = (await Api.RegisterAsync(agent, Api.Citizen("提醒：重新开启"))).Number();
-        await page.WaitForFunctionAsync($"window.__shown.some(n => n.body.includes('{last}'))");
+        await UntilInPageAsync(page, $"window.__shown.some(n => n.body.includes('{last}'))");
         Assert.False(await page.EvaluateAsync<bool>($"window.__shown.some(n => n.body.includes('{quiet}'))"));
     }
 

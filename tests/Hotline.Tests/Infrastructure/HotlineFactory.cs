@@ -21,8 +21,17 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
 
     private readonly string? postgresDatabase;
 
-    public HotlineFactory(string? dataPath = null, string? postgresDatabase = null, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
+    public HotlineFactory(string? dataPath = null, string? postgresDatabase = null, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null,
+        bool productionLimits = false)
     {
+        // Every test signs in and calls from the same address (127.0.0.1, or none in memory): the per-address back-offs
+        // are set out of reach here. The security tests keep the production values (productionLimits) and prove them.
+        if (!productionLimits)
+        {
+            Settings["Security:LoginPerClient:FreeFailures"] = "1000000";
+            Settings["Security:ApiKeyPerClient:FreeFailures"] = "1000000";
+            Settings["Security:TrackPerClient:FreeFailures"] = "1000000";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             Settings[key] = value;
         if (kestrel)

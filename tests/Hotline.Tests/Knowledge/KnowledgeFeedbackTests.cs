@@ -100,6 +100,44 @@ public sealed class KnowledgeFeedbackTests(KnowledgeFeedbackTests.Fixture fixtur
     }
 
     [Fact]
+    public async Task A_confidential_reporter_never_enters_the_enterprise_library()
+    {
+        var code = Hotline.Tests.Enterprises.PolicyPushTests.Code(556);
+        var body = Api.Enterprise(code);
+        body["type"] = "Report";
+        body["requester"]!["confidential"] = true;
+        await Api.RegisterAsync(await factory.AgentAsync(), body);
+        await DrainAsync();
+
+        using var response = await (await factory.AgentAsync()).GetAsync($"/api/enterprises/{code}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.False(await DbAsync(db => db.Enterprises.AnyAsync(e => e.CreditCode == code)));
+    }
+
+    [Fact]
+    public async Task A_draft_from_a_confidential_report_masks_the_reporter()
+    {
+        var body = Api.Citizen(title: "钱保密举报小区电梯困人救援太慢", phone: "13912347788", confidential: true, type: "Report", category: "hs-property-service");
+        body["requester"]!["name"] = "钱保密";
+        var number = (await Api.RegisterAsync(await factory.AgentAsync(), body)).Number();
+        await Api.ActAsync(await factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("zjj"));
+        var zjj = await factory.HandlerAsync("zjj");
+        await Api.ActAsync(zjj, number, "sign-for");
+        await Api.ActAsync(zjj, number, "reply", new JsonObject
+        {
+            ["result"] = "Explained", ["resolution"] = "已电话13912347788告知钱保密：电梯困人应拨打96333，维保单位须在30分钟内到达现场。",
+            ["legalBasis"] = "《江苏省电梯安全管理办法》",
+        });
+        await DrainAsync();
+
+        var proposal = await DbAsync(db => db.KnowledgeProposals.AsNoTracking().SingleAsync(p => p.TicketNumber == number));
+        Assert.Equal("钱**举报小区电梯困人救援太慢", proposal.Question);
+        Assert.Contains("96333", proposal.Answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("钱保密", proposal.Answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("13912347788", proposal.Answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Articles_expiring_within_thirty_days_are_flagged_and_those_past_expire()
     {
         var editor = await factory.ClientAsync(Roles.KnowledgeEditor);

@@ -75,6 +75,11 @@ public sealed class SmtpSink : IAsyncDisposable
         return new SmtpSink(process, p, folder, fingerprint);
     }
 
+    /// <summary>Holds every message after the <paramref name="count"/>-th at its DATA, unanswered, until <see cref="Release"/>.</summary>
+    public void HoldAfter(int count) => File.WriteAllText(Path.Combine(Folder, "hold-after"), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public void Release() => File.Delete(Path.Combine(Folder, "hold-after"));
+
     public IReadOnlyList<MimeMessage> Messages() =>
         Directory.EnumerateFiles(Folder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList();
 

@@ -5,8 +5,11 @@ With CERT and KEY (PEM files) the server offers STARTTLS and requires it before 
 Writes each accepted message to FOLDER/NNNNNN.eml (complete files only: written aside, then renamed) and the
 client's port per message to FOLDER/sessions.log, so a test can tell how many connections carried the mail.
 Recipients containing "reject" get 550 (permanent), those containing "defer" get 451 (try later).
+While FOLDER/hold-after holds a number N, the message after the N-th waits at its DATA (not stored, no answer) until
+the file is removed: a sender caught mid-send, however fast or slow the machine.
 Runs until its standard input closes.
 """
+import asyncio
 import itertools
 import os
 import ssl
@@ -29,6 +32,9 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        hold = os.path.join(self.folder, "hold-after")
+        while os.path.exists(hold) and self.stored() >= int(open(hold).read().strip() or "0"):
+            await asyncio.sleep(0.05)
         n = next(self.numbers)
         aside = os.path.join(self.folder, f".{n:06d}.tmp")
         with open(aside, "wb") as f:
@@ -37,6 +43,9 @@ class Sink:
         with open(os.path.join(self.folder, "sessions.log"), "a") as log:
             log.write(f"{session.peer[1]}\n")
         return "250 2.0.0 Message accepted"
+
+    def stored(self):
+        return sum(1 for name in os.listdir(self.folder) if name.endswith(".eml"))
 
 
 def main():

@@ -55,9 +55,10 @@ public sealed class ServiceEndpointsTests(HotlineFixture fixture) : IClassFixtur
             && content.EnumerateObject().Any(c => c.Value.TryGetProperty("schema", out var s) && s.EnumerateObject().Any());
     }
 
-    /// <summary>Posts that take nothing but their route and the caller: retrying an email, signing out, clearing a review flag, starting a push.</summary>
+    /// <summary>Posts that take nothing but their route and the caller: retrying an email, signing out, (de)activating an account, clearing a review flag, starting a push.</summary>
     private static bool NoBodyExpected(string path, string method) =>
         method == "post" && (path.EndsWith("/retry", StringComparison.Ordinal) || path == "/api/auth/logout"
+            || path.EndsWith("/deactivate", StringComparison.Ordinal) || path.EndsWith("/activate", StringComparison.Ordinal)
             || path == "/api/knowledge/flags/{id}/clear" || path == "/api/policies/{id}/pushes");
 
     [Fact]

@@ -568,6 +568,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("DeactivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("DepartmentCode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -2110,6 +2113,36 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasIndex("MainDepartmentCode");
 
                     b.ToTable("routing_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Security.ConsoleSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("console_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Hotline.Server.Sla.CalendarDay", b =>

@@ -557,6 +557,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DeactivatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DepartmentCode")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -2063,6 +2066,36 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasIndex("MainDepartmentCode");
 
                     b.ToTable("routing_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Security.ConsoleSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("console_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Hotline.Server.Sla.CalendarDay", b =>

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Hotline.Domain.Access;
+using Hotline.Domain.Tickets;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Server.Tickets;
+
+/// <summary>
+/// 按诉求人查找: the one place that decides which tickets a viewer may find through a requester's phone, credit code,
+/// name or email. A confidential requester (举报人) is never matched for a viewer who sees them masked: the condition is
+/// part of the query, so the page, its counts and its order are those of a search in which the confidential tickets do
+/// not exist (trying the hidden digits of <c>139****5566</c> finds nothing). Every search, duplicate hint and caller
+/// history that matches on requester fields goes through here; a test walks them all.
+/// </summary>
+public static class RequesterLookup
+{
+    /// <summary>The tickets a viewer may find by requester fields: all of them for those who see confidential requesters unmasked.</summary>
+    public static IQueryable<Ticket> Searchable(IQueryable<Ticket> visible, Actor viewer) =>
+        viewer.SeesConfidentialRequesters ? visible : visible.Where(t => !t.RequesterConfidential);
+
+    public static IQueryable<Ticket> ByPhone(IQueryable<Ticket> visible, IReadOnlyCollection<string> phones, Actor viewer) =>
+        Searchable(visible, viewer).Where(t => phones.Contains(t.RequesterPhone));
+
+    public static IQueryable<Ticket> ByCreditCode(IQueryable<Ticket> visible, string creditCode, Actor viewer) =>
+        Searchable(visible, viewer).Where(t => t.RequesterCreditCode == creditCode);
+
+    /// <summary>A requester's whole name or its start, as a range of the name index.</summary>
+    public static IQueryable<Ticket> ByNamePrefix(IQueryable<Ticket> visible, string name, Actor viewer)
+    {
+        var end = name + '\uffff';
+#pragma warning disable CA1309 // translated to SQL (a range of the name index), never compared in .NET
+        return Searchable(visible, viewer).Where(t => string.Compare(t.RequesterName, name) >= 0 && string.Compare(t.RequesterName, end) < 0);
+#pragma warning restore CA1309
+    }
+
+    /// <summary>The confidential tickets a viewer's phone lookup left out (only ever asked through <see cref="ConfidentialNotices"/>).</summary>
+    public static IQueryable<Ticket> HiddenByPhone(IQueryable<Ticket> visible, IReadOnlyCollection<string> phones) =>
+        visible.Where(t => t.RequesterConfidential && phones.Contains(t.RequesterPhone));
+
+    public static IQueryable<Ticket> HiddenByCreditCode(IQueryable<Ticket> visible, string creditCode) =>
+        visible.Where(t => t.RequesterConfidential && t.RequesterCreditCode == creditCode);
+}
+
+/// <summary>
+/// Tells a viewer who sees confidential reporters masked that a confidential earlier matter exists for the phone or
+/// credit code they look up (a caller's history, duplicate hints), and nothing more: no number, no count. Each person may
+/// look up a limited number of distinct values an hour (<see cref="Security.SecurityOptions.ConfidentialNoticesPerHour"/>)
+/// and still hear it; the allowance is spent by every lookup, found or not, so the notice cannot be used to try out
+/// the hidden digits of a masked number. Past it the notice is withheld and a warning logged.
+/// </summary>
+public sealed class ConfidentialNotices(IOptions<Security.SecurityOptions> options, TimeProvider time, ILogger<ConfidentialNotices> logger)
+{
+    private readonly ConcurrentDictionary<string, (DateTimeOffset WindowStart, HashSet<string> Probes)> allowances = new(StringComparer.Ordinal);
+
+    /// <summary>Whether to tell <paramref name="viewer"/> that <paramref name="hidden"/> has a ticket; spends the allowance first.</summary>
+    public async Task<bool> ExistsAsync(Actor viewer, string probe, IQueryable<Ticket> hidden, CancellationToken ct)
+    {
+        if (viewer.SeesConfidentialRequesters || !Spend(viewer, probe))
+            return false;
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(hidden, ct);
+    }
+
+    private bool Spend(Actor viewer, string probe)
+    {
+        var now = time.GetUtcNow();
+        if (allowances.Count > 10_000)
+        {
+            foreach (var (key, value) in allowances)
+            {
+                if (now - value.WindowStart > TimeSpan.FromHours(1))
+                    allowances.TryRemove(key, out _);
+            }
+        }
+        var entry = allowances.AddOrUpdate(viewer.Id, _ => (now, []), (_, e) => now - e.WindowStart > TimeSpan.FromHours(1) ? (now, []) : e);
+        lock (entry.Probes)
+        {
+            if (entry.Probes.Contains(probe))
+                return true;
+            if (entry.Probes.Count >= options.Value.ConfidentialNoticesPerHour)
+            {
+                logger.LogWarning("User {UserId} looked up more than {Limit} requesters in an hour; confidential notices withheld", viewer.Id, options.Value.ConfidentialNoticesPerHour);
+                return false;
+            }
+            entry.Probes.Add(probe);
+            return true;
+        }
+    }
+}
