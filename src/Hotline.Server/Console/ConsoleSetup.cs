@@ -20,8 +20,22 @@ public static class ConsoleSetup
                 http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                     new CookieOptions { Expires = DateTimeOffset.MaxValue, IsEssential = true, SameSite = SameSiteMode.Lax });
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+            return TypedResults.LocalRedirect(LocalTarget(returnUrl));
         }).ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// Where the language switch goes back to: a path on this site, percent-encoded for the Location header (the page
+    /// the switch was pressed on may carry Chinese in its query, e.g. /ask?q=工资, and a header takes ASCII only);
+    /// anything else (absent, another site, "//host", "/\host") goes to the home page.
+    /// </summary>
+    public static string LocalTarget(string? returnUrl)
+    {
+        if (returnUrl is not { Length: > 0 } || returnUrl[0] != '/' || (returnUrl.Length > 1 && returnUrl[1] is '/' or '\\')
+            || returnUrl.Any(char.IsControl))
+            return "/";
+        var uri = new Uri(new Uri("http://local.invalid"), returnUrl);
+        return uri.Host == "local.invalid" ? uri.PathAndQuery + uri.Fragment : "/";
     }
 }
 
