@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Hotline.Server.Access;
+using Hotline.Server.Analytics;
 using Hotline.Server.Console;
 using Hotline.Server.Data;
 using Hotline.Server.Desks;
@@ -92,6 +93,7 @@ public static class HotlineApp
         services.AddDesks();
         services.AddTelephony();
         services.AddChineseText();
+        services.AddAnalytics(builder.Configuration);
         services.AddKnowledge();
         services.AddEnterprises();
         services.AddScoped<Demo.DemoTicketGenerator>();
@@ -139,6 +141,7 @@ public static class HotlineApp
         app.MapTickets(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AttachmentOptions>>().Value.MaxBytes);
         app.MapLive();
         app.MapTelephony();
+        app.MapAnalytics();
         app.MapKnowledge();
         app.MapEnterprises();
         app.MapConsole();

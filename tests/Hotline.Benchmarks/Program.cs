@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringCompar
     ["fanout"] = FanoutBenchmark.RunAsync,
     ["fanout-server"] = FanoutServer.RunAsync, // the child process fanout starts; not run by hand
     ["email"] = EmailBenchmark.RunAsync,
+    ["analytics"] = AnalyticsBenchmark.RunAsync,
     ["desks"] = DesksBenchmark.RunAsync,
     ["knowledge"] = KnowledgeBenchmark.RunAsync,
 };

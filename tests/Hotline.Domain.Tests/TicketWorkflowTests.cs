@@ -60,6 +60,7 @@ public class TicketWorkflowTests
         [TicketAction.RequesterMessage] = ([Roles.Requester], Enum.GetValues<TicketStatus>(), null, Any),
         // 回访: the centre's call back after an answer.
         [TicketAction.RecordRevisit] = ([Roles.Agent, Roles.Supervisor, Roles.Admin], [S.Replied, S.Closed, S.ResolvedAtIntake], null, Any),
+        [TicketAction.Withdraw] = ([Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin], [S.Registered, S.Dispatched, S.SignedFor, S.Returned, S.Reopened], S.Closed, Any),
     };
 
     private const DepartmentScope Any = DepartmentScope.Involved;
@@ -313,7 +314,7 @@ public class TicketWorkflowTests
     public void Allowed_actions_for_a_supervisor_of_a_signed_for_ticket() =>
         Assert.Equal(
             // decide-appeal is offered by state; whether an appeal waits is the guard's answer (409 NoPendingAppeal).
-            ["decide-extension", "supervise", "escalate-to-leader", "decide-appeal", "attach-file"],
+            ["decide-extension", "supervise", "escalate-to-leader", "decide-appeal", "withdraw", "attach-file"],
             TicketWorkflow.AllowedActions(S.SignedFor, Given.MarketRegulation, Given.Supervisor));
 
     [Fact]

@@ -110,7 +110,7 @@ public static class SlaPlanner
             [new StopClock(SlaClockKind.SignFor, at), new StopClock(SlaClockKind.Handling, at), new StartClock(SlaClockKind.Revisit, at)],
         Reopened => [new StopClock(SlaClockKind.Revisit, at), new StartClock(SlaClockKind.Dispatch, at)],
         MarkedDuplicate => [new StopClock(SlaClockKind.Dispatch, at)],
-        Closed => All.Select(k => (ClockCommand)new StopClock(k, at)).ToList(),
+        Closed or Withdrawn => All.Select(k => (ClockCommand)new StopClock(k, at)).ToList(),
         ExtensionDecided { Approved: true } when after.ExtendedDeadline is { } due => [new ExtendClock(SlaClockKind.Handling, at, due)],
         AwaitingRequester => [new PauseClock(SlaClockKind.Handling, at)],
         RequesterResponded or RequesterMessageAdded { EndedWait: true } => [new ResumeClock(SlaClockKind.Handling, at)],

@@ -244,6 +244,14 @@ public sealed class Ticket
             case Closed:
                 ClosedAt = e.OccurredAt;
                 break;
+            case Withdrawn:
+                // Nothing is left for anyone to do: what bound the department ends with the matter.
+                ClosedAt = e.OccurredAt;
+                PendingExtensionDeadline = null;
+                AwaitingRequesterSince = null;
+                OpenSupervisionOrders = [];
+                InLeaderQueue = false;
+                break;
             case Reopened r:
                 // A new round of handling: the previous answer stays in the history, not on the ticket.
                 ReopenCount++;

@@ -35,6 +35,7 @@ namespace Hotline.Domain.Tickets;
 [JsonDerivedType(typeof(AppealDecided), "appeal-decided")]
 [JsonDerivedType(typeof(RequesterMessageAdded), "requester-message-added")]
 [JsonDerivedType(typeof(RevisitRecorded), "revisit-recorded")]
+[JsonDerivedType(typeof(Withdrawn), "withdrawn")]
 public abstract record TicketChange
 {
     public virtual IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => [];
@@ -417,4 +418,13 @@ public sealed record RevisitRecorded(bool? Reached, RatingLevel? Level, bool? Re
         OptionalText(errors, "notes", Notes, MaxText);
         return errors;
     }
+}
+
+/// <summary>
+/// 撤件: the requester withdraws the matter before it is answered (they tell the centre by phone or in writing). The
+/// ticket is closed with the reason, every clock stops, and the ticket no longer counts in any rate.
+/// </summary>
+public sealed record Withdrawn(string Reason) : TicketChange
+{
+    public override IReadOnlyList<FieldError> Validate(IReferenceCodes codes) => RequiredText("reason", Reason);
 }

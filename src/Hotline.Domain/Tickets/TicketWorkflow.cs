@@ -33,6 +33,7 @@ public enum TicketAction
     DecideAppeal,
     RequesterMessage,
     RecordRevisit,
+    Withdraw,
 }
 
 /// <summary>Which department handlers may take an action (other roles are governed by the role list alone).</summary>
@@ -153,6 +154,9 @@ public static class TicketWorkflow
             Who(Roles.Requester)),
         new(TicketAction.RecordRevisit, "record-revisit", typeof(RevisitRecorded), Answered, null,
             Who(Roles.Agent, Roles.Supervisor, Roles.Admin)),
+        // 撤件: the requester withdraws the matter (recorded by the centre on their call); it leaves every rate.
+        new(TicketAction.Withdraw, "withdraw", typeof(Withdrawn), Set(TicketStatus.Registered, TicketStatus.Dispatched, TicketStatus.SignedFor, TicketStatus.Returned, TicketStatus.Reopened), TicketStatus.Closed,
+            Who(Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Admin)),
         new(TicketAction.AttachFile, "attach-file", typeof(AttachmentAdded), AnyOpen, null,
             Who(Roles.Agent, Roles.Dispatcher, Roles.DepartmentHandler, Roles.Supervisor, Roles.Admin)),
     ];

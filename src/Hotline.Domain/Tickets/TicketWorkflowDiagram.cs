@@ -54,6 +54,7 @@ public static class TicketWorkflowDiagram
         [TicketAction.DecideAppeal] = "申诉审核",
         [TicketAction.RequesterMessage] = "诉求人补充",
         [TicketAction.RecordRevisit] = "回访",
+        [TicketAction.Withdraw] = "撤件",
     };
 
     /// <summary>

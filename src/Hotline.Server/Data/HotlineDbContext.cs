@@ -222,6 +222,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
         });
         Notifications.NotificationsModel.Configure(b);
         Hotline.Server.Ratings.RatingsModel.Configure(b);
+        Analytics.AnalyticsModel.Configure(b);
         Hotline.Server.Tickets.SavedSearches.Configure(b);
         Hotline.Server.Access.ConsolePreferences.Configure(b);
         Hotline.Server.Knowledge.KnowledgeModel.Configure(b);

@@ -14,6 +14,7 @@ public static class DeskNavigation
         new("/department", "Department", Roles.DepartmentHandler, [Roles.DepartmentHandler, Roles.Admin]),
         new("/supervision", "Supervision", Roles.Supervisor, [Roles.Supervisor, Roles.Admin]),
         new("/leader", "Leader", Roles.Leader, [Roles.Leader, Roles.Admin]),
+        new("/analytics", "Analytics", "", [Roles.Leader, Roles.Supervisor, Roles.DepartmentHandler, Roles.Admin]),
         new("/tickets", "Search", "", [.. Roles.All]), // 工单查询: everyone's, nobody's home
         new("/knowledge", "Knowledge", Roles.KnowledgeEditor, [.. Roles.All]),
     ];

@@ -24,12 +24,14 @@ public static class EmailKinds
     public const string Closed = "closed";
     /// <summary>超时通报: to the head of the department whose deadline passed.</summary>
     public const string SlaBreach = "sla-breach";
+    /// <summary>研判报告: a weekly, monthly or on-demand analysis report with its workbook, to leaders and department heads.</summary>
+    public const string AnalysisReport = "analysis-report";
     /// <summary>政策精准推送: a policy's reading to an enterprise it concerns (about no ticket).</summary>
     public const string PolicyPush = "policy-push";
     /// <summary>日历到期提醒: to admins, weekly, while the working-day calendar is running out (about no ticket).</summary>
     public const string CalendarEnding = "calendar-ending";
 
-    public static readonly IReadOnlyList<string> All = [Registered, Dispatched, ExtensionApproved, Replied, Reopened, Closed, SlaBreach, PolicyPush, CalendarEnding];
+    public static readonly IReadOnlyList<string> All = [Registered, Dispatched, ExtensionApproved, Replied, Reopened, Closed, SlaBreach, AnalysisReport, PolicyPush, CalendarEnding];
 }
 
 /// <summary>

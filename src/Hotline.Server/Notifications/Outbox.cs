@@ -68,7 +68,7 @@ public sealed class Outbox(
         ExtensionDecided { Approved: true } => EmailKinds.ExtensionApproved,
         Replied or ResolvedAtIntake or AnsweredWithMaster => EmailKinds.Replied,
         Reopened => EmailKinds.Reopened,
-        Closed => EmailKinds.Closed,
+        Closed or Withdrawn => EmailKinds.Closed,
         _ => null,
     };
 

@@ -29,6 +29,7 @@ public static class StartupTasks
         await sp.GetRequiredService<Routing.TicketRouting>().RefreshAsync(ct);
         await sp.GetRequiredService<Sla.SlaRules>().RefreshAsync(ct);
         await sp.GetRequiredService<Notifications.EmailTemplates>().SeedAndRefreshAsync(SeedLoader.DefaultSeedPath, ct);
+        await sp.GetRequiredService<Analytics.SchemeStore>().RefreshAsync(ct);
 
         var users = sp.GetRequiredService<UserAdministration>();
         await users.EnsureRolesAsync();

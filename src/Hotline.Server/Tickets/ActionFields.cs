@@ -87,6 +87,7 @@ public static class ActionFields
         ["mark-duplicate"] = new([new("masterNumber", ActionFieldKind.Line, true)], v => new MarkedDuplicate(v.Text("masterNumber"))),
         ["await-requester"] = new([Text("reason", true)], v => new AwaitingRequester(v.Text("reason"))),
         ["requester-responded"] = new([Text("note", true)], v => new RequesterResponded(v.Text("note"))),
+        ["withdraw"] = new([Text("reason", true)], v => new Withdrawn(v.Text("reason"))),
     };
 
     /// <summary>The form of an action on the actions route; null for actions the console does not offer (attach-file has its own endpoint).</summary>

@@ -16,6 +16,24 @@ namespace Hotline.Tests.Console;
 public sealed class EnglishConsoleTests(HotlineFixture fixture) : IClassFixture<HotlineFixture>
 {
     [Fact]
+    public void Every_desk_link_in_the_app_bar_has_its_short_and_full_name_in_both_languages()
+    {
+        // Bug: the analytics and knowledge links showed their resource keys (Nav.Analytics) in the app bar.
+        var text = fixture.Factory.Services.GetRequiredService<IStringLocalizer<Messages>>();
+        foreach (var culture in new[] { "zh-CN", "en" })
+        {
+            InCulture(culture, () =>
+            {
+                foreach (var desk in Hotline.Server.Desks.DeskNavigation.Desks)
+                {
+                    Assert.False(text[$"Nav.{desk.Key}"].ResourceNotFound, $"Nav.{desk.Key} ({culture})");
+                    Assert.False(text[$"Desk.{desk.Key}"].ResourceNotFound, $"Desk.{desk.Key} ({culture})");
+                }
+            });
+        }
+    }
+
+    [Fact]
     public void System_texts_and_names_read_in_english_for_an_english_reader_and_as_stored_for_a_chinese_one()
     {
         var text = fixture.Factory.Services.GetRequiredService<IStringLocalizer<Messages>>();

@@ -53,6 +53,7 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
             ["Hotline:DataPath"] = DataPath,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Sla:SweepIntervalMilliseconds"] = "0", // tests sweep by hand after moving the fake clock
+            ["Analytics:Reports"] = "false", // tests build analysis reports by hand
             // The test clock starts 38 days before the seeded calendar ends: no weekly reminder emails unless a test asks.
             ["Sla:CalendarReminder"] = "false",
             ["Knowledge:Seed"] = "false", // 726 articles to segment at every start: only the knowledge tests ask for them

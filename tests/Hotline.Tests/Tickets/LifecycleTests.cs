@@ -89,7 +89,7 @@ public sealed class LifecycleTests(HotlineFixture fixture) : IClassFixture<Hotli
         var problem = await Api.ExpectAsync(response, HttpStatusCode.Conflict);
         Assert.Equal(409, problem.GetProperty("status").GetInt32());
         Assert.Equal("Registered", problem.Str("ticketStatus"));
-        Assert.Equal(["resolve-at-intake", "dispatch", "mark-duplicate", "attach-file"], problem.GetProperty("allowedActions").Strings());
+        Assert.Equal(["resolve-at-intake", "dispatch", "mark-duplicate", "withdraw", "attach-file"], problem.GetProperty("allowedActions").Strings());
         Assert.Contains("已登记", problem.Str("detail"), StringComparison.Ordinal);
         var after = await Api.GetAsync(agent, $"/api/tickets/{ticket.Number()}");
         Assert.Equal(1, after.GetProperty("version").GetInt32());

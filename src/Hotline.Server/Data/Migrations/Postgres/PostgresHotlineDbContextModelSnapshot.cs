@@ -23,6 +23,187 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Hotline.Domain.Analytics.TicketFact", b =>
+                {
+                    b.Property<long>("TicketId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Part")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("DepartmentCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("CreditCode")
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Exclusion")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Level")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("RequesterKey")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("RequesterKind")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("ReturnReason")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("TicketNumber")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Hotline.Domain.Analytics.TicketFact.Measures#FactMeasures", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("AppealUpheld")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("BasicallySatisfied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("CoHandled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Contributed")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Dissatisfied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Excluded")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("ExcludedHandled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Extended")
+                                .HasColumnType("integer");
+
+                            b1.Property<long>("HandlingMinutes")
+                                .HasColumnType("bigint");
+
+                            b1.Property<int>("HandlingSettled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Open")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Overdue")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Rated")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Rectified")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Registered")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Reopened")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Repeat")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("RepeatHandled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Replied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("RepliedOnTime")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Resolved")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("ResolvedAtIntake")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("RespondedOnTime")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("ResponseSettled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Returned")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Satisfied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("SignedOnTime")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Tickets")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Unfinished")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("UnfinishedOverdue")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("VeryDissatisfied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("VerySatisfied")
+                                .HasColumnType("integer");
+                        });
+
+                    b.HasKey("TicketId", "Part", "DepartmentCode");
+
+                    b.HasIndex("CreditCode", "Day");
+
+                    b.HasIndex("Day", "TicketId");
+
+                    b.HasIndex("DepartmentCode", "Day", "TicketId");
+
+                    b.HasIndex("RequesterKey", "CategoryCode", "Day");
+
+                    b.ToTable("analytics_facts", (string)null);
+                });
+
             modelBuilder.Entity("Hotline.Domain.Tickets.Ticket", b =>
                 {
                     b.Property<long>("Id")
@@ -445,6 +626,306 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Analytics.AnalysisReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("PeriodKey")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("date");
+
+                    b.Property<byte[]>("Workbook")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Kind", "PeriodKey")
+                        .IsUnique();
+
+                    b.ToTable("analysis_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Analytics.AnalyticsCheckpoint", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Position")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("analytics_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Analytics.AnalyticsRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<bool>("Coarse")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Part")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("RequesterKind")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Hotline.Server.Analytics.AnalyticsRollup.Measures#FactMeasures", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("AppealUpheld")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("BasicallySatisfied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("CoHandled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Contributed")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Dissatisfied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Excluded")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("ExcludedHandled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Extended")
+                                .HasColumnType("integer");
+
+                            b1.Property<long>("HandlingMinutes")
+                                .HasColumnType("bigint");
+
+                            b1.Property<int>("HandlingSettled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Open")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Overdue")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Rated")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Rectified")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Registered")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Reopened")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Repeat")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("RepeatHandled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Replied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("RepliedOnTime")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Resolved")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("ResolvedAtIntake")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("RespondedOnTime")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("ResponseSettled")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Returned")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Satisfied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("SignedOnTime")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Tickets")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("Unfinished")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("UnfinishedOverdue")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("VeryDissatisfied")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("VerySatisfied")
+                                .HasColumnType("integer");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("Coarse", "Day", "DepartmentCode");
+
+                    b.ToTable("analytics_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Analytics.AssessmentSchemeRow", b =>
+                {
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("ValidFrom");
+
+                    b.ToTable("assessment_schemes", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Analytics.TicketWord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("TicketId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Word")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegisteredAt");
+
+                    b.HasIndex("Day", "Word");
+
+                    b.HasIndex("TicketId", "Word")
+                        .IsUnique();
+
+                    b.ToTable("ticket_words", (string)null);
                 });
 
             modelBuilder.Entity("Hotline.Server.Enterprises.Enterprise", b =>
@@ -2065,6 +2546,15 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Hotline.Domain.Analytics.TicketFact", b =>
+                {
+                    b.HasOne("Hotline.Domain.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Hotline.Domain.Tickets.Ticket", b =>
                 {
                     b.HasOne("Hotline.Server.Reference.Department", null)
@@ -2093,6 +2583,15 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Ticket");
+                });
+
+            modelBuilder.Entity("Hotline.Server.Analytics.TicketWord", b =>
+                {
+                    b.HasOne("Hotline.Domain.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Hotline.Server.Enterprises.PolicyDelivery", b =>

@@ -1,0 +1,62 @@
+using Hotline.Server.Exports;
+using Microsoft.Extensions.Localization;
+
+namespace Hotline.Server.Analytics;
+
+/// <summary>The columns of the analytics exports, headed in the reader's language.</summary>
+public static class AnalyticsExports
+{
+    /// <summary>The dashboard's tables, in the order of <see cref="DashboardTables"/>.</summary>
+    public static readonly IReadOnlyList<string> DashboardTables = ["figures", "ranking", "trend", "categories", "districts", "topics"];
+
+    public static IReadOnlyList<ExportSheet> DashboardSheets(IStringLocalizer text, Scorecard card, IReadOnlyList<RankingRow> ranking, IReadOnlyList<TrendPoint> trend,
+        IReadOnlyList<BreakdownRow> categories, IReadOnlyList<BreakdownRow> districts, IReadOnlyList<TopicView> topics) =>
+    [
+        ExportSheet.Of(text["Analytics.Sheet.Figures"], [
+            new ExportColumn<FigureView>(text["Analytics.Sheet.Figure"], f => text[$"Analytics.Figure.{f.Key}"].Value), new(text["Analytics.Sheet.Value"], f => f.Value),
+            new(text["Analytics.Sheet.Tickets"], f => f.Denominator), new(text["Analytics.ChangePrevious"], f => f.ChangeFromPrevious),
+            new(text["Analytics.ChangeLastYear"], f => f.ChangeFromLastYear)], card.Figures),
+        ExportSheet.Of(text["Analytics.Ranking"], [
+            new ExportColumn<RankingRow>(text["Analytics.Rank"], r => r.Rank), new(text["Analytics.Column.Department"], r => r.DepartmentName),
+            new(text["Analytics.Figure.CompositeScore"], r => r.Score), new(text["Analytics.Figure.Volume"], r => r.Volume),
+            new(text["Analytics.Figure.ResponseRate"], r => r.ResponseRate), new(text["Analytics.Figure.ResolutionRate"], r => r.ResolutionRate),
+            new(text["Analytics.Figure.SatisfactionRate"], r => r.SatisfactionRate), new(text["Analytics.Figure.Rated"], r => r.Rated),
+            new(text["Analytics.Figure.OnTimeHandlingRate"], r => r.OnTimeHandlingRate), new(text["Analytics.Figure.ReturnRate"], r => r.ReturnRate),
+            new(text["Analytics.Figure.Overdue"], r => r.Overdue)], ranking),
+        ExportSheet.Of(text["Analytics.VolumeTrend"], [
+            new ExportColumn<TrendPoint>(text["Analytics.Label"], p => p.Label), new(text["Analytics.Figure.Volume"], p => p.Volume),
+            new(text["Analytics.Figure.ResponseRate"], p => p.ResponseRate), new(text["Analytics.Figure.ResolutionRate"], p => p.ResolutionRate),
+            new(text["Analytics.Figure.SatisfactionRate"], p => p.SatisfactionRate)], trend),
+        Breakdown(text, text["Analytics.ByCategory"], categories),
+        Breakdown(text, text["Analytics.ByDistrict"], districts),
+        ExportSheet.Of(text["Analytics.HotTopics"], [
+            new ExportColumn<TopicView>(text["Analytics.Topic"], t => t.Word), new(text["Analytics.Column.District"], t => t.District),
+            new(text["Analytics.Column.Category"], t => t.Category), new(text["Analytics.Sheet.Tickets"], t => t.Tickets),
+            new("TF-IDF", t => t.Score), new(text["Analytics.Sheet.Burst"], t => t.Burst ? text["Analytics.Yes"].Value : text["Analytics.No"].Value)], topics),
+    ];
+
+    private static ExportSheet Breakdown(IStringLocalizer text, string title, IReadOnlyList<BreakdownRow> rows) =>
+        ExportSheet.Of(title, [
+            new ExportColumn<BreakdownRow>(title, r => r.Name), new(text["Analytics.Figure.Volume"], r => r.Volume),
+            new(text["Analytics.Figure.ResponseRate"], r => r.ResponseRate), new(text["Analytics.Figure.ResolutionRate"], r => r.ResolutionRate),
+            new(text["Analytics.Figure.SatisfactionRate"], r => r.SatisfactionRate)], rows);
+
+    public static IReadOnlyList<ExportColumn<FactTicket>> TicketColumns(IStringLocalizer text) =>
+    [
+        new(text["Console.Number"], t => t.Number),
+        new(text["Console.TicketTitle"], t => t.Title),
+        new(text["Console.Status"], t => text[$"Status.{t.Status}"].Value),
+        new(text["Analytics.Column.Department"], t => t.DepartmentName),
+        new(text["Analytics.Column.Part"], t => text[$"Analytics.Part.{t.Part}"].Value),
+        new(text["Analytics.Column.Category"], t => t.CategoryName),
+        new(text["Analytics.Column.District"], t => t.DistrictName),
+        new(text["Analytics.Column.Type"], t => text[$"TicketType.{t.Type}"].Value),
+        new(text["Analytics.Column.Channel"], t => text[$"Channel.{t.Channel}"].Value),
+        new(text["Analytics.Column.Requester"], t => t.RequesterName),
+        new(text["Analytics.Column.RegisteredAt"], t => t.RegisteredAt),
+        new(text["Analytics.Column.Level"], t => t.Level is { } l ? text[$"Level.{l}"].Value : null),
+        new(text["Analytics.Column.Resolved"], t => t.Level is null ? null : t.Resolved ? text["Analytics.Yes"].Value : text["Analytics.No"].Value),
+        new(text["Analytics.Column.Exclusion"], t => t.Exclusion is { } e ? text[$"Analytics.Exclusion.{e}"].Value : null),
+        new(text["Analytics.Column.ReturnReason"], t => t.ReturnReason is { } r ? text[$"ReturnReason.{r}"].Value : null),
+    ];
+}

@@ -1,0 +1,162 @@
+using Hotline.Domain.Analytics;
+using Hotline.Domain.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Analytics;
+
+/// <summary>
+/// 日汇总: the sum of the fact rows of one day and one combination of dimensions. The dashboard reads these; the
+/// projector keeps them equal to the sum of <c>analytics_facts</c> by applying each ticket's difference.
+/// </summary>
+public sealed class AnalyticsRollup : IFactDimensions
+{
+    public long Id { get; set; }
+    /// <summary><see cref="RollupKey.Text"/>: unique, so the projector finds a row in one indexed lookup.</summary>
+    public string Key { get; set; } = "";
+    public DateOnly Day { get; set; }
+    public FactPart Part { get; set; }
+    public string DepartmentCode { get; set; } = "";
+    public string CategoryCode { get; set; } = "";
+    public string DistrictCode { get; set; } = "";
+    public TicketType Type { get; set; }
+    public Channel Channel { get; set; }
+    public RequesterKind RequesterKind { get; set; }
+    /// <summary>A coarse row (day × part × department only): see <see cref="RollupKey.Coarse"/>.</summary>
+    public bool Coarse { get; set; }
+    public FactMeasures Measures { get; set; } = new();
+
+    public static AnalyticsRollup For(RollupKey key) => new()
+    {
+        Key = key.Text, Coarse = key.Coarse, Day = key.Day, Part = key.Part, DepartmentCode = key.DepartmentCode, CategoryCode = key.CategoryCode,
+        DistrictCode = key.DistrictCode, Type = key.Type, Channel = key.Channel, RequesterKind = key.RequesterKind,
+    };
+}
+
+/// <summary>How far a projector has read the event log: the last <c>ticket_events.Id</c> it has applied.</summary>
+public sealed class AnalyticsCheckpoint
+{
+    public string Name { get; set; } = "";
+    public long Position { get; set; }
+}
+
+/// <summary>热点词: one topic word of one ticket's title and description, with the dimensions hot topics group by.</summary>
+public sealed class TicketWord
+{
+    public long Id { get; set; }
+    public long TicketId { get; set; }
+    public string Word { get; set; } = "";
+    public DateOnly Day { get; set; }
+    public DateTimeOffset RegisteredAt { get; set; }
+    public string DistrictCode { get; set; } = "";
+    public string CategoryCode { get; set; } = "";
+}
+
+/// <summary>One saved version of the assessment scheme (考核方案), as JSON, by the day it applies from.</summary>
+public sealed class AssessmentSchemeRow
+{
+    public DateOnly ValidFrom { get; set; }
+    public string Json { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+    public string UpdatedBy { get; set; } = "";
+}
+
+/// <summary>
+/// 研判报告: one analysis report of a period, kept as built: its figures and lists frozen as JSON (the console's page
+/// renders them), its summary sentences and its workbook. Unique per kind and period, so a job that runs twice (after a
+/// restart, or on two nodes) keeps the first one.
+/// </summary>
+public sealed class AnalysisReport
+{
+    public long Id { get; set; }
+    /// <summary>weekly, monthly or range (on demand).</summary>
+    public string Kind { get; set; } = "";
+    public string PeriodKey { get; set; } = "";
+    public DateOnly From { get; set; }
+    public DateOnly To { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public string Summary { get; set; } = "";
+    public string ContentJson { get; set; } = "";
+    public byte[] Workbook { get; set; } = [];
+}
+
+public static class AnalyticsModel
+{
+    public static void Configure(ModelBuilder b)
+    {
+        b.Entity<TicketFact>(f =>
+        {
+            f.ToTable("analytics_facts");
+            f.HasKey(x => new { x.TicketId, x.Part, x.DepartmentCode });
+            f.HasOne<Ticket>().WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Restrict);
+            f.Property(x => x.Part).HasConversion<string>().HasMaxLength(12);
+            f.Property(x => x.DepartmentCode).HasMaxLength(64);
+            f.Property(x => x.TicketNumber).HasMaxLength(TicketNumber.Length);
+            f.Property(x => x.CategoryCode).HasMaxLength(64);
+            f.Property(x => x.DistrictCode).HasMaxLength(64);
+            f.Property(x => x.Type).HasConversion<string>().HasMaxLength(20);
+            f.Property(x => x.Channel).HasConversion<string>().HasMaxLength(10);
+            f.Property(x => x.RequesterKind).HasConversion<string>().HasMaxLength(12);
+            f.Property(x => x.CreditCode).HasMaxLength(18);
+            f.Property(x => x.RequesterKey).HasMaxLength(40);
+            f.Property(x => x.Exclusion).HasMaxLength(20);
+            f.Property(x => x.ReturnReason).HasConversion<string>().HasMaxLength(30);
+            f.Property(x => x.Level).HasConversion<string>().HasMaxLength(20);
+            f.ComplexProperty(x => x.Measures);
+            f.Ignore(x => x.Key);
+            // Drill-down lists walk a period's rows of one department (or all) newest first.
+            f.HasIndex(x => new { x.DepartmentCode, x.Day, x.TicketId });
+            f.HasIndex(x => new { x.Day, x.TicketId });
+            f.HasIndex(x => new { x.CreditCode, x.Day });
+            f.HasIndex(x => new { x.RequesterKey, x.CategoryCode, x.Day });
+        });
+        b.Entity<AnalyticsRollup>(r =>
+        {
+            r.ToTable("analytics_rollups");
+            r.HasIndex(x => x.Key).IsUnique();
+            r.HasIndex(x => new { x.Coarse, x.Day, x.DepartmentCode });
+            r.Property(x => x.Key).HasMaxLength(300);
+            r.Property(x => x.Part).HasConversion<string>().HasMaxLength(12);
+            r.Property(x => x.DepartmentCode).HasMaxLength(64);
+            r.Property(x => x.CategoryCode).HasMaxLength(64);
+            r.Property(x => x.DistrictCode).HasMaxLength(64);
+            r.Property(x => x.Type).HasConversion<string>().HasMaxLength(20);
+            r.Property(x => x.Channel).HasConversion<string>().HasMaxLength(10);
+            r.Property(x => x.RequesterKind).HasConversion<string>().HasMaxLength(12);
+            r.ComplexProperty(x => x.Measures);
+        });
+        b.Entity<AnalyticsCheckpoint>(c =>
+        {
+            c.ToTable("analytics_checkpoints");
+            c.HasKey(x => x.Name);
+            c.Property(x => x.Name).HasMaxLength(40);
+            c.Property(x => x.Position).IsConcurrencyToken(); // two projectors: one commits, the other rolls back
+        });
+        b.Entity<TicketWord>(w =>
+        {
+            w.ToTable("ticket_words");
+            w.HasOne<Ticket>().WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Restrict);
+            w.HasIndex(x => new { x.TicketId, x.Word }).IsUnique();
+            w.HasIndex(x => new { x.Day, x.Word });
+            w.HasIndex(x => new { x.RegisteredAt });
+            w.Property(x => x.Word).HasMaxLength(40);
+            w.Property(x => x.DistrictCode).HasMaxLength(64);
+            w.Property(x => x.CategoryCode).HasMaxLength(64);
+        });
+        b.Entity<AnalysisReport>(r =>
+        {
+            r.ToTable("analysis_reports");
+            r.HasIndex(x => new { x.Kind, x.PeriodKey }).IsUnique();
+            r.HasIndex(x => x.CreatedAt);
+            r.Property(x => x.Kind).HasMaxLength(10);
+            r.Property(x => x.PeriodKey).HasMaxLength(30);
+            r.Property(x => x.CreatedBy).HasMaxLength(100);
+        });
+        b.Entity<AssessmentSchemeRow>(s =>
+        {
+            s.ToTable("assessment_schemes");
+            s.HasKey(x => x.ValidFrom);
+            s.Property(x => x.UpdatedBy).HasMaxLength(100);
+        });
+    }
+}

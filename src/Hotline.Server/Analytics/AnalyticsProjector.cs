@@ -1,0 +1,247 @@
+using Hotline.Domain.Analytics;
+using Hotline.Domain.Sla;
+using Hotline.Domain.Tickets;
+using Hotline.Server.Data;
+using Hotline.Server.Live;
+using Hotline.Server.Sla;
+using Hotline.Server.Text;
+using Hotline.Server.Common;
+using Hotline.Server.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Analytics;
+
+/// <summary>
+/// Keeps <c>analytics_facts</c>, <c>analytics_rollups</c> and <c>ticket_words</c> up to date from the event log. It
+/// reads the events after its checkpoint in sequence order, rebuilds the fact rows of every ticket they touch from the
+/// ticket's whole history (<see cref="TicketFacts.Build"/>), applies the difference between old and new rows to the
+/// rollups, and moves the checkpoint, all written in one transaction. So every writer (actions, intake, the SLA sweeper's
+/// direct writes, jobs) is covered without a hook, a crash loses nothing (the transaction rolls back and the same
+/// events are read again), downtime is caught up at start, and two instances cannot both apply a batch: the checkpoint
+/// is a concurrency token, so the second one's transaction fails and it reads again from the new position.
+/// </summary>
+public sealed class AnalyticsProjector(
+    IDbContextFactory<HotlineDbContext> contexts, CityClock clock, SlaRules rules, ChineseText text, SchemeStore schemes, Reference.ReferenceData reference,
+    ILogger<AnalyticsProjector> logger) : IDisposable
+{
+    public const string CheckpointName = "facts";
+    private const int BatchSize = 2000;
+    private readonly SemaphoreSlim running = new(1, 1);
+    // Never pass a gap on time: a fact missed is a figure wrong for good. Wait for the transaction, however long.
+    private readonly SequenceGaps gaps = new(TimeSpan.MaxValue, logger);
+
+    /// <summary>Applies every committed event after the checkpoint; returns how many events it applied.</summary>
+    public async Task<int> CatchUpAsync(CancellationToken ct)
+    {
+        await running.WaitAsync(ct);
+        try
+        {
+            var total = 0;
+            for (var attempt = 0; ;)
+            {
+                int applied;
+                try
+                {
+                    applied = await ApplyBatchAsync(ct);
+                }
+                catch (DbUpdateException ex) when (++attempt < 5)
+                {
+                    // Another instance moved the checkpoint (or took a rollup key) first: read again from where it is now.
+                    logger.LogInformation(ex, "Analytics batch lost a race; reading again");
+                    continue;
+                }
+                total += applied;
+                if (applied == 0)
+                    return total;
+                attempt = 0;
+            }
+        }
+        finally
+        {
+            running.Release();
+        }
+    }
+
+    public void Dispose() => running.Dispose();
+
+    /// <summary>The checkpoint: every event up to it is in the figures.</summary>
+    public async Task<long> PositionAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<AnalyticsCheckpoint>().Where(c => c.Name == CheckpointName).Select(c => c.Position).FirstOrDefaultAsync(ct);
+    }
+
+    private async Task<int> ApplyBatchAsync(CancellationToken ct)
+    {
+        // Everything is read and computed before the write: SaveChanges then writes the facts, the rollups, the words and
+        // the checkpoint in its one transaction, so the database's write lock (SQLite has one) is held only for the
+        // writes, never while texts are segmented. A projector elsewhere that committed meanwhile has moved the
+        // checkpoint, whose concurrency token then fails this batch, which is read again.
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var checkpoint = await db.Set<AnalyticsCheckpoint>().FirstOrDefaultAsync(c => c.Name == CheckpointName, ct);
+        if (checkpoint is null)
+        {
+            checkpoint = new AnalyticsCheckpoint { Name = CheckpointName };
+            db.Add(checkpoint);
+        }
+        var position = checkpoint.Position;
+        var ids = await db.TicketEvents.AsNoTracking().Where(e => e.Id > position).OrderBy(e => e.Id).Take(BatchSize)
+            .Select(e => new { e.Id, e.TicketId }).ToListAsync(ct);
+        var postgres = db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
+        var taken = new List<long>();
+        var last = position;
+        foreach (var e in ids)
+        {
+            // PostgreSQL may show event 11 before event 10 commits: stop before the gap until 10 commits or is proven gone.
+            if (postgres && e.Id != last + 1 && !await gaps.MayPassAsync(db, last + 1, e.Id, ct))
+                break;
+            taken.Add(e.TicketId);
+            last = e.Id;
+        }
+        if (last == position)
+            return 0;
+
+        var ticketIds = taken.Distinct().ToList();
+        var histories = (await db.TicketEvents.AsNoTracking().Where(e => ticketIds.Contains(e.TicketId)).ToListAsync(ct))
+            .GroupBy(e => e.TicketId).ToDictionary(g => g.Key, g => g.OrderBy(e => e.Version).ToList());
+        var oldFacts = (await db.Set<TicketFact>().Where(f => ticketIds.Contains(f.TicketId)).ToListAsync(ct)).ToLookup(f => f.TicketId);
+        var repeats = await RepeatsAsync(db, histories.Values.Select(h => h[0]).Where(e => !oldFacts.Contains(e.TicketId)).ToList(), ct);
+        var deltas = new Dictionary<string, (RollupKey Key, FactMeasures Delta)>(StringComparer.Ordinal);
+
+        foreach (var (ticketId, history) in histories)
+        {
+            var old = oldFacts[ticketId].ToList();
+            var repeat = old.FirstOrDefault(f => f.Part == FactPart.Centre) is { } centre ? centre.Measures.Repeat == 1 : repeats.Contains(ticketId);
+            var rebuilt = TicketFacts.Build(history, Context(repeat));
+            foreach (var row in old)
+            {
+                Add(deltas, row.Key, row.Measures, -1);
+                var now = rebuilt.FirstOrDefault(r => r.Part == row.Part && r.DepartmentCode == row.DepartmentCode);
+                if (now is null)
+                    db.Remove(row);
+                else if (!now.SameAs(row))
+                    db.Entry(row).CurrentValues.SetValues(now); // scalar columns
+                if (now is not null)
+                    row.Measures = now.Measures.Copy();
+            }
+            foreach (var row in rebuilt)
+            {
+                Add(deltas, row.Key, row.Measures, +1);
+                if (!old.Any(o => o.Part == row.Part && o.DepartmentCode == row.DepartmentCode))
+                    db.Add(row);
+            }
+            if (old.Count == 0)
+                AddWords(db, history[0]);
+        }
+        await ApplyRollupsAsync(db, deltas.Values.Where(d => !d.Delta.IsZero).ToList(), ct);
+        checkpoint.Position = last;
+        await db.SaveChangesAsync(ct);
+        return taken.Count;
+    }
+
+    private FactContext Context(bool repeat) => new(clock.LocalDay, WorkingTime, repeat);
+
+    private TimeSpan? WorkingTime(string? department, DateTimeOffset from, DateTimeOffset to)
+    {
+        try
+        {
+            return rules.CalendarFor(department).WorkingTimeBetween(from, to);
+        }
+        catch (Exception ex) when (ex is CalendarNotLoadedException or InvalidOperationException)
+        {
+            return null; // a year without a calendar: the answer's time is not counted in the average
+        }
+    }
+
+    /// <summary>
+    /// 重复投诉: new tickets whose requester (credit code or phone) registered a ticket of the same category within the
+    /// scheme's window before them. Looked up once per batch in the tickets table, newest registrations included.
+    /// </summary>
+    private async Task<HashSet<long>> RepeatsAsync(HotlineDbContext db, List<TicketEvent> registrations, CancellationToken ct)
+    {
+        var repeats = new HashSet<long>();
+        if (registrations.Count == 0)
+            return repeats;
+        var drafts = registrations.Select(e => (e.TicketId, e.OccurredAt, Draft: ((Registered)e.Change).Draft)).ToList();
+        var window = TimeSpan.FromDays(schemes.Current.RepeatWindowDays);
+        var earliest = drafts.Min(d => d.OccurredAt) - window;
+        var latest = drafts.Max(d => d.OccurredAt);
+        var phones = drafts.Select(d => d.Draft.Requester.Phone).Where(p => p.Length > 0).Distinct().ToList();
+        var codes = drafts.Select(d => d.Draft.Requester.CreditCode).OfType<string>().Distinct().ToList();
+        var candidates = new List<(long Id, string Key, string Category, DateTimeOffset At)>();
+        foreach (var chunk in phones.Chunk(500))
+        {
+            var rows = await db.Tickets.AsNoTracking().Where(t => chunk.Contains(t.RequesterPhone) && t.RegisteredAt >= earliest && t.RegisteredAt <= latest)
+                .Select(t => new { t.Id, t.RequesterKind, t.RequesterPhone, t.RequesterCreditCode, t.CategoryCode, t.RegisteredAt }).ToListAsync(ct);
+            candidates.AddRange(rows.Where(r => r.RequesterKind == RequesterKind.Citizen || r.RequesterCreditCode is null)
+                .Select(r => (r.Id, r.RequesterPhone, r.CategoryCode, r.RegisteredAt)));
+        }
+        foreach (var chunk in codes.Chunk(500))
+        {
+            var rows = await db.Tickets.AsNoTracking().Where(t => chunk.Contains(t.RequesterCreditCode!) && t.RegisteredAt >= earliest && t.RegisteredAt <= latest)
+                .Select(t => new { t.Id, t.RequesterCreditCode, t.CategoryCode, t.RegisteredAt }).ToListAsync(ct);
+            candidates.AddRange(rows.Select(r => (r.Id, r.RequesterCreditCode!, r.CategoryCode, r.RegisteredAt)));
+        }
+        var byKey = candidates.Distinct().ToLookup(c => (c.Key, c.Category));
+        foreach (var (id, at, draft) in drafts)
+        {
+            var key = TicketFacts.RequesterKeyOf(draft.Requester);
+            if (byKey[(key, draft.CategoryCode)].Any(c => c.Id < id && c.At >= at - window && c.At <= at))
+                repeats.Add(id);
+        }
+        return repeats;
+    }
+
+    private void AddWords(HotlineDbContext db, TicketEvent registration)
+    {
+        var draft = ((Registered)registration.Change).Draft;
+        // Places and departments are dimensions of their own, not matters: 天宁区 is never a hot topic.
+        foreach (var word in text.TopicWords($"{draft.Title}。{draft.Description}").Where(w => w.Length <= 40 && !IsPlaceOrDepartment(w)).Distinct(StringComparer.Ordinal))
+        {
+            db.Add(new TicketWord
+            {
+                TicketId = registration.TicketId, Word = word, Day = clock.LocalDay(registration.OccurredAt), RegisteredAt = registration.OccurredAt,
+                DistrictCode = draft.DistrictCode ?? "", CategoryCode = draft.CategoryCode,
+            });
+        }
+    }
+
+    /// <summary>A district, a department, or the city itself (the start of many departments' names: 常州, 常州市).</summary>
+    private bool IsPlaceOrDepartment(string word) =>
+        reference.Districts.Values.Any(d => d.Name == word) || reference.Departments.Values.Any(d => d.Name == word)
+        || reference.Departments.Values.Count(d => d.Name.StartsWith(word, StringComparison.Ordinal)) >= 3;
+
+    /// <summary>Adds a row's counters (or takes them out) to its fine rollup and to its coarse one.</summary>
+    private static void Add(Dictionary<string, (RollupKey Key, FactMeasures Delta)> deltas, RollupKey key, FactMeasures measures, int sign)
+    {
+        foreach (var k in new[] { key, key.ToCoarse() })
+        {
+            if (!deltas.TryGetValue(k.Text, out var entry))
+                deltas[k.Text] = entry = (k, new FactMeasures());
+            entry.Delta.Add(measures, sign);
+        }
+    }
+
+    private static async Task ApplyRollupsAsync(HotlineDbContext db, IReadOnlyList<(RollupKey Key, FactMeasures Delta)> deltas, CancellationToken ct)
+    {
+        var existing = new Dictionary<string, AnalyticsRollup>(StringComparer.Ordinal);
+        foreach (var chunk in deltas.Select(d => d.Key.Text).Chunk(500))
+        {
+            foreach (var row in await db.Set<AnalyticsRollup>().Where(r => chunk.Contains(r.Key)).ToListAsync(ct))
+                existing[row.Key] = row;
+        }
+        foreach (var (key, delta) in deltas)
+        {
+            if (!existing.TryGetValue(key.Text, out var row))
+            {
+                row = AnalyticsRollup.For(key);
+                db.Add(row);
+            }
+            var sum = row.Measures.Copy();
+            sum.Add(delta);
+            row.Measures = sum; // a new instance, so EF sees the complex property change
+            if (sum.IsZero && row.Id != 0)
+                db.Remove(row);
+        }
+    }
+}

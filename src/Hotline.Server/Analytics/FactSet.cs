@@ -1,0 +1,119 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Hotline.Domain.Analytics;
+using Hotline.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Analytics;
+
+/// <summary>Summed counters of one group.</summary>
+public sealed class Summed<TKey>
+{
+    public TKey Key { get; set; } = default!;
+    public FactMeasures Measures { get; set; } = new();
+}
+
+/// <summary>
+/// The one definition of "the tickets behind a figure": the filter that a figure applies to the rollups is applied,
+/// word for word, to the fact rows its list reads, and a counter's tickets are the rows where it is 1. A number on a
+/// dashboard is the sum of a counter over the filtered rollups; its list is the filtered fact rows with that counter
+/// set; the projector keeps the first equal to the count of the second.
+/// </summary>
+public static class FactSet
+{
+    /// <summary>Rows of the filter's period and dimensions (a department's scope: its main and co-handling rows).</summary>
+    public static IQueryable<T> Where<T>(IQueryable<T> rows, AnalyticsFilter f) where T : class, IFactDimensions
+    {
+        var (from, to) = (f.Period.From, f.Period.To);
+        rows = rows.Where(r => r.Day >= from && r.Day <= to);
+        if (f.Department is { } department)
+            rows = rows.Where(r => r.DepartmentCode == department);
+        if (f.District is { } district)
+            rows = rows.Where(r => r.DistrictCode == district);
+        if (f.CategoryCodes is { } categories)
+            rows = rows.Where(r => categories.Contains(r.CategoryCode));
+        if (f.Type is { } type)
+            rows = rows.Where(r => r.Type == type);
+        if (f.Channel is { } channel)
+            rows = rows.Where(r => r.Channel == channel);
+        if (f.RequesterKind is { } kind)
+            rows = rows.Where(r => r.RequesterKind == kind);
+        return rows;
+    }
+
+    /// <summary>
+    /// The rollups of the filter: the coarse ones (day × department) when it filters by nothing finer and no finer
+    /// grouping is asked for, the fine ones otherwise. Both sum the same fact rows.
+    /// </summary>
+    public static IQueryable<AnalyticsRollup> Rollups(HotlineDbContext db, AnalyticsFilter f, bool fine = false)
+    {
+        var coarse = !fine && f is { District: null, CategoryCodes: null, Type: null, Channel: null, RequesterKind: null };
+        return Where(db.Set<AnalyticsRollup>().AsNoTracking().Where(r => r.Coarse == coarse), f);
+    }
+
+    /// <summary>The fact rows of the filter; with a topic word, those of the tickets whose text has it (热点).</summary>
+    public static IQueryable<TicketFact> Facts(HotlineDbContext db, AnalyticsFilter f)
+    {
+        var facts = Where(db.Set<TicketFact>().AsNoTracking(), f);
+        if (f.Word is { } word)
+        {
+            var words = db.Set<TicketWord>();
+            facts = facts.Where(r => words.Any(w => w.TicketId == r.TicketId && w.Word == word));
+        }
+        return facts;
+    }
+
+    /// <summary>The tickets behind a counter: the rows where it is set.</summary>
+    public static IQueryable<T> Behind<T>(IQueryable<T> rows, string counter) where T : class, IFactDimensions =>
+        rows.Where(CounterSet<T>(counter));
+
+    /// <summary>Whether a name is a counter whose rows can be listed (not a sum of minutes).</summary>
+    public static bool IsListable(string counter) =>
+        counter == Assessment.Unsatisfied || (FactMeasures.IsName(counter) && counter != nameof(FactMeasures.HandlingMinutes));
+
+    private static Expression<Func<T, bool>> CounterSet<T>(string counter)
+    {
+        var row = Expression.Parameter(typeof(T), "r");
+        var measures = Expression.Property(row, typeof(IFactDimensions).GetProperty(nameof(IFactDimensions.Measures))!);
+        Expression IsSet(string name) => Expression.GreaterThan(Expression.Property(measures, name), Expression.Constant(0));
+        var body = counter == Assessment.Unsatisfied
+            ? Expression.OrElse(IsSet(nameof(FactMeasures.Dissatisfied)), IsSet(nameof(FactMeasures.VeryDissatisfied)))
+            : IsSet(counter);
+        return Expression.Lambda<Func<T, bool>>(body, row);
+    }
+
+    /// <summary>Sums every counter per group in one SQL query.</summary>
+    public static async Task<List<Summed<TKey>>> SumAsync<T, TKey>(IQueryable<T> rows, Expression<Func<T, TKey>> key, CancellationToken ct)
+        where T : class, IFactDimensions =>
+        await rows.GroupBy(key).Select(SumExpression<T, TKey>()).ToListAsync(ct);
+
+    /// <summary>Sums every counter of all rows.</summary>
+    public static async Task<FactMeasures> SumAsync<T>(IQueryable<T> rows, CancellationToken ct) where T : class, IFactDimensions =>
+        (await SumAsync(rows, r => 1, ct)).SingleOrDefault()?.Measures ?? new FactMeasures();
+
+    private static readonly MethodInfo SumInt = SumOf(typeof(int));
+    private static readonly MethodInfo SumLong = SumOf(typeof(long));
+
+    /// <summary><c>g => new Summed { Key = g.Key, Measures = new FactMeasures { X = g.Sum(r => r.Measures.X), ... } }</c></summary>
+    private static Expression<Func<IGrouping<TKey, T>, Summed<TKey>>> SumExpression<T, TKey>()
+    {
+        var g = Expression.Parameter(typeof(IGrouping<TKey, T>), "g");
+        var bindings = new List<MemberBinding>();
+        foreach (var property in typeof(FactMeasures).GetProperties().Where(p => p.CanWrite))
+        {
+            var r = Expression.Parameter(typeof(T), "r");
+            var member = Expression.Property(Expression.Property(r, typeof(IFactDimensions).GetProperty(nameof(IFactDimensions.Measures))!), property);
+            var sum = (property.PropertyType == typeof(long) ? SumLong : SumInt).MakeGenericMethod(typeof(T));
+            bindings.Add(Expression.Bind(property, Expression.Call(sum, g, Expression.Lambda(member, r))));
+        }
+        var measures = Expression.MemberInit(Expression.New(typeof(FactMeasures)), bindings);
+        var summed = Expression.MemberInit(Expression.New(typeof(Summed<TKey>)),
+            Expression.Bind(typeof(Summed<TKey>).GetProperty(nameof(Summed<TKey>.Key))!, Expression.Property(g, nameof(IGrouping<TKey, T>.Key))),
+            Expression.Bind(typeof(Summed<TKey>).GetProperty(nameof(Summed<TKey>.Measures))!, measures));
+        return Expression.Lambda<Func<IGrouping<TKey, T>, Summed<TKey>>>(summed, g);
+    }
+
+    private static MethodInfo SumOf(Type type) => typeof(Enumerable).GetMethods()
+        .Single(m => m.Name == nameof(Enumerable.Sum) && m.IsGenericMethodDefinition && m.GetParameters().Length == 2
+            && m.GetParameters()[1].ParameterType.GetGenericArguments()[1] == type);
+}

@@ -1,0 +1,98 @@
+using Hotline.Domain.Analytics;
+using Hotline.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Server.Analytics;
+
+/// <summary>A hot topic with the counter whose tickets it links to (the period's tickets that mention it).</summary>
+public sealed record TopicView(string Word, long Tickets, double Score, long LatestWindow, double TrailingMean, bool Burst, string ListCounter)
+{
+    /// <summary>The district most of the topic's tickets come from, when one holds most of them (热点 = word + district + category).</summary>
+    public string? District { get; init; }
+
+    /// <summary>The category most of the topic's tickets have, when one holds most of them.</summary>
+    public string? Category { get; init; }
+}
+
+/// <summary>A possible group complaint (可能的群体性诉求) with its tickets.</summary>
+public sealed record AlertView(string Word, string DistrictCode, string DistrictName, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AlertTicket> Tickets);
+
+public sealed record AlertTicket(string Number, string Title, DateTimeOffset RegisteredAt);
+
+/// <summary>
+/// 热点: the period's topic words by TF-IDF with bursts against the trailing weeks, and live alerts of the same matter
+/// in one district within hours. A topic's count is the number of the filter's tickets whose text has the word, which
+/// is what its link lists (<see cref="FactSet.Facts"/> with the word).
+/// </summary>
+public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, Common.CityClock clock)
+{
+    public static TopicRules Rules { get; } = TopicRules.Default;
+
+    public async Task<IReadOnlyList<TopicView>> TopicsAsync(AnalyticsFilter f, CancellationToken ct)
+    {
+        var counter = f.Department is null ? nameof(FactMeasures.Registered) : nameof(FactMeasures.Tickets);
+        var period = await CountsAsync(f with { Word = null }, counter, ct);
+        // Bursts are measured at the end of the period (today, for a period still running): its last window against the windows before.
+        var end = f.Period.To < clock.Today ? f.Period.To : clock.Today;
+        var lastWindow = Period.Range(end.AddDays(1 - Rules.WindowDays), end);
+        var trailing = Period.Range(lastWindow.From.AddDays(-Rules.WindowDays * Rules.TrailingWindows), lastWindow.From.AddDays(-1));
+        var candidates = period.OrderByDescending(p => p.Value).Take(300).Select(p => p.Key).ToList();
+        var latest = await CountsAsync(f with { Word = null, Period = lastWindow }, counter, ct, candidates);
+        var before = await CountsAsync(f with { Word = null, Period = trailing }, counter, ct, candidates);
+        // IDF from the centre's own tickets of the year to the period's end: a word in every kind of matter (办理, 企业)
+        // weighs nothing, a word of one matter (停水) weighs much.
+        var year = f with { Word = null, Period = Period.Range(end.AddDays(-364), end) };
+        var documents = await FactSet.Behind(FactSet.Facts(db, year), counter).LongCountAsync(ct);
+        var frequency = await CountsAsync(year, counter, ct, candidates);
+        double Idf(string word) => Math.Log((1.0 + documents) / (1.0 + frequency.GetValueOrDefault(word)));
+        var ranked = HotTopicRules.Rank(period.Where(p => candidates.Contains(p.Key)).Select(p => (p.Key, p.Value)), Idf, latest, before, Rules);
+        var places = await PlacesAsync(f with { Word = null }, counter, ranked.Select(t => t.Word).ToList(), ct);
+        return ranked.Select(t => new TopicView(t.Word, t.Tickets, t.Score, t.LatestWindow, t.TrailingMean, t.Burst, counter)
+        {
+            District = HotTopicRules.Dominant(places.Where(p => p.Word == t.Word).GroupBy(p => p.District).Select(g => (g.Key, g.Sum(p => p.Count))), t.Tickets, Rules)
+                is { } d ? reference.DistrictName(d) : null,
+            Category = HotTopicRules.Dominant(places.Where(p => p.Word == t.Word).GroupBy(p => p.Category).Select(g => (g.Key, g.Sum(p => p.Count))), t.Tickets, Rules)
+                is { } c ? reference.CategoryName(c) : null,
+        }).ToList();
+    }
+
+    /// <summary>How many of the filter's tickets with each of <paramref name="words"/> come from each district and category.</summary>
+    private async Task<IReadOnlyList<(string Word, string District, string Category, long Count)>> PlacesAsync(AnalyticsFilter f, string counter, List<string> words, CancellationToken ct)
+    {
+        if (words.Count == 0)
+            return [];
+        var (from, to) = (f.Period.From, f.Period.To);
+        var mentions = db.Set<TicketWord>().AsNoTracking().Where(w => words.Contains(w.Word) && w.Day >= from && w.Day <= to);
+        var rows = await FactSet.Behind(FactSet.Facts(db, f), counter).Join(mentions, r => r.TicketId, w => w.TicketId, (r, w) => new { w.Word, w.DistrictCode, w.CategoryCode })
+            .GroupBy(x => new { x.Word, x.DistrictCode, x.CategoryCode }).Select(g => new { g.Key.Word, g.Key.DistrictCode, g.Key.CategoryCode, Count = g.LongCount() })
+            .ToListAsync(ct);
+        return rows.Select(r => (r.Word, r.DistrictCode, r.CategoryCode, r.Count)).ToList();
+    }
+
+    /// <summary>Alerts over the last hours (no department filter: the supervision desk watches the whole city).</summary>
+    public async Task<IReadOnlyList<AlertView>> AlertsAsync(CancellationToken ct)
+    {
+        var since = clock.Now.AddHours(-Rules.AlertHours * 2);
+        var mentions = await db.Set<TicketWord>().AsNoTracking().Where(w => w.RegisteredAt >= since && w.DistrictCode != "")
+            .Select(w => new WordMention(w.TicketId, w.Word, w.DistrictCode, w.RegisteredAt)).ToListAsync(ct);
+        var alerts = HotTopicRules.Alerts(mentions, Rules);
+        var ids = alerts.SelectMany(a => a.TicketIds).Distinct().ToList();
+        var tickets = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Number, t.Title, t.RegisteredAt }).ToDictionaryAsync(t => t.Id, ct);
+        return alerts.Select(a => new AlertView(a.Word, a.DistrictCode, reference.DistrictName(a.DistrictCode), a.From, a.To,
+            a.TicketIds.Where(tickets.ContainsKey).Select(id => new AlertTicket(tickets[id].Number, tickets[id].Title, tickets[id].RegisteredAt)).ToList())).ToList();
+    }
+
+    /// <summary>Tickets per word among the filter's rows where the counter is set (the same rows a topic's link lists).</summary>
+    private async Task<Dictionary<string, long>> CountsAsync(AnalyticsFilter f, string counter, CancellationToken ct, IReadOnlyList<string>? only = null)
+    {
+        var rows = FactSet.Behind(FactSet.Facts(db, f), counter);
+        var words = db.Set<TicketWord>().AsNoTracking().AsQueryable();
+        if (only is not null)
+            words = words.Where(w => only.Contains(w.Word));
+        var (from, to) = (f.Period.From, f.Period.To);
+        words = words.Where(w => w.Day >= from && w.Day <= to); // the same days as the rows: lets the index narrow the join
+        return await rows.Join(words, r => r.TicketId, w => w.TicketId, (r, w) => w.Word)
+            .GroupBy(w => w).Select(g => new { g.Key, Count = g.LongCount() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    }
+}

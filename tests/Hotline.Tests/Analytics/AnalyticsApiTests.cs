@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Hotline.Domain.Access;
+using Hotline.Tests.Infrastructure;
+using MiniExcelLibs;
+
+namespace Hotline.Tests.Analytics;
+
+/// <summary>The figures through /api/analytics: known values, every number equal to its list, isolation, masking, export.</summary>
+public class AnalyticsApiTests(AnalyticsWorld world) : IClassFixture<AnalyticsWorld>
+{
+    private const string November = "period=month&date=2026-11-23";
+    private HotlineFactory Factory => world.Factory;
+
+    private static async Task<JsonElement> Figures(HttpClient client, string query = November) => await Api.GetAsync(client, $"/api/analytics/figures?{query}");
+
+    private static JsonElement Figure(JsonElement card, string key) => card.GetProperty("figures").EnumerateArray().Single(f => f.Str("key") == key);
+
+    [Fact]
+    public async Task The_centre_figures_of_the_month_have_the_known_values()
+    {
+        var card = await Figures(await Factory.ClientAsync(Roles.Leader));
+        Assert.Equal(6, Figure(card, "Volume").GetProperty("value").GetDouble());
+        Assert.Equal(1, Figure(card, "Excluded").GetProperty("value").GetDouble());
+        Assert.Equal(1, Figure(card, "ResolvedAtIntake").GetProperty("value").GetDouble());
+        // Four ratings count: 满意 ×3 and 基本满意 (0.8): (3 + 0.8) / 4.
+        Assert.Equal(4, Figure(card, "SatisfactionRate").GetProperty("denominator").GetInt64());
+        Assert.Equal(0.95, Figure(card, "SatisfactionRate").GetProperty("value").GetDouble());
+        Assert.Equal(0.75, Figure(card, "ResolutionRate").GetProperty("value").GetDouble());
+        Assert.Equal("2026-10", card.GetProperty("previous").Str("key"));
+        Assert.Equal("2025-11", card.GetProperty("lastYear").Str("key"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("&department=scjg")]
+    [InlineData("&department=zjj")]
+    [InlineData("&district=tianning&type=Complaint")]
+    public async Task Every_number_equals_the_length_of_the_list_it_links_to(string filter)
+    {
+        var leader = await Factory.ClientAsync(Roles.Leader);
+        var card = await Figures(leader, November + filter);
+        foreach (var figure in card.GetProperty("figures").EnumerateArray())
+        {
+            var page = await Api.GetAsync(leader, $"/api/analytics/tickets?{November}{filter}&counter={figure.Str("listCounter")}&limit=200");
+            Assert.Equal(figure.GetProperty("denominator").GetInt64(), page.GetProperty("total").GetInt64());
+            Assert.Equal(page.GetProperty("total").GetInt64(), page.GetProperty("items").GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public async Task The_ranking_puts_the_department_with_the_better_score_first()
+    {
+        var ranking = (await Api.GetAsync(await Factory.ClientAsync(Roles.Leader), $"/api/analytics/ranking?{November}")).EnumerateArray().ToList();
+        Assert.Equal(["zjj", "scjg"], ranking.Select(r => r.Str("departmentCode")));
+        // 市场监管局: response 2 of 3 settled (one returned), resolution 1/2, satisfaction 0.9 → 30×⅔ + 35×½ + 35×0.9 = 69.
+        Assert.Equal(69.0, ranking[1].GetProperty("score").GetDouble(), 2);
+        Assert.Equal(2, ranking[1].GetProperty("rank").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_department_handler_sees_only_their_department()
+    {
+        var handler = await Factory.HandlerAsync("scjg");
+        var card = await Figures(handler);
+        Assert.Equal("scjg", card.Str("department"));
+        Assert.Equal(4, Figure(card, "Volume").GetProperty("value").GetDouble()); // satisfied, confidential, returned, open (withdrawn excluded)
+        Assert.Equal(1, Figure(card, "CoHandled").GetProperty("value").GetDouble());
+        await Api.ExpectAsync(await handler.GetAsync($"/api/analytics/figures?{November}&department=zjj"), HttpStatusCode.NotFound);
+        await Api.ExpectAsync(await handler.GetAsync($"/api/analytics/tickets?{November}&department=zjj&counter=Tickets"), HttpStatusCode.NotFound);
+        var list = await Api.GetAsync(handler, $"/api/analytics/tickets?{November}&counter=Rated");
+        Assert.All(list.GetProperty("items").EnumerateArray(), t => Assert.Equal("scjg", t.Str("departmentCode")));
+        var ranking = (await Api.GetAsync(handler, $"/api/analytics/ranking?{November}")).EnumerateArray().ToList();
+        Assert.Equal("scjg", Assert.Single(ranking).Str("departmentCode"));
+    }
+
+    [Fact]
+    public async Task A_confidential_reporter_is_masked_for_leaders_and_shown_to_supervisors()
+    {
+        var number = world.Numbers["confidential"];
+        async Task<string> NameFor(HttpClient client) =>
+            (await Api.GetAsync(client, $"/api/analytics/tickets?{November}&counter=Rated&limit=200")).GetProperty("items").EnumerateArray()
+                .First(t => t.Str("number") == number).Str("requesterName");
+        Assert.Equal("张**", await NameFor(await Factory.ClientAsync(Roles.Leader)));
+        Assert.Equal("张三丰", await NameFor(await Factory.SupervisorAsync()));
+    }
+
+    [Fact]
+    public async Task Exclusions_are_listed_with_their_reason()
+    {
+        var page = await Api.GetAsync(await Factory.ClientAsync(Roles.Leader), $"/api/analytics/tickets?{November}&department=scjg&counter=ExcludedHandled");
+        var row = Assert.Single(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(world.Numbers["withdrawn"], row.Str("number"));
+        Assert.Equal("Withdrawn", row.Str("exclusion"));
+    }
+
+    [Fact]
+    public async Task The_tickets_behind_a_figure_export_to_excel_and_csv()
+    {
+        var leader = await Factory.ClientAsync(Roles.Leader, acceptLanguage: "zh-CN");
+        var xlsx = await leader.GetAsync($"/api/analytics/tickets/export?{November}&counter=Rated&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+        using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        var rows = book.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.Contains(rows, r => Equals(r["工单编号"], world.Numbers["intake"]) && Equals(r["评价"], "满意") && Equals(r["单位"], "12345"));
+
+        var csv = await (await leader.GetAsync($"/api/analytics/tickets/export?{November}&counter=Rated&format=csv")).Content.ReadAsStringAsync();
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Concat([]).ToList();
+        Assert.Equal(5, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.StartsWith("工单编号,", lines[0]);
+    }
+
+    [Fact]
+    public async Task The_department_portrait_shows_its_rates_beside_the_centre_and_its_returns_by_reason()
+    {
+        var portrait = await Api.GetAsync(await Factory.HandlerAsync("scjg"), $"/api/analytics/portrait?{November}");
+        Assert.Equal("scjg", portrait.Str("departmentCode"));
+        var returns = Assert.Single(portrait.GetProperty("returns").EnumerateArray());
+        Assert.Equal(("NotOurResponsibility", 1), (returns.Str("reason"), returns.GetProperty("count").GetInt64()));
+        var satisfaction = portrait.GetProperty("rates").EnumerateArray().Single(r => r.Str("key") == "SatisfactionRate");
+        Assert.Equal(0.9, satisfaction.GetProperty("department").GetDouble()); // 满意 + 基本满意
+        Assert.Equal(0.9333, satisfaction.GetProperty("centre").GetDouble()); // with 住建局's 满意: (1 + 0.8 + 1) / 3
+        await Api.ExpectAsync(await (await Factory.ClientAsync(Roles.Leader)).GetAsync($"/api/analytics/portrait?{November}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_english_reader_gets_department_and_category_names_in_english()
+    {
+        var leader = await Factory.ClientAsync(Roles.Leader, acceptLanguage: "en");
+        var ranking = (await Api.GetAsync(leader, $"/api/analytics/ranking?{November}")).EnumerateArray().ToList();
+        Assert.Equal(["Changzhou Housing and Urban-Rural Development Bureau", "Changzhou Administration for Market Regulation"], ranking.Select(r => r.Str("departmentName")));
+        var categories = (await Api.GetAsync(leader, $"/api/analytics/breakdown?{November}&by=category")).EnumerateArray().ToList();
+        Assert.All(categories, c => Assert.DoesNotContain(c.Str("name"), ch => ch >= 0x4E00 && ch <= 0x9FFF));
+    }
+
+    [Fact]
+    public async Task The_dashboard_tables_export_as_one_workbook_and_each_as_csv()
+    {
+        var leader = await Factory.ClientAsync(Roles.Leader, acceptLanguage: "zh-CN");
+        var xlsx = await leader.GetAsync($"/api/analytics/export?{November}&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["指标", "部门排名", "受理量趋势", "按分类", "按区域", "热点诉求"], book.GetSheetNames());
+        book.Position = 0;
+        var ranking = book.Query(useHeaderRow: true, sheetName: "部门排名").Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(["常州市住房和城乡建设局", "常州市市场监督管理局"], ranking.Select(r => (string)r["单位"]!));
+
+        var csv = await (await leader.GetAsync($"/api/analytics/export?{November}&format=csv&table=ranking")).Content.ReadAsStringAsync();
+        Assert.StartsWith("排名,单位,综合得分", csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        await Api.ExpectAsync(await leader.GetAsync($"/api/analytics/export?{November}&format=csv"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Bad_filters_are_refused_naming_the_field()
+    {
+        var leader = await Factory.ClientAsync(Roles.Leader);
+        var problem = await Api.ExpectAsync(await leader.GetAsync("/api/analytics/figures?period=fortnight"), HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("period", out _));
+        problem = await Api.ExpectAsync(await leader.GetAsync("/api/analytics/figures?period=range&from=2026-11-10&to=2026-11-01"), HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _));
+        problem = await Api.ExpectAsync(await leader.GetAsync($"/api/analytics/tickets?{November}&counter=HandlingMinutes"), HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("counter", out _));
+        await Api.ExpectAsync(await (await Factory.AgentAsync()).GetAsync($"/api/analytics/figures?{November}"), HttpStatusCode.Forbidden);
+    }
+}
