@@ -68,7 +68,8 @@ public static class HotlineApp
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddOpenApi(o => o.AddSchemaTransformer(ActionBodyConverterFactory.DescribeAsync)); // each action's typed body
+        services.AddOpenApi(o => o.AddSchemaTransformer(ActionBodyConverterFactory.DescribeAsync) // each action's typed body
+            .AddOperationTransformer(Problems.RefusalResponses.DescribeAsync)); // and the refusals each operation can get
         services.AddHealthChecks().AddDbContextCheck<HotlineDbContext>("database", tags: ["ready"]);
 
         services.AddOptions<Ratings.RequesterLinkOptions>().BindConfiguration(Ratings.RequesterLinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();

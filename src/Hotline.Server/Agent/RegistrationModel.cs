@@ -20,6 +20,8 @@ public sealed class RegistrationModel
     public string? Title { get; set; }
     public string? Description { get; set; }
     public Category? Category { get; set; }
+    /// <summary>The category field's text was edited after <see cref="Category"/> was chosen: nothing is chosen until the agent picks again.</summary>
+    public bool CategoryTextDiffers { get; set; }
     public District? District { get; set; }
     public string? Address { get; set; }
     /// <summary>Tags separated by commas, 、 or spaces.</summary>
@@ -39,7 +41,7 @@ public sealed class RegistrationModel
             Kind == RequesterKind.Enterprise ? CreditCode : null,
             Kind == RequesterKind.Enterprise ? ContactPerson : null,
             Kind == RequesterKind.Citizen && Confidential),
-        Title, Description, Category?.Code, District?.Code, Address,
+        Title, Description, CategoryTextDiffers ? null : Category?.Code, District?.Code, Address,
         (Tags ?? "").Split([',', '，', '、', ' ', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
         AnswerAtIntake ? IntakeAnswer : null,
         AnswerAtIntake ? IntakeArticleId : null,

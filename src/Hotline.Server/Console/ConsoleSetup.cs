@@ -20,7 +20,7 @@ public static class ConsoleSetup
                 http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                     new CookieOptions { Expires = DateTimeOffset.MaxValue, IsEssential = true, SameSite = SameSiteMode.Lax });
-            return Results.LocalRedirect(Security.LocalUrls.OrHome(returnUrl));
+            return TypedResults.LocalRedirect(Security.LocalUrls.OrHome(returnUrl));
         }).ExcludeFromDescription();
     }
 }

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Ratings;
@@ -22,8 +24,9 @@ public sealed class RequesterLinkOptions
     public int RatingLinkDays { get; set; } = 15;
 
     /// <summary>
-    /// The signing secret (at least 32 characters). Several instances must share it; when empty, one is generated once
-    /// into <c>data/keys/requester-links.secret</c>.
+    /// The secret (at least 32 characters) behind the access codes and the policy pushes' links, and behind the rating
+    /// links written before they moved to Data Protection (still read until they expire). Several instances must share
+    /// it; when empty, one is generated once into <c>data/keys/requester-links.secret</c>.
     /// </summary>
     public string? Secret { get; set; }
 }
@@ -43,8 +46,12 @@ public sealed record RatingTokenReading(RatingTokenStatus Status, string? Number
 /// <summary>
 /// The links a requester gets by email, signed so they need no login: the 好差评 rating link (expiring, for one rating
 /// round of one ticket; single use is enforced by the rating itself being recorded once per round) and the self-service
-/// access code (查询码) shown in the first email. Both are HMAC-SHA256 over the ticket number with a server secret, so
-/// nothing is stored and a forged or altered link is refused.
+/// access code (查询码) shown in the first email. The rating link is an ASP.NET Core Data Protection payload (the keys
+/// the application already keeps, rotated and shared as configured); its expiry is checked against the business clock
+/// (<see cref="TimeProvider"/>), which Data Protection's own time-limited protector cannot do, since it reads the system
+/// clock. The access code a person types is 8 digits, an HMAC-SHA256 of the ticket number under a server secret, as are
+/// the rating links of the earlier format, read until they expire. Nothing is stored per link; a forged or altered one is
+/// refused.
 /// </summary>
 public sealed class RequesterLinks
 {
@@ -52,11 +59,14 @@ public sealed class RequesterLinks
     private readonly byte[] key;
     private readonly RequesterLinkOptions options;
     private readonly TimeProvider time;
+    private readonly IDataProtector ratingLinks;
 
-    public RequesterLinks(IOptions<RequesterLinkOptions> options, IOptions<HotlineOptions> hotline, IHostEnvironment env, TimeProvider time)
+    public RequesterLinks(IOptions<RequesterLinkOptions> options, IOptions<HotlineOptions> hotline, IHostEnvironment env, TimeProvider time,
+        IDataProtectionProvider protection)
     {
         this.options = options.Value;
         this.time = time;
+        ratingLinks = protection.CreateProtector("Hotline.Ratings.RatingLink.v2");
         key = LoadKey(this.options.Secret, Path.Combine(DatabaseSetup.ResolveDataPath(env, hotline.Value), "keys", "requester-links.secret"));
     }
 
@@ -80,17 +90,42 @@ public sealed class RequesterLinks
     {
         var expires = time.GetUtcNow().AddDays(options.RatingLinkDays).ToUnixTimeSeconds();
         var payload = $"{number}|{round.ToString(CultureInfo.InvariantCulture)}|{expires.ToString(CultureInfo.InvariantCulture)}";
-        return $"{Base64Url(Encoding.UTF8.GetBytes(payload))}.{Base64Url(Sign("rating", payload))}";
+        return WebEncoders.Base64UrlEncode(ratingLinks.Protect(Encoding.UTF8.GetBytes(payload)));
     }
 
     public RatingTokenReading ReadRatingToken(string? token)
     {
-        var parts = token?.Split('.');
+        if (string.IsNullOrEmpty(token))
+            return new(RatingTokenStatus.Invalid);
+        if (token.Contains('.', StringComparison.Ordinal))
+            return ReadEarlierRatingToken(token);
+        string payload;
+        try
+        {
+            payload = Encoding.UTF8.GetString(ratingLinks.Unprotect(WebEncoders.Base64UrlDecode(token)));
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return new(RatingTokenStatus.Invalid);
+        }
+        return ReadPayload(payload);
+    }
+
+    /// <summary>
+    /// A link of the earlier format, <c>base64url(payload).base64url(HMAC)</c> under the secret, as emailed before rating
+    /// links moved to Data Protection: it keeps working until it expires (<see cref="RequesterLinkOptions.RatingLinkDays"/>).
+    /// </summary>
+    private RatingTokenReading ReadEarlierRatingToken(string token)
+    {
+        var parts = token.Split('.');
         if (parts is not { Length: 2 } || !TryFromBase64Url(parts[0], out var payloadBytes) || !TryFromBase64Url(parts[1], out var mac))
             return new(RatingTokenStatus.Invalid);
         var payload = Encoding.UTF8.GetString(payloadBytes);
-        if (!CryptographicOperations.FixedTimeEquals(mac, Sign("rating", payload)))
-            return new(RatingTokenStatus.Invalid);
+        return CryptographicOperations.FixedTimeEquals(mac, Sign("rating", payload)) ? ReadPayload(payload) : new(RatingTokenStatus.Invalid);
+    }
+
+    private RatingTokenReading ReadPayload(string payload)
+    {
         var fields = payload.Split('|');
         if (fields.Length != 3
             || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var round)

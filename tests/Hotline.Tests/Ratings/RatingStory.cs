@@ -42,17 +42,26 @@ internal static partial class RatingStory
 
     public static T Service<T>(HotlineFactory factory) where T : notnull => factory.Services.GetRequiredService<T>();
 
-    /// <summary>A token in our format signed with another key: what a forger without the secret can make.</summary>
-    public static string Forged(string number, int round, DateTimeOffset expires)
+    /// <summary>A token in the earlier (HMAC) format signed with another key: what a forger without the secret can make.</summary>
+    public static string Forged(string number, int round, DateTimeOffset expires) =>
+        EarlierFormat(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), number, round, expires);
+
+    /// <summary>A rating token as links were signed before Data Protection: <c>base64url(payload).base64url(HMAC-SHA256)</c> under <paramref name="secret"/>.</summary>
+    public static string EarlierFormat(string secret, string number, int round, DateTimeOffset expires)
     {
         var payload = $"{number}|{round}|{expires.ToUnixTimeSeconds()}";
-        var mac = HMACSHA256.HashData(RandomNumberGenerator.GetBytes(32), Encoding.UTF8.GetBytes("rating:" + payload));
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes("rating:" + payload));
         return $"{Base64Url(Encoding.UTF8.GetBytes(payload))}.{Base64Url(mac)}";
     }
 
-    /// <summary>A real token whose payload was changed to another ticket, keeping the original signature.</summary>
+    /// <summary>
+    /// A real token changed: one of the earlier format gets another ticket's number under the original signature; a Data
+    /// Protection one (opaque) gets one character of its protected payload changed.
+    /// </summary>
     public static string Tampered(string token, string otherNumber)
     {
+        if (!token.Contains('.', StringComparison.Ordinal))
+            return token[..(token.Length / 2)] + (token[token.Length / 2] == 'A' ? 'B' : 'A') + token[(token.Length / 2 + 1)..];
         var parts = token.Split('.');
         var payload = Encoding.UTF8.GetString(Convert.FromBase64String(Pad(parts[0])));
         var changed = otherNumber + payload[payload.IndexOf('|', StringComparison.Ordinal)..];

@@ -21,9 +21,38 @@ public sealed class RequesterLinksTests(HotlineFixture fixture) : IClassFixture<
     public void A_tampered_token_is_invalid()
     {
         var token = Links.RatingToken("HL20261123000007", 0);
-        Assert.Equal(RatingTokenStatus.Invalid, Links.ReadRatingToken(Tampered(token, "HL20261123000008")).Status);
-        Assert.Equal(RatingTokenStatus.Invalid, Links.ReadRatingToken(token.Split('.')[0] + "." + token.Split('.')[0]).Status);
+        for (var at = 0; at < token.Length - 1; at += 7) // not the last character, whose low bits may be padding
+            Assert.Equal(RatingTokenStatus.Invalid, Links.ReadRatingToken(token[..at] + (token[at] == 'A' ? 'B' : 'A') + token[(at + 1)..]).Status);
+        Assert.Equal(RatingTokenStatus.Invalid, Links.ReadRatingToken(token[..^4]).Status);
     }
+
+    [Fact]
+    public void A_token_is_a_data_protection_payload_with_nothing_readable_in_it()
+    {
+        var token = Links.RatingToken("HL20261123000007", 0);
+
+        Assert.Matches("^[A-Za-z0-9_-]+$", token);
+        Assert.DoesNotContain("HL20261123000007", System.Text.Encoding.UTF8.GetString(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(token)), StringComparison.Ordinal);
+        var other = Service<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(fixture.Factory).CreateProtector("another purpose");
+        Assert.Throws<System.Security.Cryptography.CryptographicException>(() => other.Unprotect(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(token)));
+    }
+
+    /// <summary>Links emailed before the move to Data Protection (HMAC under the secret) keep working until they expire.</summary>
+    [Fact]
+    public Task A_link_of_the_earlier_format_is_read_until_it_expires() => HotlineFactory.RunAsync(factory =>
+    {
+        var links = Service<RequesterLinks>(factory);
+        var earlier = EarlierFormat(LegacySecret, "HL20261123000007", 1, factory.Clock.GetUtcNow().AddDays(15));
+
+        Assert.Equal((RatingTokenStatus.Valid, "HL20261123000007", 1), (links.ReadRatingToken(earlier).Status, links.ReadRatingToken(earlier).Number, links.ReadRatingToken(earlier).Round));
+        Assert.Equal(RatingTokenStatus.Invalid, links.ReadRatingToken(Tampered(earlier, "HL20261123000008")).Status);
+        Assert.Equal(RatingTokenStatus.Invalid, links.ReadRatingToken(earlier.Split('.')[0] + "." + earlier.Split('.')[0]).Status);
+        factory.Clock.Advance(TimeSpan.FromDays(15));
+        Assert.Equal(RatingTokenStatus.Expired, links.ReadRatingToken(earlier).Status);
+        return Task.CompletedTask;
+    }, new Dictionary<string, string?> { ["Hotline:RequesterLinks:Secret"] = LegacySecret });
+
+    private const string LegacySecret = "a-secret-shared-by-the-nodes-0123456789";
 
     [Fact]
     public void A_forged_token_is_invalid() =>
