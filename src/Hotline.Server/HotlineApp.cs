@@ -7,6 +7,7 @@ using Hotline.Server.Desks;
 using Hotline.Server.Enterprises;
 using Hotline.Server.Knowledge;
 using Hotline.Server.Live;
+using Hotline.Server.Nodes;
 using Hotline.Server.Notifications;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
@@ -53,6 +54,7 @@ public static class HotlineApp
 
         builder.AddHotlineLogging();
         builder.AddHotlineDatabase();
+        builder.AddNodes();
         builder.AddHotlineAccess();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -126,6 +128,7 @@ public static class HotlineApp
         app.MapScalarApiReference("/api/docs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapNodes();
 
         app.MapAccess();
         app.MapReference();

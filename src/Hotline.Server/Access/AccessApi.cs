@@ -70,14 +70,14 @@ public static class AccessApi
         admin.MapGet("/api-keys", async (HotlineDbContext db, CancellationToken ct) =>
             TypedResults.Ok(await db.ApiKeys.AsNoTracking().OrderBy(k => k.Id)
                 .Select(k => new { k.Id, k.Name, k.Prefix, k.Role, k.DepartmentCode, k.CreatedAt, k.RevokedAt }).ToListAsync(ct)));
-        admin.MapDelete("/api-keys/{id:int}", async Task<Results<NoContent, NotFound>> (int id, HotlineDbContext db, TimeProvider clock, ApiKeyCache cache, CancellationToken ct) =>
+        admin.MapDelete("/api-keys/{id:int}", async Task<Results<NoContent, NotFound>> (int id, HotlineDbContext db, TimeProvider clock, Nodes.SharedCaches caches, CancellationToken ct) =>
         {
             var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
             if (key is null)
                 return TypedResults.NotFound();
             key.RevokedAt ??= clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
-            cache.Evict(key.Prefix);
+            caches.EvictApiKey(key.Prefix);
             return TypedResults.NoContent();
         });
     }

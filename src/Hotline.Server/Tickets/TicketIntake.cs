@@ -89,6 +89,8 @@ public sealed class TicketIntake(
         try
         {
             await CommitAsync(batch, ct);
+            Nodes.HotlineMetrics.IntakeCommits.Add(1);
+            Nodes.HotlineMetrics.TicketsRegistered.Add(batch.Count);
         }
         catch (DbUpdateException ex) when (batch.Count > 1)
         {
