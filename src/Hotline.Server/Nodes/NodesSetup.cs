@@ -26,6 +26,7 @@ public static class NodesSetup
         services.AddSingleton<SharedCaches>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedCaches>());
         services.AddHostedService<NodeWakeups>();
+        services.AddHostedService<NodePresence>();
 
         if (builder.Configuration.GetValue<bool>(MetricsKey))
         {

@@ -217,14 +217,14 @@ public static class Waits
 {
     public static readonly TimeSpan Cap = TimeSpan.FromMinutes(2);
 
-    public static async Task UntilAsync(Func<Task<bool>> done, string what, TimeSpan? cap = null)
+    public static async Task UntilAsync(Func<Task<bool>> done, string what, TimeSpan? cap = null, TimeSpan? poll = null)
     {
         var waited = Stopwatch.StartNew();
         while (!await done())
         {
             if (waited.Elapsed > (cap ?? Cap))
                 throw new TimeoutException($"Still waiting for {what} after {waited.Elapsed}.");
-            await Task.Delay(50);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(50));
         }
     }
 }

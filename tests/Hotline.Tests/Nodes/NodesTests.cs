@@ -106,11 +106,10 @@ public sealed class NodesTests
             await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {
                 using var client = single.Client(agent);
-                for (var i = 0; i < 80; i++)
+                for (var i = 0; i < 120; i++)
                     await Api.RegisterAsync(client, Api.Citizen(title: $"集群超时 {w}-{i}"));
             })));
         }
-        await ShiftClocksAsync(data);
         var baseline = await data.ScalarAsync("SELECT MAX(\"Id\") FROM ticket_events");
         var sweeping = new Dictionary<string, string?>(Quiet) { ["Sla:SweepIntervalMilliseconds"] = "200" };
 
@@ -118,19 +117,21 @@ public sealed class NodesTests
         List<string> expected;
         using (var neverKilled = await data.CopyAsync())
         {
+            await ShiftClocksAsync(neverKilled);
             await using (await ServerProcess.StartAsync(neverKilled, sweeping))
                 await UntilNothingIsDueAsync(neverKilled);
             expected = await StepsAsync(neverKilled, baseline);
         }
 
         await using var cluster = await NodeCluster.StartAsync(2, sweeping, data);
+        await ShiftClocksAsync(data); // both nodes up: the herd falls due now
         var sweeper = "";
         await Waits.UntilAsync(async () =>
         {
             var rows = await data.RowsAsync("SELECT instance_name FROM qrtz_fired_triggers WHERE trigger_name = 'sla-sweep'");
             sweeper = rows.Select(r => (string)r[0]!).FirstOrDefault() ?? "";
             return sweeper.Length > 0 && await data.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}") > 0;
-        }, "the herd's first batch");
+        }, "the herd's first batch", poll: TimeSpan.FromMilliseconds(5));
         var stepsAtKill = await data.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}");
         cluster.Nodes[sweeper == "node-b" ? 1 : 0].Kill(); // mid-sweep, holding the trigger: the other recovers it after a missed check-in
 
@@ -185,6 +186,32 @@ public sealed class NodesTests
             using var response = await onB.GetAsync("/api/queues/revisit");
             return response.StatusCode == HttpStatusCode.Unauthorized;
         }, "node B refusing the key revoked on A after the outage", TimeSpan.FromSeconds(20));
+    }
+
+    [NodesFact]
+    public async Task Viewers_on_node_A_are_seen_on_node_B_and_leave_within_seconds_when_node_A_is_killed()
+    {
+        await using var cluster = await NodeCluster.StartAsync(2, Quiet);
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+        var onA = await a.ApiKeyAsync(cluster.Data, Roles.Agent);
+        var onB = await a.ApiKeyAsync(cluster.Data, Roles.Dispatcher);
+        using var client = a.Client(onA);
+        var number = (await Api.RegisterAsync(client, Api.Citizen(title: "两个节点上同时查看"))).Str("number");
+
+        var seenOnB = new ConcurrentQueue<List<LiveViewer>>();
+        await using var watcherB = await NodeCluster.ConnectHubAsync(b.BaseAddress, o => o.Headers["X-Api-Key"] = onB);
+        watcherB.On<string, List<LiveViewer>>(nameof(ITicketsClient.PresenceChanged), (n, v) => { if (n == number) seenOnB.Enqueue(v); });
+        await watcherB.StartAsync();
+        await watcherB.InvokeAsync<List<LiveViewer>>("WatchTicket", number);
+        await using var watcherA = await NodeCluster.ConnectHubAsync(a.BaseAddress, o => o.Headers["X-Api-Key"] = onA);
+        await watcherA.StartAsync();
+        await watcherA.InvokeAsync<List<LiveViewer>>("WatchTicket", number);
+
+        await Waits.UntilAsync(() => Task.FromResult(seenOnB.Any(v => v.Count == 2)), "node B seeing the viewer on node A");
+        a.Kill();
+        seenOnB.Clear();
+        // Node A's viewer leaves once node A has been silent for NodePresence.Silence (seconds), not when a TCP timeout gives up.
+        await Waits.UntilAsync(() => Task.FromResult(seenOnB.Any(v => v.Count == 1)), "node B dropping the dead node's viewer", TimeSpan.FromSeconds(30));
     }
 
     [NodesFact]
