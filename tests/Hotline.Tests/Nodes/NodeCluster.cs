@@ -30,6 +30,17 @@ public sealed class NodesFactAttribute : FactAttribute
         else if (!File.Exists(RedisServer))
             Skip = $"Multi-node tests need {RedisServer}; ./test.sh installs it (apt: redis-server).";
     }
+
+    /// <summary>The test also needs the SMTP sink (python3-aiosmtpd).</summary>
+    public bool Smtp
+    {
+        get => false;
+        init
+        {
+            if (value && Skip is null && Notifications.SmtpSink.MissingReason is { } missing)
+                Skip = missing;
+        }
+    }
 }
 
 /// <summary>A throwaway Redis of the test's own (no persistence), which the test may stop and start again on the same port.</summary>

@@ -142,6 +142,45 @@ public sealed class NodesTests
         Assert.Equal(expected, steps);
     }
 
+    [NodesFact(Smtp = true)]
+    public async Task Killing_a_node_mid_send_leaves_the_outbox_to_the_other_which_delivers_every_email()
+    {
+        var data = new ServerData();
+        await using (var single = await ServerProcess.StartAsync(data, Quiet)) // no mail server yet: the emails wait in the outbox
+        {
+            var agent = await single.ApiKeyAsync(data, Roles.Agent);
+            using var client = single.Client(agent);
+            for (var i = 0; i < 120; i++)
+                await Api.RegisterAsync(client, Api.Citizen(title: $"集群邮件 {i}"));
+        }
+        await using var sink = await Notifications.SmtpSink.StartAsync();
+        const int batch = 10;
+        var sending = new Dictionary<string, string?>(Quiet)
+        {
+            ["Notifications:Smtp:Host"] = "127.0.0.1",
+            ["Notifications:Smtp:Port"] = sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Notifications:Smtp:Security"] = "None",
+            ["Notifications:LeaseSeconds"] = "5", // a dead sender's claim expires soon
+            ["Notifications:BatchSize"] = batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Notifications:PollMilliseconds"] = "100",
+        };
+        // Held back until both nodes are up, so that both take part in sending.
+        await data.ExecuteAsync("UPDATE outbox_emails SET \"NextAttemptAt\" = now() + interval '1 day'");
+        await using var cluster = await NodeCluster.StartAsync(2, sending, data);
+        await data.ExecuteAsync("UPDATE outbox_emails SET \"NextAttemptAt\" = now() - interval '1 minute'");
+        var deliveredAtKill = 0;
+        await Waits.UntilAsync(() => Task.FromResult((deliveredAtKill = sink.Messages().Count) >= 20), "20 emails delivered", poll: TimeSpan.FromMilliseconds(5));
+        cluster.Nodes[0].Kill();
+
+        await Waits.UntilAsync(async () => await data.ScalarAsync("SELECT COUNT(*) FROM outbox_emails WHERE \"Status\" <> 'Sent'") == 0, "every email sent");
+        var received = sink.Messages().GroupBy(m => m.MessageId ?? "").ToDictionary(g => g.Key, g => g.Count());
+        var messageIds = (await data.RowsAsync("SELECT \"MessageId\" FROM outbox_emails")).Select(r => (string)r[0]!).ToList();
+        Assert.True(deliveredAtKill < messageIds.Count, $"killed after {deliveredAtKill} of {messageIds.Count} emails");
+        Assert.Equal(messageIds.Order(), received.Keys.Order());
+        // SMTP cannot be exactly once: what the server accepted but the dead node had not marked sent goes again, with its Message-ID.
+        Assert.True(received.Values.Sum() - received.Count <= batch, $"{received.Values.Sum() - received.Count} repeated emails");
+    }
+
     [NodesFact]
     public async Task Redis_stopped_and_started_mid_traffic_loses_no_event_and_invalidation_resumes()
     {
