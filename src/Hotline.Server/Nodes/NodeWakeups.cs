@@ -23,6 +23,8 @@ public sealed class NodeWakeups : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!bus.IsShared)
+            return Task.CompletedTask; // one node: a commit costs nothing more than before
         commits.CommittedHere += OnCommittedHere;
         subscription = bus.Subscribe(Topic, OnCommittedElsewhere);
         bus.Restored += commits.NotifyFromAnotherNode; // whatever was committed during the outage
