@@ -114,8 +114,10 @@ public sealed class RedisNodeBus : INodeBus, IDisposable
                 logger.LogError(ex, "Handling {Topic} from another node failed", topic);
             }
         };
-        redis.GetSubscriber().Subscribe(channel, receive);
-        return new Subscription(() => redis.GetSubscriber().Unsubscribe(channel, receive));
+        // Fire and forget: the subscription is kept by the multiplexer and made (again) whenever it connects, so a node
+        // that starts while Redis is down does not wait for it or fail.
+        redis.GetSubscriber().Subscribe(channel, receive, CommandFlags.FireAndForget);
+        return new Subscription(() => redis.GetSubscriber().Unsubscribe(channel, receive, CommandFlags.FireAndForget));
     }
 
     private RedisChannel Channel(string topic) => RedisChannel.Literal($"{prefix}:{topic}");
