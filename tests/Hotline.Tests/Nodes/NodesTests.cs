@@ -228,6 +228,29 @@ public sealed class NodesTests
     }
 
     [NodesFact]
+    public async Task A_node_started_while_Redis_is_down_serves_and_hears_the_other_nodes_once_Redis_is_up()
+    {
+        await using var cluster = await NodeCluster.StartAsync(1, Quiet);
+        var a = cluster.Nodes[0];
+        cluster.Redis.Stop();
+        var b = await cluster.StartNodeAsync(); // ready without Redis
+        await cluster.Redis.StartAgainAsync();
+
+        // A department head's email is reference data every node keeps in memory with no expiry: only a message from
+        // node A (or the reload when the bus connects) can change what node B shows.
+        var admin = await SignInAsync(a, ServerData.AdminName, ServerData.AdminPassword);
+        var department = (await cluster.Data.RowsAsync("SELECT \"Code\" FROM departments ORDER BY \"Code\" LIMIT 1")).Single()[0]!.ToString();
+        var email = $"head-{Guid.NewGuid():N}@example.gov.cn";
+        await Waits.UntilAsync(async () =>
+        {
+            using (var set = await SendAsync(a, HttpMethod.Put, $"/api/notifications/department-heads/{department}", admin, new { headName = "主任", headEmail = email }))
+                Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+            using var onB = await SendAsync(b, HttpMethod.Get, "/api/notifications/department-heads", admin);
+            return (await onB.Content.ReadAsStringAsync()).Contains(email, StringComparison.Ordinal);
+        }, "node B showing the head set on node A");
+    }
+
+    [NodesFact]
     public async Task Viewers_on_node_A_are_seen_on_node_B_and_leave_within_seconds_when_node_A_is_killed()
     {
         await using var cluster = await NodeCluster.StartAsync(2, Quiet);
