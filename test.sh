@@ -13,7 +13,7 @@ need=()
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd) # a throwaway IMAP server for the email-reply tests
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server) # each multi-node test starts (and stops) its own
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${need[*]}"
@@ -88,6 +88,8 @@ if ! dotnet build Hotline.sln -c Release 2>&1 | tail -n 5 >&2; then
   exit 1
 fi
 
+# The multi-node tests (tests/Hotline.Tests/Nodes) run in the PostgreSQL run only: they need one PostgreSQL for all
+# their nodes, and start their own redis-server per cluster (on a free port) so they can stop and start it.
 pg_url=${HOTLINE_TEST_POSTGRES:-}
 HOTLINE_TEST_POSTGRES="" run_tests sqlite Hotline.sln
 if [ -n "$pg_url" ]; then

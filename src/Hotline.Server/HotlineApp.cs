@@ -8,6 +8,7 @@ using Hotline.Server.Desks;
 using Hotline.Server.Enterprises;
 using Hotline.Server.Knowledge;
 using Hotline.Server.Live;
+using Hotline.Server.Nodes;
 using Hotline.Server.Notifications;
 using Hotline.Server.Operations;
 using Hotline.Server.Problems;
@@ -55,6 +56,7 @@ public static class HotlineApp
 
         builder.AddHotlineLogging();
         builder.AddHotlineDatabase();
+        builder.AddNodes();
         builder.AddHotlineAccess();
         builder.AddHotlineSecurity();
 
@@ -134,6 +136,7 @@ public static class HotlineApp
         app.MapScalarApiReference("/api/docs", o => o.DisableDefaultFonts()); // no fonts from a CDN: the CSP allows the site only
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapNodes();
 
         app.MapAccess();
         app.MapReference();

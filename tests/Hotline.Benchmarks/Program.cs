@@ -3,6 +3,7 @@ using Hotline.Benchmarks;
 // Benchmarks are run by hand in Release (see docs/benchmarks.md), never as timed unit tests:
 //   dotnet run -c Release --project tests/Hotline.Benchmarks -- intake [--tickets 50000] [--clients 64]
 //   dotnet run -c Release --project tests/Hotline.Benchmarks -- fanout [--clients 2000,5000] [--seconds 60]
+//   dotnet run -c Release --project tests/Hotline.Benchmarks -- scaleout --postgres "Host=…" [--nodes 1,2,3] [--tickets 5000]
 var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["intake"] = IntakeBenchmark.RunAsync,
@@ -14,6 +15,7 @@ var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringCompar
     ["analytics"] = AnalyticsBenchmark.RunAsync,
     ["desks"] = DesksBenchmark.RunAsync,
     ["knowledge"] = KnowledgeBenchmark.RunAsync,
+    ["scaleout"] = ScaleoutBenchmark.RunAsync, // several nodes: needs --postgres and redis-server
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -80,8 +80,17 @@ public static class DatabaseSetup
             builder.Services.AddSingleton<IDbContextFactory<HotlineDbContext>, ProviderContextFactory<SqliteHotlineDbContext>>();
         }
 
-        // Cookies and antiforgery tokens survive restarts: the key ring lives with the data.
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys"))).SetApplicationName("Hotline");
+        // Cookies and antiforgery tokens survive restarts: the key ring lives with the data. On PostgreSQL it lives in
+        // the database, so what one node protects (cookies, antiforgery, rating links) every node can read.
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresHotlineDbContext>>().CreateDbContext());
+            builder.Services.AddDataProtection().PersistKeysToDbContext<PostgresHotlineDbContext>().SetApplicationName("Hotline");
+        }
+        else
+        {
+            builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys"))).SetApplicationName("Hotline");
+        }
 
         // One context per request for endpoints and Identity; background work asks the factory.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HotlineDbContext>>().CreateDbContext());

@@ -16,7 +16,8 @@ namespace Hotline.Server.Data;
 /// The one database: tickets and their events, reference data, Identity. Each provider has a subclass with its own
 /// migrations (<see cref="SqliteHotlineDbContext"/>, <see cref="PostgresHotlineDbContext"/>).
 /// </summary>
-public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbContext<HotlineUser>(options)
+public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbContext<HotlineUser>(options),
+    Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
     public DbSet<Ticket> Tickets => Set<Ticket>();
     public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
@@ -52,6 +53,10 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
     public DbSet<Enterprises.Enterprise> Enterprises => Set<Enterprises.Enterprise>();
     public DbSet<Enterprises.PolicyPush> PolicyPushes => Set<Enterprises.PolicyPush>();
     public DbSet<Enterprises.PolicyDelivery> PolicyDeliveries => Set<Enterprises.PolicyDelivery>();
+
+    /// <summary>The Data Protection key ring on PostgreSQL, shared by every node (cookies, antiforgery, rating links).</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>
+        Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
 
     /// <summary>How event payloads are stored: camelCase JSON, enums by name, so the history reads well in SQL too.</summary>
     public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
@@ -237,6 +242,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
         Hotline.Server.Access.ConsolePreferences.Configure(b);
         Hotline.Server.Knowledge.KnowledgeModel.Configure(b);
         Hotline.Server.Enterprises.PoliciesModel.Configure(b);
+        b.Entity<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>().ToTable("data_protection_keys");
     }
 }
 

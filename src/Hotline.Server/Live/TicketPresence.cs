@@ -7,13 +7,16 @@ namespace Hotline.Server.Live;
 public sealed record TicketViewer(string SessionId, string UserId, string UserName, bool Editing);
 
 /// <summary>
-/// Who is looking at which ticket right now, in this process (在线查看). The ticket page enters on open, marks itself
+/// Who is looking at which ticket right now (在线查看): in this process, and with several nodes also on the others. The ticket page enters on open, marks itself
 /// editing while a form is open, and leaves on close; anyone watching the same ticket is told through <see cref="Changed"/>,
 /// so two people editing one ticket see a warning before one of them gets a 409.
 /// </summary>
 public sealed class TicketPresence
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TicketViewer>> tickets = new(StringComparer.Ordinal);
+
+    // Viewers on the other nodes, by node and ticket, as each node last announced them (Nodes.NodePresence).
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, IReadOnlyList<TicketViewer>>> remote = new(StringComparer.Ordinal);
     private readonly Lock changes = new(); // an Enter must not land in a ticket's list that a Leave is dropping as empty
 
     private readonly Lock subscribers = new();
@@ -51,10 +54,19 @@ public sealed class TicketPresence
         }
     }
 
+    /// <summary>Raised with the ticket number when this node's own viewers of it change: what the other nodes are told.</summary>
+    public event Action<string>? ChangedHere;
+
     public void Enter(string number, TicketViewer viewer)
     {
         lock (changes)
             tickets.GetOrAdd(number, _ => new(StringComparer.Ordinal))[viewer.SessionId] = viewer;
+        RaiseHere(number);
+    }
+
+    private void RaiseHere(string number)
+    {
+        ChangedHere?.Invoke(number);
         Raise(number);
     }
 
@@ -66,7 +78,7 @@ public sealed class TicketPresence
                 return;
             viewers[sessionId] = viewer with { Editing = editing };
         }
-        Raise(number);
+        RaiseHere(number);
     }
 
     public void Leave(string number, string sessionId)
@@ -78,12 +90,55 @@ public sealed class TicketPresence
             if (viewers.IsEmpty)
                 tickets.TryRemove(number, out _);
         }
+        RaiseHere(number);
+    }
+
+    /// <summary>This node's own viewers of the ticket.</summary>
+    public IReadOnlyList<TicketViewer> ViewersHere(string number) =>
+        tickets.TryGetValue(number, out var viewers) ? [.. viewers.Values] : [];
+
+    /// <summary>The tickets someone on this node has open.</summary>
+    public IReadOnlyList<string> TicketsHere() => [.. tickets.Keys];
+
+    /// <summary>Another node's viewers of a ticket, replacing what it said before (empty: none left there).</summary>
+    public void SetRemote(string node, string number, IReadOnlyList<TicketViewer> viewers)
+    {
+        var ofNode = remote.GetOrAdd(node, _ => new(StringComparer.Ordinal));
+        if (viewers.Count == 0)
+        {
+            if (!ofNode.TryRemove(number, out _))
+                return;
+        }
+        else
+        {
+            ofNode[number] = viewers;
+        }
         Raise(number);
     }
 
+    /// <summary>A node is gone (dead or silent): its viewers leave every ticket.</summary>
+    public void DropNode(string node)
+    {
+        if (!remote.TryRemove(node, out var ofNode))
+            return;
+        foreach (var number in ofNode.Keys)
+            Raise(number);
+    }
+
     /// <summary>Everyone on the ticket, one entry per session, oldest first not guaranteed.</summary>
-    public IReadOnlyList<TicketViewer> Viewers(string number) =>
-        tickets.TryGetValue(number, out var viewers) ? [.. viewers.Values] : [];
+    public IReadOnlyList<TicketViewer> Viewers(string number)
+    {
+        var here = ViewersHere(number);
+        if (remote.IsEmpty)
+            return here;
+        var all = new List<TicketViewer>(here);
+        foreach (var (_, ofNode) in remote)
+        {
+            if (ofNode.TryGetValue(number, out var there))
+                all.AddRange(there);
+        }
+        return all;
+    }
 
     /// <summary>The others editing this ticket besides <paramref name="sessionId"/>: the collision warning.</summary>
     public IReadOnlyList<TicketViewer> OtherEditors(string number, string sessionId) =>

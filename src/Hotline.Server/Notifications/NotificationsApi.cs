@@ -75,7 +75,7 @@ public static class NotificationsApi
                 ? TypedResults.Ok(row) : TypedResults.NotFound());
 
         admin.MapPut("/templates/{kind}/{language}", async Task<Results<Ok<EmailTemplate>, NotFound>> (string kind, string language, TemplateBody body,
-            HttpContext http, HotlineDbContext db, EmailTemplates templates, TimeProvider time, CancellationToken ct) =>
+            HttpContext http, HotlineDbContext db, Nodes.SharedCaches caches, TimeProvider time, CancellationToken ct) =>
         {
             if (!EmailKinds.All.Contains(kind) || !Languages.IsKnown(language))
                 return TypedResults.NotFound();
@@ -91,7 +91,7 @@ public static class NotificationsApi
             (row.Subject, row.Text, row.Html) = (body.Subject!.Trim(), body.Text!, body.Html!);
             (row.UpdatedAt, row.UpdatedBy) = (time.GetUtcNow(), http.User.ToActor().Name);
             await db.SaveChangesAsync(ct);
-            await templates.RefreshAsync(ct);
+            await caches.RefreshAsync(Nodes.SharedCache.EmailTemplates, ct);
             return TypedResults.Ok(row);
         }).WithSummary("Replaces a template (Liquid); each part must parse. Used for emails written from now on.");
 
@@ -99,7 +99,7 @@ public static class NotificationsApi
             TypedResults.Ok(reference.Departments.Values.OrderBy(d => d.Code, StringComparer.Ordinal).Select(Head)));
 
         admin.MapPut("/department-heads/{code}", async Task<Results<Ok<DepartmentHead>, NotFound>> (string code, DepartmentHeadBody body,
-            HotlineDbContext db, ReferenceData reference, CancellationToken ct) =>
+            HotlineDbContext db, Nodes.SharedCaches caches, CancellationToken ct) =>
         {
             var department = await db.Departments.FirstOrDefaultAsync(d => d.Code == code, ct);
             if (department is null)
@@ -115,7 +115,7 @@ public static class NotificationsApi
             // Empty means "no head email" and is kept as such: the seed fills only departments never set.
             (department.HeadName, department.HeadEmail) = (string.IsNullOrWhiteSpace(body.HeadName) ? null : body.HeadName.Trim(), email);
             await db.SaveChangesAsync(ct);
-            await reference.RefreshAsync(ct);
+            await caches.RefreshAsync(Nodes.SharedCache.Reference, ct);
             return TypedResults.Ok(Head(department));
         }).WithSummary("Sets the department head who is emailed when the department misses a deadline (empty email: nobody)");
 

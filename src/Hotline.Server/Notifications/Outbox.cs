@@ -27,6 +27,12 @@ public sealed class Outbox(
     /// <summary>Set when rows were added since the sender last looked; the sender wakes on the next commit only then.</summary>
     public bool TakeWrittenHint() => Interlocked.Exchange(ref written, 0) == 1;
 
+    /// <summary>Whether rows were added since the sender last looked, without taking the hint.</summary>
+    public bool HasWrittenHint => Volatile.Read(ref written) == 1;
+
+    /// <summary>Another node wrote rows: this node's sender wakes on the commit signal too (any node may send them).</summary>
+    public void MarkWritten() => Volatile.Write(ref written, 1);
+
     public void Apply(HotlineDbContext db, Ticket ticket, IEnumerable<TicketEvent> events)
     {
         foreach (var row in Emails(ticket, events))

@@ -172,6 +172,7 @@ public sealed class OutboxSender(
     /// <returns>True when the row is now failed for good.</returns>
     private async Task<bool> FailAsync(OutboxEmail row, string token, string error, bool permanent, CancellationToken ct)
     {
+        Nodes.HotlineMetrics.OutboxFailures.Add(1);
         var o = options.Value;
         var attempts = row.Attempts + 1;
         var final = permanent || attempts >= o.MaxAttempts;

@@ -47,7 +47,7 @@ public static class RoutingApi
 
         var rules = routes.MapGroup("/api/routing/rules").WithTags("Routing").RequireAuthorization(Policies.Admin);
         rules.MapGet("/", (TicketRouting routing) => TypedResults.Ok(routing.Rules));
-        rules.MapPut("/{code}", async (string code, RoutingRule body, HotlineDbContext db, ReferenceData reference, TicketRouting routing, CancellationToken ct) =>
+        rules.MapPut("/{code}", async (string code, RoutingRule body, HotlineDbContext db, ReferenceData reference, Nodes.SharedCaches caches, CancellationToken ct) =>
         {
             var errors = body.Validate(reference).ToList();
             if (body.Code != code)
@@ -60,13 +60,13 @@ public static class RoutingApi
             else
                 row.CopyFrom(body);
             await db.SaveChangesAsync(ct);
-            await routing.RefreshAsync(ct);
+            await caches.RefreshAsync(Nodes.SharedCache.Routing, ct);
             return TypedResults.Ok(body);
         }).WithSummary("Create or replace a routing rule");
-        rules.MapDelete("/{code}", async Task<Results<NoContent, NotFound>> (string code, HotlineDbContext db, TicketRouting routing, CancellationToken ct) =>
+        rules.MapDelete("/{code}", async Task<Results<NoContent, NotFound>> (string code, HotlineDbContext db, Nodes.SharedCaches caches, CancellationToken ct) =>
         {
             var deleted = await db.RoutingRules.Where(r => r.Code == code).ExecuteDeleteAsync(ct);
-            await routing.RefreshAsync(ct);
+            await caches.RefreshAsync(Nodes.SharedCache.Routing, ct);
             return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
         }).WithSummary("Delete a routing rule (seeded rules come back at the next start unless disabled instead)");
     }

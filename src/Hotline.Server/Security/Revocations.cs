@@ -25,8 +25,8 @@ public sealed record Revocation
 
 /// <summary>
 /// Carries revocations to everything that holds access open: cached sessions and keys, hub connections, console
-/// circuits. In one process it calls them at once (<see cref="LocalRevocationBus"/>); with several nodes a
-/// publish/subscribe implementation (Redis) delivers each revocation to every node's subscribers.
+/// circuits. It calls this node's subscribers at once, and tells the other nodes over the node bus (Redis), whose
+/// copies call theirs; on a single node the bus goes nowhere.
 /// </summary>
 public interface IRevocationBus
 {
@@ -35,12 +35,35 @@ public interface IRevocationBus
     IDisposable Subscribe(Action<Revocation> handler);
 }
 
-public sealed class LocalRevocationBus(ILogger<LocalRevocationBus> logger) : IRevocationBus
+public sealed class RevocationBus : IRevocationBus, IDisposable
 {
+    private const string Topic = "revocations";
     private readonly Lock gate = new();
+    private readonly Nodes.INodeBus nodes;
+    private readonly ILogger<RevocationBus> logger;
+    private readonly IDisposable fromOtherNodes;
     private Action<Revocation>[] handlers = [];
 
+    public RevocationBus(Nodes.INodeBus nodes, ILogger<RevocationBus> logger)
+    {
+        (this.nodes, this.logger) = (nodes, logger);
+        fromOtherNodes = nodes.Subscribe(Topic, message =>
+        {
+            if (System.Text.Json.JsonSerializer.Deserialize<Revocation>(message) is { } revocation)
+                CallSubscribers(revocation);
+        });
+    }
+
     public ValueTask PublishAsync(Revocation revocation, CancellationToken ct)
+    {
+        CallSubscribers(revocation);
+        nodes.Publish(Topic, System.Text.Json.JsonSerializer.Serialize(revocation));
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose() => fromOtherNodes.Dispose();
+
+    private void CallSubscribers(Revocation revocation)
     {
         foreach (var handler in handlers)
         {
@@ -53,7 +76,6 @@ public sealed class LocalRevocationBus(ILogger<LocalRevocationBus> logger) : IRe
                 logger.LogError(e, "A revocation subscriber failed");
             }
         }
-        return ValueTask.CompletedTask;
     }
 
     public IDisposable Subscribe(Action<Revocation> handler)

@@ -21,7 +21,7 @@ public static class SecuritySetup
 
         // Single-node implementations; several nodes replace these two with shared ones (Redis).
         services.AddSingleton<IAttemptLimiter, MemoryAttemptLimiter>();
-        services.AddSingleton<IRevocationBus, LocalRevocationBus>();
+        services.AddSingleton<IRevocationBus, RevocationBus>();
 
         services.AddSingleton<ConsoleSessionStore>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, UseConsoleSessionStore>();

@@ -68,7 +68,7 @@ public static class SlaApi
 
         admin.MapGet("/policies", async (HotlineDbContext db, CancellationToken ct) => TypedResults.Ok(await db.SlaPolicies.AsNoTracking().ToListAsync(ct)));
         admin.MapPut("/policies/{type}/{priority}", async Task<Results<Ok<SlaPolicy>, NotFound>> (TicketType type, Priority priority, string? category, SlaPolicyBody body,
-            HotlineDbContext db, SlaRules rules, Reference.ReferenceData reference, CancellationToken ct) =>
+            HotlineDbContext db, Nodes.SharedCaches caches, Reference.ReferenceData reference, CancellationToken ct) =>
         {
             var errors = new List<FieldError>();
             if (category is not null && !reference.IsCategory(category))
@@ -101,11 +101,11 @@ public static class SlaApi
             row.WarningThresholds = [.. body.WarningThresholds!];
             row.Note = body.Note;
             await db.SaveChangesAsync(ct);
-            await rules.RefreshAsync(ct); // new clocks use it; running clocks keep the limit they started with
+            await caches.RefreshAsync(Nodes.SharedCache.SlaRules, ct); // new clocks use it; running clocks keep the limit they started with
             return TypedResults.Ok(row);
         }).WithSummary("Edit the time limits of one ticket type and priority, or (?category=code) create or edit that category's own limits");
 
-        admin.MapPut("/departments/{code}/working-hours", async (string code, WorkingHoursBody body, HotlineDbContext db, SlaRules rules,
+        admin.MapPut("/departments/{code}/working-hours", async (string code, WorkingHoursBody body, HotlineDbContext db, Nodes.SharedCaches caches,
             SlaClocks clocks, CityClock clock, Reference.ReferenceData reference, CancellationToken ct) =>
         {
             var department = await db.Departments.FirstOrDefaultAsync(d => d.Code == code, ct) ?? throw new RequestValidationException([new("code", ErrorCodes.UnknownDepartment, code)]);
@@ -113,8 +113,8 @@ public static class SlaApi
                 throw new RequestValidationException([new("workingHours", "InvalidWorkingHours")]);
             department.WorkingHours = string.IsNullOrWhiteSpace(body.WorkingHours) ? null : body.WorkingHours.Trim();
             await db.SaveChangesAsync(ct);
-            await rules.RefreshAsync(ct);
-            await reference.RefreshAsync(ct);
+            await caches.RefreshAsync(Nodes.SharedCache.SlaRules, ct);
+            await caches.RefreshAsync(Nodes.SharedCache.Reference, ct);
             var recomputed = await clocks.RecomputeRunningAsync(db, clock.Now, ct);
             return TypedResults.Ok(new { department.Code, department.WorkingHours, ClocksRecomputed = recomputed });
         }).WithSummary("Set a department's own working hours (\"08:30-12:00,14:00-17:30\"; empty for the standard hours); its running clocks are recomputed");

@@ -9,7 +9,7 @@ namespace Hotline.Server.Sla;
 
 /// <summary>Replaces a year of the official calendar and recomputes the deadlines of every clock still running.</summary>
 public sealed class SlaCalendarAdmin(
-    HotlineDbContext db, SlaRules rules, SlaClocks clocks, CityClock clock, Reference.ReferenceData reference, ILogger<SlaClocks> clockLogger,
+    HotlineDbContext db, SlaRules rules, Nodes.SharedCaches caches, SlaClocks clocks, CityClock clock, Reference.ReferenceData reference, ILogger<SlaClocks> clockLogger,
     ILogger<SlaCalendarAdmin> logger)
 {
     public sealed record Result(int Year, int Holidays, int MakeupWorkdays, int ClocksRecomputed);
@@ -54,7 +54,7 @@ public sealed class SlaCalendarAdmin(
         db.CalendarDays.AddRange(days);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await rules.RefreshAsync(ct);
+        await caches.RefreshAsync(Nodes.SharedCache.SlaRules, ct);
 
         var recomputed = await clocks.RecomputeRunningAsync(db, clock.Now, ct);
         logger.LogInformation("Calendar {Year} replaced; {Clocks} running clocks recomputed", year, recomputed);

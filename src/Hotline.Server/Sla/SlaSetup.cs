@@ -1,3 +1,4 @@
+using Hotline.Server.Nodes;
 using Quartz;
 
 namespace Hotline.Server.Sla;
@@ -24,6 +25,7 @@ public static class SlaSetup
         {
             builder.AddQuartz(q =>
             {
+                q.UseNodeScheduler(builder.Configuration); // clustered on PostgreSQL: each job on one node at a time
                 // One indexed query per tick finds what is due, so a short interval costs little and bounds detection lag.
                 if (interval > 0)
                     q.ScheduleJob<SlaSweepJob>(trigger => trigger.WithIdentity("sla-sweep").WithSimpleSchedule(TimeSpan.FromMilliseconds(interval)));

@@ -167,6 +167,9 @@ public sealed class SlaSweepJob(SlaSweeper sweeper, TimeProvider time, Microsoft
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
+        // How late this sweep starts after its trigger's time: a busy or failed-over scheduler shows here first.
+        if (context?.ScheduledFireTimeUtc is { } scheduled) // null when a test runs the job by hand
+            Nodes.HotlineMetrics.SlaSweepLag.Record(Math.Max(0, (time.GetUtcNow() - scheduled).TotalSeconds));
         var nextFire = time.GetUtcNow().AddMilliseconds(options.Value.SweepIntervalMilliseconds);
         await sweeper.SweepAsync(cancellationToken);
         while (await sweeper.NextDueAsync(cancellationToken) is { } due && due < nextFire)

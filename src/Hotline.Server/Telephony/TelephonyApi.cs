@@ -22,12 +22,13 @@ public static class TelephonyApi
 
     public static IServiceCollection AddTelephony(this IServiceCollection services) =>
         services.AddSingleton<IncomingCalls>().AddSingleton<AgentSeats>().AddSingleton<CallerHistory>()
-            .AddSingleton<Tickets.TicketConsole>();
+            .AddSingleton<Tickets.TicketConsole>()
+            .AddSingleton<IncomingCallRelay>().AddHostedService(sp => sp.GetRequiredService<IncomingCallRelay>());
 
     public static void MapTelephony(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/telephony/incoming", async (IncomingCallRequest body, AgentSeats seats, CallerHistory history, IncomingCalls calls,
-            LiveConnections live, CityClock clock, ILogger<IncomingCallRequest> logger, CancellationToken ct) =>
+        routes.MapPost("/api/telephony/incoming", async (IncomingCallRequest body, AgentSeats seats, CallerHistory history, IncomingCallRelay relay,
+            CityClock clock, ILogger<IncomingCallRequest> logger, CancellationToken ct) =>
         {
             var errors = new List<FieldError>();
             var phone = PhoneNumbers.Normalize(body.CallerPhone);
@@ -58,8 +59,7 @@ public static class TelephonyApi
             var tickets = await history.ForPhoneAsync(phone!, seat.Actor, ct);
             var call = new IncomingCallMessage(1, body.CallId!.Trim(), phone!, seat.UserName, clock.Now, tickets,
                 await history.HasConfidentialMatterAsync(phone!, seat.Actor, ct));
-            var consoles = calls.Publish(seat.UserId, call);
-            live.Send([LiveGroups.User(seat.UserId)], nameof(ITicketsClient.IncomingCall), call);
+            var consoles = relay.Pop(seat.UserId, call);
             logger.LogInformation("Incoming call {CallId} popped for user {UserId} on {Consoles} consoles with {Count} earlier tickets",
                 call.CallId, seat.UserId, consoles, tickets.Count);
             return TypedResults.Accepted((string?)null, new IncomingCallAccepted(call.CallId, seat.UserName, phone!, tickets.Count, consoles));

@@ -21,7 +21,7 @@ public sealed record IntakeResult(Ticket Ticket, bool Replayed);
 /// </summary>
 public sealed class TicketIntake(
     IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, TicketEventEffects effects, CityClock clock,
-    Knowledge.IntakeArticleCheck articles, ILogger<TicketIntake> logger)
+    Knowledge.IntakeArticleCheck articles, CommitSignal commits, ILogger<TicketIntake> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -89,6 +89,8 @@ public sealed class TicketIntake(
         try
         {
             await CommitAsync(batch, ct);
+            Nodes.HotlineMetrics.IntakeCommits.Add(1);
+            Nodes.HotlineMetrics.TicketsRegistered.Add(batch.Count);
         }
         catch (DbUpdateException ex) when (batch.Count > 1)
         {
@@ -103,6 +105,18 @@ public sealed class TicketIntake(
             foreach (var p in batch)
                 p.Completion.TrySetException(ex);
         }
+    }
+
+    private static bool IsPostgres(HotlineDbContext db) => db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
+
+    /// <summary>Advances the day's counter by <paramref name="count"/> under a row lock; returns its new value, or null when the day has no row yet.</summary>
+    private static async Task<long?> ReserveAsync(HotlineDbContext db, DateOnly day, int count, CancellationToken ct)
+    {
+        var rows = await db.Database
+            .SqlQuery<long>($"UPDATE daily_sequences SET \"LastValue\" = \"LastValue\" + {count} WHERE \"Day\" = {day} RETURNING \"LastValue\" AS \"Value\"")
+            .ToListAsync(ct);
+        // None: a new day, inserted with SaveChanges; a node inserting the same day at once fails that batch, retried one by one.
+        return rows.Count == 0 ? null : rows[0];
     }
 
     private async Task CommitAsync(List<Pending> batch, CancellationToken ct)
@@ -136,15 +150,30 @@ public sealed class TicketIntake(
 
         if (toCreate.Count > 0)
         {
-            var sequence = await db.DailySequences.FirstOrDefaultAsync(s => s.Day == day, ct);
-            if (sequence is null)
+            // PostgreSQL may have several nodes committing intake at once: the day's counter row is taken (locked until
+            // this transaction ends) and advanced by the whole batch in one statement, so the nodes queue on it instead
+            // of losing whole batches to a concurrency conflict on LastValue. SQLite has one writer: read and advance.
+            await using var transaction = IsPostgres(db) ? await db.Database.BeginTransactionAsync(ct) : null;
+            var reserved = transaction is null ? null : await ReserveAsync(db, day, toCreate.Count, ct);
+            long next;
+            if (reserved is not null)
             {
-                sequence = new DailySequence { Day = day, LastValue = 0 };
-                db.DailySequences.Add(sequence);
+                next = reserved.Value - toCreate.Count;
+            }
+            else
+            {
+                var sequence = transaction is null ? await db.DailySequences.FirstOrDefaultAsync(s => s.Day == day, ct) : null;
+                if (sequence is null)
+                {
+                    sequence = new DailySequence { Day = day, LastValue = 0 };
+                    db.DailySequences.Add(sequence);
+                }
+                next = sequence.LastValue;
+                sequence.LastValue += toCreate.Count;
             }
             foreach (var p in toCreate)
             {
-                var number = TicketNumber.Format(day, ++sequence.LastValue);
+                var number = TicketNumber.Format(day, ++next);
                 var (ticket, registered) = Ticket.Register(number, p.Draft, p.Actor, now);
                 ticket.IdempotencyKey = p.IdempotencyKey;
                 ticket.IdempotencyFingerprint = p.IdempotencyKey is null ? null : p.Fingerprint;
@@ -162,6 +191,11 @@ public sealed class TicketIntake(
                 answers[p] = () => new IntakeResult(ticket, false);
             }
             await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+                commits.Notify(); // SaveChanges signalled before the commit: readers woken then may have missed these rows
+            }
         }
 
         foreach (var p in batch)

@@ -1,0 +1,288 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Yarp.ReverseProxy.Configuration;
+using static Hotline.Benchmarks.BenchReport;
+
+namespace Hotline.Benchmarks;
+
+/// <summary>
+/// <c>scaleout</c>: intake through a YARP balancer (round robin) in front of 1, 2 and 3 real node processes
+/// (<c>dotnet Hotline.Server.dll</c>, Production settings, logging as shipped) on one PostgreSQL database and one Redis;
+/// throughput, p50/p99 and the nodes' CPU per ticket (PostgreSQL's CPU not included), ratios against one node in the
+/// same run. Then, on two nodes, failover: an SLA herd falls due, the node executing the sweep is killed (SIGKILL) and
+/// the time to the next step taken by the other node is measured, as is the time to clear the herd.
+/// Options: --postgres "Host=…" (else HOTLINE_TEST_POSTGRES) --nodes 1,2,3 --tickets 5000 --clients 32 --warmup 300 --no-doc.
+/// Needs /usr/bin/redis-server. CPU: nodes = sum of the node processes' CPU time over the measured phase.
+/// </summary>
+public static class ScaleoutBenchmark
+{
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var postgres = args.Text("postgres") ?? Environment.GetEnvironmentVariable("HOTLINE_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(postgres) || !File.Exists("/usr/bin/redis-server"))
+        {
+            Console.Error.WriteLine("scaleout needs --postgres (or HOTLINE_TEST_POSTGRES) and /usr/bin/redis-server");
+            return 2;
+        }
+        var counts = (args.Text("nodes") ?? "1,2,3").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
+        var tickets = args.Whole("tickets", 5_000);
+        var clients = args.Whole("clients", 32);
+        var warmup = args.Whole("warmup", 300);
+        Console.WriteLine($"scaleout: nodes {string.Join(',', counts)}, {tickets} tickets, {clients} clients; machine: {MachineSummary()}");
+        var bodies = TicketCorpus.Generate(tickets + warmup, 12345).Select(t => t.ToJson()).ToArray();
+
+        var results = new List<(int Nodes, double Rate, LatencySummary Latency, double CpuMsPerTicket, int Errors)>();
+        (double FailoverSeconds, double HerdSeconds, long Steps)? failover = null;
+        foreach (var n in counts)
+        {
+            await using var cluster = await Cluster.StartAsync(postgres, n);
+            var key = await cluster.ApiKeyAsync();
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = cluster.Balancer, Timeout = TimeSpan.FromMinutes(2) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+            await LoadAsync(http, bodies.AsMemory(0, warmup), clients, new Latencies(warmup));
+            var cpuBefore = cluster.CpuTime();
+            var latencies = new Latencies(tickets);
+            var wall = Stopwatch.StartNew();
+            var errors = await LoadAsync(http, bodies.AsMemory(warmup, tickets), clients, latencies);
+            wall.Stop();
+            var cpu = cluster.CpuTime() - cpuBefore;
+            var rate = latencies.Count / wall.Elapsed.TotalSeconds;
+            var summary = latencies.Summarize();
+            results.Add((n, rate, summary, cpu.TotalMilliseconds / Math.Max(1, latencies.Count), errors));
+            Console.WriteLine($"{n} node(s): {Fmt(rate, 0)} tickets/s, p50 {Fmt(summary.P50)} p99 {Fmt(summary.P99)} ms, CPU {Fmt(cpu.TotalMilliseconds / Math.Max(1, latencies.Count), 2)} ms/ticket, {errors} errors");
+            if (n == 2)
+            {
+                failover = await FailoverAsync(cluster);
+                Console.WriteLine($"failover: next sweep step {Fmt(failover.Value.FailoverSeconds, 2)} s after killing the sweeping node; herd of {failover.Value.Steps} steps cleared in {Fmt(failover.Value.HerdSeconds, 2)} s");
+            }
+        }
+
+        var report = Report(results, failover, tickets, clients);
+        Console.WriteLine(report);
+        if (!args.Flag("no-doc") && WriteSection("scaleout", report) is { } file)
+            Console.WriteLine($"written to {file}");
+        return 0;
+    }
+
+    private static async Task<int> LoadAsync(HttpClient http, ReadOnlyMemory<byte[]> bodies, int clients, Latencies latencies)
+    {
+        var next = -1;
+        var errors = 0;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Length)
+            {
+                using var content = new ByteArrayContent(bodies.Span[i]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync("/api/tickets", content);
+                if (response.StatusCode == HttpStatusCode.Created)
+                    latencies.Add(Latencies.Ms(start, Stopwatch.GetTimestamp()));
+                else
+                    Interlocked.Increment(ref errors);
+            }
+        })));
+        return errors;
+    }
+
+    /// <summary>Every running clock moved 60 days back: wait for the first step, kill the node executing the sweep, time the takeover.</summary>
+    private static async Task<(double, double, long)> FailoverAsync(Cluster cluster)
+    {
+        var baseline = await cluster.ScalarAsync("SELECT COALESCE(MAX(\"Id\"), 0) FROM ticket_events");
+        var herdStart = Stopwatch.StartNew();
+        await cluster.ScalarAsync("WITH s AS (UPDATE sla_clocks SET \"StartedAt\" = \"StartedAt\" - interval '60 days', \"FirstWarningAt\" = \"FirstWarningAt\" - interval '60 days', " +
+            "\"SecondWarningAt\" = \"SecondWarningAt\" - interval '60 days', \"DueAt\" = \"DueAt\" - interval '60 days', \"EscalateAt\" = \"EscalateAt\" - interval '60 days', " +
+            "\"NextAt\" = \"NextAt\" - interval '60 days' WHERE \"NextAt\" IS NOT NULL RETURNING 1) SELECT COUNT(*) FROM s");
+        string? sweeper = null;
+        while (sweeper is null || await cluster.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}") == 0)
+        {
+            sweeper = await cluster.TextAsync("SELECT instance_name FROM qrtz_fired_triggers WHERE trigger_name = 'sla-sweep' LIMIT 1") ?? sweeper;
+            await Task.Delay(2);
+        }
+        var atKill = await cluster.ScalarAsync("SELECT COALESCE(MAX(\"Id\"), 0) FROM ticket_events");
+        cluster.Kill(sweeper);
+        var killed = Stopwatch.StartNew();
+        while (await cluster.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {atKill}") == 0)
+            await Task.Delay(20);
+        var failover = killed.Elapsed.TotalSeconds;
+        while (await cluster.ScalarAsync("SELECT COUNT(*) FROM sla_clocks WHERE \"NextAt\" <= now()") > 0)
+            await Task.Delay(20);
+        return (failover, herdStart.Elapsed.TotalSeconds, await cluster.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}"));
+    }
+
+    private static string Report(List<(int Nodes, double Rate, LatencySummary Latency, double CpuMsPerTicket, int Errors)> results,
+        (double FailoverSeconds, double HerdSeconds, long Steps)? failover, int tickets, int clients)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var b = new StringBuilder();
+        b.Append(ci, $"Intake through a YARP balancer (round robin) in front of N node processes on one PostgreSQL and one Redis, ").Append(ci, $"{tickets:N0} tickets by {clients} closed-loop clients, production settings (logging as shipped). ")
+            .Append("Ratios against one node in the same run. Figures to be measured on a quiet machine (3 runs); this machine has 2 cores, ")
+            .Append("so more nodes cannot add throughput here: the question is what coordination costs.").AppendLine().AppendLine();
+        b.AppendLine("| Nodes | Tickets/s | × 1 node | p50 ms | p99 ms | Node CPU ms/ticket | Errors |");
+        b.AppendLine("|---|---|---|---|---|---|---|");
+        var one = results.FirstOrDefault(r => r.Nodes == 1).Rate;
+        foreach (var r in results)
+            b.AppendLine(ci, $"| {r.Nodes} | {Fmt(r.Rate, 0)} | {(one > 0 ? Fmt(r.Rate / one, 2) : "–")} | {Fmt(r.Latency.P50)} | {Fmt(r.Latency.P99)} | {Fmt(r.CpuMsPerTicket, 2)} | {r.Errors} |");
+        if (failover is { } f)
+            b.AppendLine().Append(ci, $"Failover (2 nodes): the first SLA step after killing the node executing the sweep came {Fmt(f.FailoverSeconds, 2)} s later ")
+                .Append(ci, $"(goal ≤ 15 s: check-in every 3 s, dead 4 s after a missed one); the herd of {f.Steps:N0} steps was cleared {Fmt(f.HerdSeconds, 2)} s after it fell due.").AppendLine();
+        return b.ToString();
+    }
+
+    /// <summary>Redis, N node processes started one after another on a fresh database, and a balancer in this process.</summary>
+    private sealed class Cluster : IAsyncDisposable
+    {
+        private readonly List<(string Id, Process Process, Uri Address)> nodes = [];
+        private readonly string admin;
+        private string database = "";
+        private Process? redis;
+        private WebApplication? balancer;
+
+        private Cluster(string admin) => this.admin = admin;
+
+        public Uri Balancer { get; private set; } = null!;
+
+        public static async Task<Cluster> StartAsync(string postgres, int count)
+        {
+            var cluster = new Cluster(postgres);
+            cluster.database = $"hotline_scaleout_{Guid.NewGuid():N}";
+            var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = cluster.database }.ToString();
+            var redisPort = FreePort();
+            cluster.redis = Process.Start(new ProcessStartInfo("/usr/bin/redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            {
+                RedirectStandardOutput = true, UseShellExecute = false,
+            })!;
+            var data = Path.Combine(Path.GetTempPath(), $"hotline-scaleout-{Guid.NewGuid():N}");
+            for (var i = 0; i < count; i++)
+            {
+                var id = $"node-{(char)('a' + i)}";
+                var port = FreePort();
+                var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+                foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Hotline.Server.dll"), "--urls", $"http://127.0.0.1:{port}" })
+                    start.ArgumentList.Add(arg);
+                start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+                start.Environment["Hotline__DataPath"] = Path.Combine(data, id);
+                start.Environment["Hotline__NodeId"] = id;
+                start.Environment["Hotline__InitialAdmin__UserName"] = "bench-admin";
+                start.Environment["Hotline__InitialAdmin__Password"] = "Bench-admin-password-1";
+                start.Environment["Database__Provider"] = "Postgres";
+                start.Environment["Database__ConnectionString"] = connection;
+                start.Environment["Redis__Configuration"] = $"127.0.0.1:{redisPort}";
+                var process = Process.Start(start)!;
+                process.OutputDataReceived += (_, _) => { };
+                process.ErrorDataReceived += (_, _) => { };
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                var address = new Uri($"http://127.0.0.1:{port}");
+                cluster.nodes.Add((id, process, address));
+                using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+                while (true)
+                {
+                    if (process.HasExited)
+                        throw new InvalidOperationException($"{id} exited while starting");
+                    try
+                    {
+                        using var ready = await probe.GetAsync("/health/ready");
+                        if (ready.IsSuccessStatusCode)
+                            break;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                    }
+                    await Task.Delay(100);
+                }
+            }
+            var balancerPort = FreePort();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{balancerPort}");
+            builder.Logging.ClearProviders();
+            builder.Services.AddReverseProxy().LoadFromMemory(
+                [new RouteConfig { RouteId = "all", ClusterId = "nodes", Match = new RouteMatch { Path = "{**rest}" } }],
+                [new ClusterConfig
+                {
+                    ClusterId = "nodes", LoadBalancingPolicy = "RoundRobin",
+                    Destinations = cluster.nodes.ToDictionary(n => n.Id, n => new DestinationConfig { Address = n.Address.ToString() }),
+                }]);
+            cluster.balancer = builder.Build();
+            cluster.balancer.MapReverseProxy();
+            await cluster.balancer.StartAsync();
+            cluster.Balancer = new Uri($"http://127.0.0.1:{balancerPort}");
+            return cluster;
+        }
+
+        public async Task<string> ApiKeyAsync()
+        {
+            using var client = new HttpClient { BaseAddress = nodes[0].Address };
+            using var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = "bench-admin", password = "Bench-admin-password-1" });
+            login.EnsureSuccessStatusCode();
+            var cookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("hotline.auth=", StringComparison.Ordinal));
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/api-keys") { Content = JsonContent.Create(new { name = "bench", role = "Agent" }) };
+            request.Headers.Add("Cookie", cookie);
+            using var created = await client.SendAsync(request);
+            created.EnsureSuccessStatusCode();
+            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        }
+
+        public TimeSpan CpuTime() =>
+            nodes.Where(n => !n.Process.HasExited).Aggregate(TimeSpan.Zero, (sum, n) => { n.Process.Refresh(); return sum + n.Process.TotalProcessorTime; });
+
+        public void Kill(string id)
+        {
+            var node = nodes.Single(n => n.Id == id);
+            node.Process.Kill(entireProcessTree: true);
+            node.Process.WaitForExit();
+        }
+
+        public async Task<long> ScalarAsync(string sql) => Convert.ToInt64(await ExecuteScalarAsync(sql), CultureInfo.InvariantCulture);
+
+        public async Task<string?> TextAsync(string sql) => await ExecuteScalarAsync(sql) as string;
+
+        private async Task<object?> ExecuteScalarAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Database = database }.ToString());
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            return await command.ExecuteScalarAsync();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (balancer is not null)
+                await balancer.DisposeAsync();
+            foreach (var (_, process, _) in nodes)
+            {
+                if (!process.HasExited)
+                    process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+                process.Dispose();
+            }
+            if (redis is { HasExited: false })
+                redis.Kill();
+            redis?.Dispose();
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
