@@ -137,7 +137,9 @@ public sealed class SlaOperationsTests
     {
         await HotlineFactory.RunAsync(async factory =>
         {
-            var running = factory.WithWebHostBuilder(b => b.UseSetting("Sla:SweepIntervalMilliseconds", "200"));
+            // A second host in this process: on PostgreSQL its clustered scheduler needs an instance id of its own, as a
+            // second node would have (the same id twice reads as one node restarting and recovering the other's triggers).
+            var running = factory.WithWebHostBuilder(b => b.UseSetting("Sla:SweepIntervalMilliseconds", "200").UseSetting("Hotline:NodeId", "sweeping-host"));
             var agent = running.CreateClient();
             agent.DefaultRequestHeaders.Add("X-Api-Key", await factory.ApiKeyAsync(Roles.Agent));
             var dispatcher = running.CreateClient();
