@@ -40,6 +40,8 @@ public sealed record AssessmentScheme
     public IReadOnlyList<FieldError> Validate()
     {
         var errors = new List<FieldError>();
+        if (Days.Check("validFrom", ValidFrom) is { } outOfRange) // a first day in 9999 would never take effect
+            errors.Add(outOfRange);
         foreach (var level in Enum.GetValues<RatingLevel>())
         {
             if (!LevelWeights.TryGetValue(level, out var w))

@@ -65,7 +65,9 @@ public static class NodesSetup
             return;
         quartz.ConfigureScheduler(s =>
         {
-            s.InstanceName = "Hotline"; // one cluster: the same name on every node
+            // One cluster: the same name on every node (Hotline:SchedulerName, "Hotline" unless set). It also keys
+            // Quartz's process-wide registry, so two hosts in one process (tests) need two names.
+            s.InstanceName = configuration["Hotline:SchedulerName"] is { Length: > 0 } name ? name : "Hotline";
             s.InstanceId = NodeIdentity.From(configuration).Id; // and an id of its own
         });
         quartz.UsePersistentStore(store =>

@@ -17,9 +17,8 @@ namespace Hotline.Server.Sla;
 /// same way, so a sweep racing a person's action on the same ticket loses and retries that clock on the next sweep.
 /// </summary>
 public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, SlaRules rules, SlaClocks clocks, Notifications.Outbox outbox,
-    CityClock clock, CommitSignal commits, ILogger<SlaSweeper> logger)
+    CityClock clock, CommitSignal commits, Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaSweeper> logger)
 {
-    private const int Batch = 500;
 
     public async Task<int> SweepAsync(CancellationToken ct)
     {
@@ -31,7 +30,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
             await using (var db = await contexts.CreateDbContextAsync(ct))
             {
                 ids = await db.SlaClocks.AsNoTracking().Where(c => c.NextAt != null && c.NextAt <= now)
-                    .OrderBy(c => c.NextAt).Select(c => c.Id).Take(Batch).ToListAsync(ct);
+                    .OrderBy(c => c.NextAt).Select(c => c.Id).Take(options.Value.SweepBatchSize).ToListAsync(ct);
             }
             if (ids.Count == 0)
                 return handled;
@@ -54,7 +53,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                     }
                 }
             }
-            if (ids.Count < Batch)
+            if (ids.Count < options.Value.SweepBatchSize)
                 return handled;
         }
     }

@@ -193,6 +193,7 @@ public class AssessmentTests
         var bad = Scheme with { ResponseWeight = -1, RepeatWindowDays = 0 };
         Assert.Equal(["responseWeight", "repeatWindowDays"], bad.Validate().Select(e => e.Field).ToList());
         Assert.Empty(Scheme.Validate());
+        Assert.Equal("validFrom", Assert.Single((Scheme with { ValidFrom = new(9999, 12, 31) }).Validate()).Field);
     }
 }
 

@@ -21,3 +21,16 @@ public sealed class PostgresFactAttribute : FactAttribute
             Skip = "HOTLINE_TEST_POSTGRES is not set; ./test.sh starts a throwaway PostgreSQL and sets it.";
     }
 }
+
+/// <summary>
+/// A test that runs on SQLite only, skipped on PostgreSQL with the reason it names (each use says why, and
+/// docs/testing.md lists the plan).
+/// </summary>
+public sealed class SqliteOnlyFactAttribute : FactAttribute
+{
+    public SqliteOnlyFactAttribute(string whyNotOnPostgres)
+    {
+        if (TestDatabases.PostgresConnectionString is not null)
+            Skip = whyNotOnPostgres;
+    }
+}

@@ -66,6 +66,9 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
             // The test clock starts 38 days before the seeded calendar ends: no weekly reminder emails unless a test asks.
             ["Sla:CalendarReminder"] = "false",
             ["Knowledge:Seed"] = "false", // 726 articles to segment at every start: only the knowledge tests ask for them
+            // Quartz keeps schedulers in a process-wide registry by name: test hosts side by side in this process each
+            // need their own, or one host's clustered scheduler (PostgreSQL) is handed to another, on another database.
+            ["Hotline:SchedulerName"] = $"test-{Guid.NewGuid():N}",
         };
         if (postgresDatabase is not null)
         {
