@@ -28,9 +28,11 @@ public sealed class PostgresFactAttribute : FactAttribute
 /// </summary>
 public sealed class SqliteOnlyFactAttribute : FactAttribute
 {
-    public SqliteOnlyFactAttribute(string whyNotOnPostgres)
+    public SqliteOnlyFactAttribute(string whyNotOnPostgres, bool needsBrowser = false)
     {
         if (TestDatabases.PostgresConnectionString is not null)
             Skip = whyNotOnPostgres;
+        else if (needsBrowser && !File.Exists(BrowserFactAttribute.Chromium))
+            Skip = $"Chromium is not installed at {BrowserFactAttribute.Chromium}; ./test.sh installs it (apt: chromium).";
     }
 }
