@@ -100,7 +100,8 @@ public sealed class ConsoleFeatureBrowserTests(KestrelHotlineFixture fixture)
 
         await Assertions.Expect(page.GetByTestId("attachment")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("[data-name='现场照片.png'] img")).ToBeVisibleAsync();
-        Assert.True(await page.Locator("[data-name='现场照片.png'] img").EvaluateAsync<bool>("img => img.complete && img.naturalWidth === 1"));
+        // Visible is not loaded: the photo is the real 1×1 PNG once the browser has it (a busy machine takes a while).
+        await UntilInPageAsync(page, "(() => { const img = document.querySelector(\"[data-name='现场照片.png'] img\"); return !!img && img.complete && img.naturalWidth === 1; })()");
         await Assertions.Expect(page.Locator("[data-name='整改通知书.pdf'] [data-testid=attachment-open]")).ToHaveAttributeAsync("href", new Regex("inline=true"));
         await page.Locator("[data-name='现场照片.png'] [data-testid=attachment-preview]").ClickAsync();
         await Assertions.Expect(page.GetByTestId("attachment-large")).ToBeVisibleAsync();
