@@ -48,6 +48,44 @@ public sealed class ConsoleFeatureBrowserTests(KestrelHotlineFixture fixture)
     private static Task ReadyAsync(IPage page, string testId) =>
         Assertions.Expect(page.Locator($"[data-testid={testId}][data-interactive=true]")).ToBeAttachedAsync();
 
+    /// <summary>
+    /// The search form's department picker keeps the keys typed after coming back from another field (no write-back of
+    /// the chosen name), searches for the department chosen from the list, and leaves out one whose text was typed over.
+    /// </summary>
+    [BrowserFact]
+    public async Task The_search_forms_department_picker_keeps_what_was_typed_and_filters_only_by_a_chosen_department()
+    {
+        var page = await OpenAsync("search.picker", Roles.Supervisor, "/tickets");
+        await ReadyAsync(page, "search-page");
+        var picker = page.Locator("#search-department");
+
+        await picker.FocusAsync();
+        await page.Keyboard.TypeAsync("scjg");
+        await Assertions.Expect(page.GetByRole(AriaRole.Option).First).ToContainTextAsync("常州市市场监督管理局");
+        await page.GetByRole(AriaRole.Option).First.ClickAsync(); // not Enter: in a form it would also submit the search
+        await Assertions.Expect(picker).ToHaveValueAsync("常州市市场监督管理局");
+        await page.GetByLabel("来电号码").FocusAsync();
+        await page.Keyboard.TypeAsync("1375555");
+        await picker.FocusAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("zjj");
+        await page.GetByLabel("来电号码").FocusAsync();
+        await page.Keyboard.TypeAsync("6666");
+        await Assertions.Expect(picker).ToHaveValueAsync("zjj"); // typed over, not written back
+        await page.GetByTestId("search-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("phone=13755556666"));
+        Assert.DoesNotContain("department=", page.Url, StringComparison.Ordinal); // the typed-over choice is not searched for
+
+        await picker.FocusAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("zfhcx");
+        await Assertions.Expect(page.GetByRole(AriaRole.Option).First).ToContainTextAsync("常州市住房和城乡建设局");
+        await page.GetByRole(AriaRole.Option).First.ClickAsync();
+        await Assertions.Expect(picker).ToHaveValueAsync("常州市住房和城乡建设局");
+        await page.GetByTestId("search-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("department=zjj"));
+    }
+
     [BrowserFact]
     public async Task Search_finds_a_callers_tickets_sorts_them_saves_the_search_exports_it_and_opens_a_ticket()
     {
