@@ -28,7 +28,9 @@ public sealed class EmailModels(RequesterLinks links, ReferenceData reference, C
         model["links"] = new Dictionary<string, object?>
         {
             ["selfService"] = links.SelfServiceUrl(ticket.Number).AbsoluteUri,
-            ["accessCode"] = accessCode,
+            // Later emails cannot carry the code (only its hash is kept). Templates stored before that change still
+            // print {{ links.accessCode }}: they get a pointer to the first email instead of an empty "查询码：".
+            ["accessCode"] = accessCode ?? (en ? "see your registration email" : "见受理登记时的邮件"),
             ["rating"] = e.Change is Replied or ResolvedAtIntake or AnsweredWithMaster ? links.RatingUrl(ticket).AbsoluteUri : null,
         };
         switch (e.Change)
