@@ -28,6 +28,11 @@ public static class AnalyticsApi
     {
         var api = routes.MapGroup("/api/analytics").WithTags("Analytics").RequireAuthorization(p => p.RequireRole(ReaderRoles));
 
+        // The drill-down page of old (钻取) is now a filter of the ticket search: old links and bookmarks land there.
+        routes.MapGet("/analytics/tickets", ([AsParameters] AnalyticsQuery q, string? counter, string? figure) =>
+                TypedResults.Redirect(FigureFilter.Link(q, counter ?? "", figure)))
+            .ExcludeFromDescription();
+
         api.MapGet("/figures", async Task<Results<Ok<Scorecard>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
                 c.Filter(q, http) is { } f ? TypedResults.Ok(await c.Queries.ScorecardAsync(f, ct)) : TypedResults.NotFound())
             .WithSummary("The period's figures (考核指标) with 环比 and 同比; each names the counter whose tickets it links to");
