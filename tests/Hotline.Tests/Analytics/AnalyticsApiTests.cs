@@ -218,6 +218,31 @@ public class AnalyticsApiTests(AnalyticsWorld world) : IClassFixture<AnalyticsWo
     }
 
     [Fact]
+    public async Task The_department_portraits_tables_export_as_a_workbook_and_each_as_csv()
+    {
+        var leader = await Factory.ClientAsync(Roles.Leader, acceptLanguage: "zh-CN");
+        var xlsx = await leader.GetAsync($"/api/analytics/portrait/export?{November}&department=scjg&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["与全市平均对比", "退单原因"], book.GetSheetNames());
+        book.Position = 0;
+        var rates = book.Query(useHeaderRow: true, sheetName: "与全市平均对比").Cast<IDictionary<string, object?>>().ToList();
+        var satisfaction = rates.Single(r => Equals(r["指标"], "满意率"));
+        Assert.Equal(0.9, Convert.ToDouble(satisfaction["常州市市场监督管理局"], System.Globalization.CultureInfo.InvariantCulture), 4);
+        Assert.Equal(0.9333, Convert.ToDouble(satisfaction["全市平均"], System.Globalization.CultureInfo.InvariantCulture), 4);
+        book.Position = 0;
+        var returns = book.Query(useHeaderRow: true, sheetName: "退单原因").Cast<IDictionary<string, object?>>().ToList();
+        var only = Assert.Single(returns);
+        Assert.Equal(("非本单位职责", 1.0), ((string)only["退单原因"]!, Convert.ToDouble(only["工单"], System.Globalization.CultureInfo.InvariantCulture)));
+
+        var csv = await (await leader.GetAsync($"/api/analytics/portrait/export?{November}&department=scjg&format=csv&table=returns")).Content.ReadAsStringAsync();
+        Assert.Equal(["退单原因,工单", "非本单位职责,1"], csv.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        await Api.ExpectAsync(await leader.GetAsync($"/api/analytics/portrait/export?{November}&department=scjg&format=csv"), HttpStatusCode.BadRequest);
+        await Api.ExpectAsync(await leader.GetAsync($"/api/analytics/portrait/export?{November}&format=xlsx"), HttpStatusCode.NotFound);
+        await Api.ExpectAsync(await (await Factory.HandlerAsync("zjj")).GetAsync($"/api/analytics/portrait/export?{November}&department=scjg&format=xlsx"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task An_english_reader_gets_department_and_category_names_in_english()
     {
         var leader = await Factory.ClientAsync(Roles.Leader, acceptLanguage: "en");
