@@ -28,6 +28,11 @@ public static class AnalyticsApi
     {
         var api = routes.MapGroup("/api/analytics").WithTags("Analytics").RequireAuthorization(p => p.RequireRole(ReaderRoles));
 
+        // The drill-down page of old (钻取) is now a filter of the ticket search: old links and bookmarks land there.
+        routes.MapGet("/analytics/tickets", ([AsParameters] AnalyticsQuery q, string? counter, string? figure) =>
+                TypedResults.Redirect(FigureFilter.Link(q, counter ?? "", figure)))
+            .ExcludeFromDescription();
+
         api.MapGet("/figures", async Task<Results<Ok<Scorecard>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
                 c.Filter(q, http) is { } f ? TypedResults.Ok(await c.Queries.ScorecardAsync(f, ct)) : TypedResults.NotFound())
             .WithSummary("The period's figures (考核指标) with 环比 and 同比; each names the counter whose tickets it links to");
@@ -102,6 +107,17 @@ public static class AnalyticsApi
             .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType, TableExport.CsvContentType)
             .WithSummary("The dashboard's tables (figures, ranking, trend, categories, districts, topics) as one workbook, or one table as CSV (table=)");
 
+        api.MapGet("/portrait/export", async Task<IResult> ([AsParameters] AnalyticsQuery q, string? format, string? table, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
+            {
+                if (c.Filter(q, http) is not { Department: not null } f)
+                    return TypedResults.NotFound();
+                var fmt = ParseFormat(format);
+                var sheets = AnalyticsExports.DepartmentPortraitSheets(c.Text, await c.Queries.PortraitAsync(f, ct));
+                return TableExport.Result(fmt, $"portrait-{f.Department}-{f.Period.Key}", AnalyticsExports.Pick(AnalyticsExports.DepartmentPortraitTables, sheets, table, fmt));
+            })
+            .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType, TableExport.CsvContentType)
+            .WithSummary("The department portrait's tables (rates against the centre, returns by reason) as one workbook, or one table (table=rates|returns) as .xlsx or CSV");
+
         api.MapGet("/topics", async Task<Results<Ok<IReadOnlyList<TopicView>>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, HotTopicQueries topics, CancellationToken ct) =>
                 c.Filter(q, http) is { } f ? TypedResults.Ok(await topics.TopicsAsync(f, ct)) : TypedResults.NotFound())
             .WithSummary("Hot topics (热点) of the period by TF-IDF, bursts first; each lists its tickets with word= and its counter");
@@ -114,6 +130,18 @@ public static class AnalyticsApi
                 await portraits.PortraitAsync(creditCode, http.User.ToActor(), ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
             .WithTags("Analytics").RequireAuthorization(p => p.RequireRole(EnterpriseRoles))
             .WithSummary("企业画像 by 统一社会信用代码: tickets, categories, departments, satisfaction, open matters, timeline and why it is watched (重点关注)");
+        routes.MapGet("/api/analytics/enterprises/{creditCode}/export", async Task<IResult> (string creditCode, string? format, string? table, HttpContext http, EnterprisePortraits portraits,
+                [FromServices] Context c, CancellationToken ct) =>
+            {
+                var fmt = ParseFormat(format);
+                if (await portraits.PortraitAsync(creditCode, http.User.ToActor(), ct) is not { } p)
+                    return TypedResults.NotFound();
+                return TableExport.Result(fmt, $"enterprise-{p.CreditCode}",
+                    AnalyticsExports.Pick(AnalyticsExports.EnterprisePortraitTables, AnalyticsExports.EnterprisePortraitSheets(c.Text, p), table, fmt));
+            })
+            .WithTags("Analytics").RequireAuthorization(p => p.RequireRole(EnterpriseRoles))
+            .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType, TableExport.CsvContentType)
+            .WithSummary("The enterprise portrait's tables (categories, departments, timeline) as one workbook, or one table (table=) as .xlsx or CSV");
         routes.MapGet("/api/analytics/enterprises/{creditCode}/watch", async (string creditCode, HttpContext http, EnterprisePortraits portraits, CancellationToken ct) =>
             {
                 var reasons = await portraits.WatchAsync(creditCode, ct);

@@ -1,4 +1,5 @@
 using Hotline.Server.Exports;
+using Hotline.Server.Problems;
 using Microsoft.Extensions.Localization;
 
 namespace Hotline.Server.Analytics;
@@ -34,6 +35,51 @@ public static class AnalyticsExports
             new(text["Analytics.Column.Category"], t => t.Category), new(text["Analytics.Sheet.Tickets"], t => t.Tickets),
             new("TF-IDF", t => t.Score), new(text["Analytics.Sheet.Burst"], t => t.Burst ? text["Analytics.Yes"].Value : text["Analytics.No"].Value)], topics),
     ];
+
+    /// <summary>The department portrait's tables (部门画像), in the order of <see cref="DepartmentPortraitTables"/>.</summary>
+    public static readonly IReadOnlyList<string> DepartmentPortraitTables = ["rates", "returns"];
+
+    public static IReadOnlyList<ExportSheet> DepartmentPortraitSheets(IStringLocalizer text, DepartmentPortrait p) =>
+    [
+        ExportSheet.Of(text["Analytics.VsCentre"], [
+            new ExportColumn<PortraitRow>(text["Analytics.Sheet.Figure"], r => text[$"Analytics.Figure.{r.Key}"].Value),
+            new(p.DepartmentName, r => r.Department), new(text["Analytics.CentreAverage"], r => r.Centre)], p.Rates),
+        ExportSheet.Of(text["Analytics.ReturnReasons"], [
+            new ExportColumn<ReturnReasonRow>(text["Analytics.Column.ReturnReason"], r => r.Reason is { } reason ? text[$"ReturnReason.{reason}"].Value : "—"),
+            new(text["Analytics.Sheet.Tickets"], r => r.Count)], p.Returns),
+    ];
+
+    /// <summary>The enterprise portrait's tables (企业画像), in the order of <see cref="EnterprisePortraitTables"/>.</summary>
+    public static readonly IReadOnlyList<string> EnterprisePortraitTables = ["categories", "departments", "timeline"];
+
+    public static IReadOnlyList<ExportSheet> EnterprisePortraitSheets(IStringLocalizer text, EnterprisePortrait p) =>
+    [
+        Counts(text, text["Analytics.ByCategory"], p.Categories),
+        Counts(text, text["Analytics.ByDepartment"], p.Departments),
+        ExportSheet.Of(text["Analytics.Timeline"], [
+            new ExportColumn<EnterpriseTicket>(text["Analytics.Column.RegisteredAt"], t => t.RegisteredAt), new(text["Console.Number"], t => t.Number),
+            new(text["Console.TicketTitle"], t => t.Title), new(text["Analytics.Column.Category"], t => t.CategoryName),
+            new(text["Analytics.Column.Department"], t => t.DepartmentName), new(text["Console.Status"], t => text[$"Status.{t.Status}"].Value),
+            new(text["Analytics.Figure.Overdue"], t => t.Overdue ? text["Analytics.Yes"].Value : text["Analytics.No"].Value),
+            new(text["Analytics.Column.Level"], t => t.Level)], p.Timeline),
+    ];
+
+    /// <summary>
+    /// The tables a download holds: the one named by <c>table=</c>, or (a workbook only) all of them, a sheet each. CSV
+    /// holds one table, so it needs the name; an unknown name is a 400.
+    /// </summary>
+    public static ExportSheet[] Pick(IReadOnlyList<string> names, IReadOnlyList<ExportSheet> sheets, string? table, ExportFormat format)
+    {
+        if (string.IsNullOrEmpty(table) && format == ExportFormat.Xlsx)
+            return [.. sheets];
+        var index = names.ToList().IndexOf(table ?? "");
+        if (index < 0)
+            throw new RequestValidationException([new("table", "InvalidValue")]);
+        return [sheets[index]];
+    }
+
+    private static ExportSheet Counts(IStringLocalizer text, string title, IReadOnlyList<CountRow> rows) =>
+        ExportSheet.Of(title, [new ExportColumn<CountRow>(title, r => r.Name), new(text["Analytics.Sheet.Tickets"], r => r.Tickets)], rows);
 
     private static ExportSheet Breakdown(IStringLocalizer text, string title, IReadOnlyList<BreakdownRow> rows) =>
         ExportSheet.Of(title, [

@@ -130,7 +130,7 @@ public static class AnalyticsModel
             c.ToTable("analytics_checkpoints");
             c.HasKey(x => x.Name);
             c.Property(x => x.Name).HasMaxLength(40);
-            c.Property(x => x.Position).IsConcurrencyToken(); // two projectors: one commits, the other rolls back
+            c.Property(x => x.Position).IsConcurrencyToken(); // moved only by a conditional update from the position a batch read (AnalyticsProjector)
         });
         b.Entity<TicketWord>(w =>
         {

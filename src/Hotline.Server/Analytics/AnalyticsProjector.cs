@@ -26,6 +26,8 @@ public sealed class AnalyticsProjector(
 {
     public const string CheckpointName = "facts";
     private const int BatchSize = 2000;
+    /// <summary>What a batch returns when another projector applied its events first.</summary>
+    private const int LostRace = -1;
     private readonly SemaphoreSlim running = new(1, 1);
     // Never pass a gap on time: a fact missed is a figure wrong for good. Wait for the transaction, however long.
     private readonly SequenceGaps gaps = new(TimeSpan.MaxValue, logger);
@@ -50,6 +52,8 @@ public sealed class AnalyticsProjector(
                     logger.LogInformation(ex, "Analytics batch lost a race; reading again");
                     continue;
                 }
+                if (applied == LostRace)
+                    continue; // another projector applied those events: not a failure, it made progress
                 total += applied;
                 if (applied == 0)
                     return total;
@@ -78,13 +82,7 @@ public sealed class AnalyticsProjector(
         // writes, never while texts are segmented. A projector elsewhere that committed meanwhile has moved the
         // checkpoint, whose concurrency token then fails this batch, which is read again.
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var checkpoint = await db.Set<AnalyticsCheckpoint>().FirstOrDefaultAsync(c => c.Name == CheckpointName, ct);
-        if (checkpoint is null)
-        {
-            checkpoint = new AnalyticsCheckpoint { Name = CheckpointName };
-            db.Add(checkpoint);
-        }
-        var position = checkpoint.Position;
+        var position = await CheckpointAsync(db, ct);
         var ids = await db.TicketEvents.AsNoTracking().Where(e => e.Id > position).OrderBy(e => e.Id).Take(BatchSize)
             .Select(e => new { e.Id, e.TicketId }).ToListAsync(ct);
         var postgres = db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
@@ -134,9 +132,34 @@ public sealed class AnalyticsProjector(
                 AddWords(db, history[0]);
         }
         await ApplyRollupsAsync(db, deltas.Values.Where(d => !d.Delta.IsZero).ToList(), ct);
-        checkpoint.Position = last;
+        // The checkpoint moves first, from where this batch started: a projector elsewhere that applied the same events
+        // holds (or has committed) that row, so this one finds it moved, writes nothing and reads again. Nothing fails,
+        // so nothing is logged as an error; two batches never both write a rollup key.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var moved = await db.Set<AnalyticsCheckpoint>().Where(c => c.Name == CheckpointName && c.Position == position)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Position, last), ct);
+        if (moved == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            logger.LogDebug("Analytics batch after {Position} was applied elsewhere; reading again", position);
+            return LostRace;
+        }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return taken.Count;
+    }
+
+    /// <summary>
+    /// The checkpoint's position; its row is created at 0 the first time by an insert that ignores a conflict (SQLite and
+    /// PostgreSQL alike), so two projectors starting on an empty database never race on its primary key.
+    /// </summary>
+    private static async Task<long> CheckpointAsync(HotlineDbContext db, CancellationToken ct)
+    {
+        var checkpoints = db.Set<AnalyticsCheckpoint>().AsNoTracking().Where(c => c.Name == CheckpointName);
+        if (await checkpoints.Select(c => (long?)c.Position).FirstOrDefaultAsync(ct) is { } position)
+            return position;
+        await db.Database.ExecuteSqlAsync($"""INSERT INTO analytics_checkpoints ("Name", "Position") VALUES ({CheckpointName}, 0) ON CONFLICT DO NOTHING""", ct);
+        return await checkpoints.Select(c => c.Position).SingleAsync(ct);
     }
 
     private FactContext Context(bool repeat) => new(clock.LocalDay, WorkingTime, repeat);
@@ -196,7 +219,7 @@ public sealed class AnalyticsProjector(
     {
         var draft = ((Registered)registration.Change).Draft;
         // Places and departments are dimensions of their own, not matters: 天宁区 is never a hot topic.
-        foreach (var word in text.TopicWords($"{draft.Title}。{draft.Description}").Where(w => w.Length <= 40 && !IsPlaceOrDepartment(w)).Distinct(StringComparer.Ordinal))
+        foreach (var word in text.HotTopicWords($"{draft.Title}。{draft.Description}").Where(w => w.Length <= 40 && !IsPlaceOrDepartment(w)).Distinct(StringComparer.Ordinal))
         {
             db.Add(new TicketWord
             {

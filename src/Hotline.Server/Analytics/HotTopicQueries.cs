@@ -24,14 +24,15 @@ public sealed record AlertTicket(string Number, string Title, DateTimeOffset Reg
 /// in one district within hours. A topic's count is the number of the filter's tickets whose text has the word, which
 /// is what its link lists (<see cref="FactSet.Facts"/> with the word).
 /// </summary>
-public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, Common.CityClock clock)
+public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, Common.CityClock clock, Text.ChineseText text)
 {
     public static TopicRules Rules { get; } = TopicRules.Default;
 
     public async Task<IReadOnlyList<TopicView>> TopicsAsync(AnalyticsFilter f, CancellationToken ct)
     {
         var counter = f.Department is null ? nameof(FactMeasures.Registered) : nameof(FactMeasures.Tickets);
-        var period = await CountsAsync(f with { Word = null }, counter, ct);
+        // Generic words recorded before they were topic stop words (the projector no longer records them) are left out.
+        var period = (await CountsAsync(f with { Word = null }, counter, ct)).Where(p => !text.IsTopicStopWord(p.Key)).ToDictionary();
         // Bursts are measured at the end of the period (today, for a period still running): its last window against the windows before.
         var end = f.Period.To < clock.Today ? f.Period.To : clock.Today;
         var lastWindow = Period.Range(end.AddDays(1 - Rules.WindowDays), end);
@@ -75,6 +76,7 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
         var since = clock.Now.AddHours(-Rules.AlertHours * 2);
         var mentions = await db.Set<TicketWord>().AsNoTracking().Where(w => w.RegisteredAt >= since && w.DistrictCode != "")
             .Select(w => new WordMention(w.TicketId, w.Word, w.DistrictCode, w.RegisteredAt)).ToListAsync(ct);
+        mentions = mentions.Where(m => !text.IsTopicStopWord(m.Word)).ToList();
         var alerts = HotTopicRules.Alerts(mentions, Rules);
         var ids = alerts.SelectMany(a => a.TicketIds).Distinct().ToList();
         var tickets = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Number, t.Title, t.RegisteredAt }).ToDictionaryAsync(t => t.Id, ct);

@@ -62,6 +62,15 @@ public sealed class ChineseText
 
     public bool IsStopWord(string word) => State.StopWords.Contains(word);
 
+    /// <summary>
+    /// The words that may name a hot topic (热点): <see cref="TopicWords"/> without the hotline's generic words
+    /// (<c>seed/text/topic-stopwords.txt</c>: 时间, 公司, 问题, 情况…), which most calls have whatever they are about.
+    /// </summary>
+    public IReadOnlyList<string> HotTopicWords(string? text) => [.. TopicWords(text).Where(w => !IsTopicStopWord(w))];
+
+    /// <summary>A word of <c>seed/text/topic-stopwords.txt</c>: never a hot topic (knowledge search still uses it).</summary>
+    public bool IsTopicStopWord(string word) => State.TopicStopWords.Contains(word);
+
     /// <summary>Inverse document frequency of a word in jieba's general corpus; the median for a word it does not know.</summary>
     public double Idf(string word) => State.Idf.TryGetValue(word, out var idf) ? idf : State.MedianIdf;
 
@@ -78,7 +87,7 @@ public sealed class ChineseText
         return false;
     }
 
-    private sealed record Loaded(JiebaSegmenter Segmenter, FrozenSet<string> StopWords, FrozenDictionary<string, double> Idf, double MedianIdf);
+    private sealed record Loaded(JiebaSegmenter Segmenter, FrozenSet<string> StopWords, FrozenSet<string> TopicStopWords, FrozenDictionary<string, double> Idf, double MedianIdf);
 
     private static Loaded Load(string seedPath)
     {
@@ -95,6 +104,7 @@ public sealed class ChineseText
             var stop = ReadLines(Path.Combine(DictionaryPath, "stopwords.txt"))
                 .Concat(ReadLines(Path.Combine(seedPath, "text", "stopwords.txt")))
                 .Select(Normalize).ToFrozenSet(StringComparer.Ordinal);
+            var topicStop = ReadLines(Path.Combine(seedPath, "text", "topic-stopwords.txt")).Select(Normalize).ToFrozenSet(StringComparer.Ordinal);
 
             var idf = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var line in ReadLines(Path.Combine(DictionaryPath, "idf.txt")))
@@ -105,7 +115,7 @@ public sealed class ChineseText
             }
             var sorted = idf.Values.Order().ToArray();
             var median = sorted.Length == 0 ? 10.0 : sorted[sorted.Length / 2];
-            return shared = new Loaded(segmenter, stop, idf.ToFrozenDictionary(StringComparer.Ordinal), median);
+            return shared = new Loaded(segmenter, stop, topicStop, idf.ToFrozenDictionary(StringComparer.Ordinal), median);
         }
     }
 

@@ -14,6 +14,7 @@ public static class TicketFilterQuery
     private static readonly (string Name, Func<TicketFilter, string?> Read)[] Fields =
     [
         ("list", f => f.List),
+        ("analytics", f => f.Analytics),
         ("number", f => f.Number),
         ("phone", f => f.Phone),
         ("name", f => f.Name),
@@ -42,7 +43,7 @@ public static class TicketFilterQuery
         string? Get(string name) => values.TryGetValue(name, out var v) && !StringValues.IsNullOrEmpty(v) ? v.ToString() : null;
         return TicketFilter.Empty with
         {
-            List = Get("list"), Number = Get("number"), Phone = Get("phone"), Name = Get("name"), CreditCode = Get("creditCode"),
+            List = Get("list"), Analytics = Get("analytics"), Number = Get("number"), Phone = Get("phone"), Name = Get("name"), CreditCode = Get("creditCode"),
             Q = Get("q"), Status = Get("status"), Type = Get("type"), Category = Get("category"), Department = Get("department"),
             District = Get("district"), Channel = Get("channel"), From = Get("from"), To = Get("to"),
             Overdue = bool.TryParse(Get("overdue"), out var overdue) ? overdue : null, Rating = Get("rating"), Sort = Get("sort"),

@@ -20,11 +20,12 @@ namespace Hotline.Server.Tickets;
 /// <param name="Rating">The latest rating: a level (<c>Dissatisfied</c>), <c>satisfied</c>, <c>unsatisfied</c> or <c>unrated</c>.</param>
 /// <param name="List">A named list of <see cref="TicketLists"/>: a work queue (<c>dispatch</c>, …) or a done list (<c>replied</c>, <c>came-back</c>, <c>registered</c>).</param>
 /// <param name="Sort"><c>newest</c> (default) or <c>oldest</c> first, by registration.</param>
+/// <param name="Analytics">The tickets counted in a figure of the analytics (<see cref="Hotline.Server.Analytics.FigureFilter"/>): a figure's link lands here.</param>
 public sealed record TicketFilter(
     string? Status, string? Type, string? Department, string? Category, string? District,
     string? From, string? To, string? Q, string? Phone, string? CreditCode, string? Cursor, int? Limit,
     string? Number = null, string? Name = null, string? Channel = null, bool? Overdue = null, string? Rating = null,
-    string? List = null, string? Sort = null)
+    string? List = null, string? Sort = null, string? Analytics = null)
 {
     public static TicketFilter Empty { get; } = new(null, null, null, null, null, null, null, null, null, null, null, null);
 }
@@ -46,6 +47,10 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
         var next = rows.Count > limit ? EncodeCursor(rows[limit - 1].Id) : null;
         return new TicketPage(rows.Take(limit).Select(r => r.Summary).ToList(), next);
     }
+
+    /// <summary>How many tickets the search finds (shown beside a figure's filter: the count equals the figure).</summary>
+    public async Task<long> CountAsync(TicketFilter f, Actor actor, CancellationToken ct) =>
+        await (await QueryAsync(f with { Cursor = null, Limit = null }, actor, ct)).Query.LongCountAsync(ct);
 
     /// <summary>
     /// Every ticket of the search in its order, read <see cref="StreamBatch"/> at a time with the keyset (a short read
@@ -107,6 +112,8 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
 #pragma warning restore CA1309
             }
         }
+        if (!string.IsNullOrWhiteSpace(f.Analytics))
+            query = Analytics.FigureFilter.Apply(query, f.Analytics, db, actor, reference, clock, errors);
         if (Parse<TicketStatus>(f.Status, "status", errors) is { } status)
             query = query.Where(t => t.Status == status);
         if (Parse<TicketType>(f.Type, "type", errors) is { } type)

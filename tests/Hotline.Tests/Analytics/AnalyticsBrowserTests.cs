@@ -58,12 +58,16 @@ public sealed class AnalyticsBrowserTests(LastMonthFixture fixture) : DeskBrowse
         var satisfaction = page.GetByTestId("ranking-scjg-satisfaction");
         await Assertions.Expect(satisfaction).ToHaveTextAsync("60.0%");
         await satisfaction.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/analytics/tickets", StringComparison.Ordinal));
-        Assert.Contains("department=scjg", page.Url, StringComparison.Ordinal);
-        await Assertions.Expect(page.GetByTestId("drill-total")).ToHaveTextAsync("共 3 件");
-        await Assertions.Expect(page.GetByTestId("drill-number")).ToHaveCountAsync(3);
-        var listed = await page.GetByTestId("drill-number").AllInnerTextsAsync();
-        Assert.Equal(fixture.RatedByMarket.Order(), listed.Select(n => n.Trim()).Order());
+        // The ticket search, filtered to the tickets counted in that figure: its usual list, paging and export.
+        await page.WaitForURLAsync(url => url.Contains("/tickets?analytics=", StringComparison.Ordinal));
+        Assert.Contains("department%3Dscjg", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByTestId("figure-chip-name")).ToHaveTextAsync("满意率");
+        await Assertions.Expect(page.GetByTestId("figure-chip")).ToContainTextAsync("常州市市场监督管理局");
+        await Assertions.Expect(page.GetByTestId("figure-chip")).ToContainTextAsync("2026-11-01 – 2026-11-30");
+        await Assertions.Expect(page.GetByTestId("figure-chip-total")).ToContainTextAsync("共 3 件");
+        await Assertions.Expect(page.GetByTestId("result-row")).ToHaveCountAsync(3);
+        var listed = await page.GetByTestId("result-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.number)");
+        Assert.Equal(fixture.RatedByMarket.Order(), listed.Order());
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-xlsx").ClickAsync());
         Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
@@ -71,7 +75,7 @@ public sealed class AnalyticsBrowserTests(LastMonthFixture fixture) : DeskBrowse
         await download.SaveAsAsync(path);
         var rows = MiniExcel.Query(path, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(fixture.RatedByMarket.Order(), rows.Select(r => (string)r["工单编号"]!).Order());
-        Assert.All(rows, r => Assert.Equal("常州市市场监督管理局", r["单位"]));
+        Assert.All(rows, r => Assert.Equal("常州市市场监督管理局", r["承办单位"]));
         Assert.Equal(["不满意", "基本满意", "满意"], rows.Select(r => (string)r["评价"]!).Order());
     }
 
@@ -83,9 +87,18 @@ public sealed class AnalyticsBrowserTests(LastMonthFixture fixture) : DeskBrowse
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("常州市住房和城乡建设局");
         await Assertions.Expect(page.GetByTestId("figure-Volume-value")).ToHaveTextAsync("1");
         await Assertions.Expect(page.GetByTestId("ranking").Locator("tbody tr")).ToHaveCountAsync(1);
+        // An old drill-down link to another department's figure: the ticket search, with nothing in it.
         await page.GotoAsync("/analytics/tickets?period=month&date=2026-11-01&department=scjg&counter=Rated");
-        await Assertions.Expect(page.GetByText("这是其他单位的数据，无权查看。")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByTestId("drill-table")).ToHaveCountAsync(0);
+        await page.WaitForURLAsync(url => url.Contains("/tickets?analytics=", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("figure-chip-total")).ToContainTextAsync("共 0 件");
+        await Assertions.Expect(page.GetByTestId("no-results")).ToBeVisibleAsync();
+
+        // Removing the figure's chip leaves the handler's own search.
+        await Assertions.Expect(page.GetByTestId("search-page")).ToHaveAttributeAsync("data-interactive", "true");
+        await page.GetByTestId("figure-chip").GetByRole(AriaRole.Button).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("analytics=", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("figure-chip")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("result-row")).ToHaveCountAsync(1);
     }
 
     [BrowserFact]

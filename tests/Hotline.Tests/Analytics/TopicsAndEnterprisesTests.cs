@@ -67,6 +67,28 @@ public class TopicsAndEnterprisesTests
             Assert.Equal(0.0, portrait.GetProperty("satisfactionRate").GetDouble());
             Assert.Equal(new[] { second, first }, portrait.GetProperty("timeline").EnumerateArray().Select(t => t.Str("number")));
 
+            // Each of the portrait's tables exports: all as one workbook, or one as .xlsx or CSV.
+            var leader = await f.ClientAsync(Roles.Leader, acceptLanguage: "zh-CN");
+            var xlsx = await leader.GetAsync($"/api/analytics/enterprises/{Api.ValidCreditCode}/export?format=xlsx");
+            Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+            using (var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()))
+            {
+                Assert.Equal(["按分类", "按承办单位", "诉求时间线"], MiniExcelLibs.MiniExcel.GetSheetNames(book));
+                book.Position = 0;
+                var timeline = MiniExcelLibs.MiniExcel.Query(book, useHeaderRow: true, sheetName: "诉求时间线").Cast<IDictionary<string, object?>>().ToList();
+                Assert.Equal(new[] { second, first }, timeline.Select(r => (string)r["工单编号"]!));
+                Assert.Equal("营业执照仍未办下来", timeline[0]["标题"]);
+                Assert.Equal("常州市市场监督管理局", timeline[1]["单位"]);
+                Assert.Equal("不满意", timeline[1]["评价"]);
+            }
+            var departments = await (await leader.GetAsync($"/api/analytics/enterprises/{Api.ValidCreditCode}/export?format=csv&table=departments")).Content.ReadAsStringAsync();
+            Assert.Contains("常州市市场监督管理局,1", departments, StringComparison.Ordinal);
+            var one = await leader.GetAsync($"/api/analytics/enterprises/{Api.ValidCreditCode}/export?format=xlsx&table=timeline");
+            using (var book = new MemoryStream(await one.Content.ReadAsByteArrayAsync()))
+                Assert.Equal(["诉求时间线"], MiniExcelLibs.MiniExcel.GetSheetNames(book));
+            await Api.ExpectAsync(await leader.GetAsync($"/api/analytics/enterprises/{Api.ValidCreditCode}/export?format=csv&table=timelines"), HttpStatusCode.BadRequest);
+            await Api.ExpectAsync(await (await f.HandlerAsync("zjj")).GetAsync($"/api/analytics/enterprises/{Api.ValidCreditCode}/export?format=xlsx"), HttpStatusCode.NotFound);
+
             // 住建局 handled none of its tickets: for its handler the enterprise has no portrait; 市场监管局's sees its one.
             await Api.ExpectAsync(await (await f.HandlerAsync("zjj")).GetAsync($"/api/analytics/enterprises/{Api.ValidCreditCode}"), HttpStatusCode.NotFound);
             var mine = await Api.GetAsync(await f.HandlerAsync("scjg"), $"/api/analytics/enterprises/{Api.ValidCreditCode}");

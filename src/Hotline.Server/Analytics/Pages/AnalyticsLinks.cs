@@ -4,7 +4,7 @@ namespace Hotline.Server.Analytics.Pages;
 public static class AnalyticsLinks
 {
     public static string Tickets(AnalyticsQuery query, string counter, string? figure = null) =>
-        "/analytics/tickets?" + query.ToQueryString(("counter", counter), ("figure", figure));
+        FigureFilter.Link(query, counter, figure);
 
     public static string Rate(double? rate) => rate is { } r ? r.ToString("0.0%", System.Globalization.CultureInfo.InvariantCulture) : "—";
 
