@@ -294,7 +294,7 @@ public static class KnowledgeBenchmark
                 .ToDictionaryAsync(a => a.SeedKey!, a => (a.Id, TrimQuestion(a.Title)));
         var found = 0;
         var rows = new List<(string Query, string Match, long Matches, double Raw, double Ours)>();
-        foreach (var q in Queries())
+        foreach (var q in Queries().Distinct())
         {
             if (expected.TryGetValue(q, out var key))
             {

@@ -121,7 +121,7 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
     public const long CommonFloor = 2000;
 
     /// <summary>Most terms of a pruned plan that match anything, the rarest kept.</summary>
-    public const int MaxIndexTerms = 12;
+    public const int MaxIndexTerms = 16;
 
     /// <summary>How many articles make a term common in a knowledge base of <paramref name="documents"/> articles.</summary>
     public static long CommonCutoff(long documents) => Math.Max(CommonFloor, (long)(documents * CommonShare));

@@ -213,12 +213,12 @@ public sealed class SearchPlanTests
     }
 
     [Fact]
-    public void A_long_query_keeps_at_most_twelve_terms_and_those_matching_nothing()
+    public void A_long_query_keeps_its_rarest_terms_up_to_the_cap_and_those_matching_nothing()
     {
         var words = Enumerable.Range(1, 20).Select(i => "词" + i).ToList();
         var plan = new SearchPlan([.. words, "无此词"], [], [], null);
         var pruned = plan.Prune(t => t.Text == "无此词" ? 0 : int.Parse(t.Text[1..], System.Globalization.CultureInfo.InvariantCulture), 100_000);
-        // 词1 … 词12 (the rarest, in the plan's order) and the word matching nothing, which costs the index nothing.
+        // 词1 … 词16 (the rarest, in the plan's order) and the word matching nothing, which costs the index nothing.
         Assert.Equal([.. words.Take(SearchPlan.MaxIndexTerms), "无此词"], pruned.Words);
     }
 
