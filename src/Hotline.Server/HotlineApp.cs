@@ -76,6 +76,7 @@ public static class HotlineApp
 
         services.AddOptions<Ratings.RequesterLinkOptions>().BindConfiguration(Ratings.RequesterLinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Ratings.RequesterLinks>();
+        services.AddSingleton<Ratings.AccessCodes>();
         services.AddSingleton<ReferenceData>();
         services.AddSingleton<SeedLoader>();
         services.AddTickets();

@@ -242,6 +242,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
         Hotline.Server.Access.ConsolePreferences.Configure(b);
         Hotline.Server.Knowledge.KnowledgeModel.Configure(b);
         Hotline.Server.Enterprises.PoliciesModel.Configure(b);
+        Hotline.Server.Ratings.TicketAccessCode.Configure(b);
         b.Entity<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>().ToTable("data_protection_keys");
     }
 }

@@ -189,7 +189,11 @@ public sealed class KnowledgeFeedbackWorker(
             if (department is not null && KnowledgeFeedback.ChangesAnswer(coverage, department, article.DepartmentCodes, article.Answer, answer))
                 await FlagAsync(db, hit.Id, ReviewReason.DepartmentAnswerChanged, ticket.Number, ticket.Number, Shorten(answer, 500), e.OccurredAt, ct);
         }
-        if (!KnowledgeFeedback.ProposesDraft(best) || await db.KnowledgeProposals.AnyAsync(p => p.TicketId == ticket.Id && p.Kind == ProposalKind.UnmatchedAnswer, ct))
+        // The round's own unsaved drafts count too: a second reply to one ticket in the same round (a rectification)
+        // must not add a second draft, or the round's save fails on the unique (ticket, kind) and is retried for ever.
+        if (!KnowledgeFeedback.ProposesDraft(best)
+            || db.KnowledgeProposals.Local.Any(p => p.TicketId == ticket.Id && p.Kind == ProposalKind.UnmatchedAnswer)
+            || await db.KnowledgeProposals.AnyAsync(p => p.TicketId == ticket.Id && p.Kind == ProposalKind.UnmatchedAnswer, ct))
             return;
         db.KnowledgeProposals.Add(new KnowledgeProposal
         {

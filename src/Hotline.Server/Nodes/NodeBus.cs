@@ -82,6 +82,12 @@ public sealed class RedisNodeBus : INodeBus, IDisposable
 
     public bool IsConnected => redis.IsConnected;
 
+    /// <summary>The shared keys' database, for state the nodes keep together (failed attempts); keys start with <see cref="KeyPrefix"/>.</summary>
+    public IDatabase Database => redis.GetDatabase();
+
+    /// <summary>The installation's prefix (<see cref="RedisOptions.ChannelPrefix"/>), for keys as for channels.</summary>
+    public string KeyPrefix => prefix;
+
     public event Action? Restored;
 
     public void Publish(string topic, string message)

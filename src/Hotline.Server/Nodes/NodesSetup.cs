@@ -20,7 +20,13 @@ public static class NodesSetup
         services.AddSingleton(node);
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"]))
-            services.AddSingleton<INodeBus, RedisNodeBus>();
+        {
+            services.AddSingleton<RedisNodeBus>();
+            services.AddSingleton<INodeBus>(sp => sp.GetRequiredService<RedisNodeBus>());
+            // Failed sign-ins, API keys and access codes, and the confidential-notice allowance, counted across the nodes.
+            services.AddSingleton<Security.IAttemptLimiter, Security.RedisAttemptLimiter>();
+            services.AddSingleton<Security.ILookupAllowance, Security.RedisLookupAllowance>();
+        }
         else
             services.AddSingleton<INodeBus, LocalNodeBus>();
         services.AddSingleton<SharedCaches>();

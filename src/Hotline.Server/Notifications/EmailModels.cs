@@ -14,7 +14,8 @@ namespace Hotline.Server.Notifications;
 /// </summary>
 public sealed class EmailModels(RequesterLinks links, ReferenceData reference, CityClock clock)
 {
-    public Dictionary<string, object?> ForRequester(Ticket ticket, TicketEvent e, string language)
+    /// <param name="accessCode">The ticket's access code, for the registration email only (it is stored hashed, never readable again).</param>
+    public Dictionary<string, object?> ForRequester(Ticket ticket, TicketEvent e, string language, string? accessCode = null)
     {
         var en = language == Languages.English;
         var model = Common(ticket, language);
@@ -27,7 +28,7 @@ public sealed class EmailModels(RequesterLinks links, ReferenceData reference, C
         model["links"] = new Dictionary<string, object?>
         {
             ["selfService"] = links.SelfServiceUrl(ticket.Number).AbsoluteUri,
-            ["accessCode"] = links.AccessCode(ticket.Number),
+            ["accessCode"] = accessCode,
             ["rating"] = e.Change is Replied or ResolvedAtIntake or AnsweredWithMaster ? links.RatingUrl(ticket).AbsoluteUri : null,
         };
         switch (e.Change)

@@ -33,9 +33,10 @@ public sealed class Outbox(
     /// <summary>Another node wrote rows: this node's sender wakes on the commit signal too (any node may send them).</summary>
     public void MarkWritten() => Volatile.Write(ref written, 1);
 
-    public void Apply(HotlineDbContext db, Ticket ticket, IEnumerable<TicketEvent> events)
+    /// <param name="accessCode">The code issued with a registration: it goes into that event's email only.</param>
+    public void Apply(HotlineDbContext db, Ticket ticket, IEnumerable<TicketEvent> events, string? accessCode = null)
     {
-        foreach (var row in Emails(ticket, events))
+        foreach (var row in Emails(ticket, events, accessCode))
             db.OutboxEmails.Add(row);
     }
 
@@ -43,7 +44,7 @@ public sealed class Outbox(
     /// The email rows these events cause, for a caller that writes them itself in its transaction (the SLA sweeper
     /// inserts them with <see cref="Data.DirectWriter"/>).
     /// </summary>
-    public List<OutboxEmail> Emails(Ticket ticket, IEnumerable<TicketEvent> events)
+    public List<OutboxEmail> Emails(Ticket ticket, IEnumerable<TicketEvent> events, string? accessCode = null)
     {
         var rows = new List<OutboxEmail>();
         foreach (var e in events)
@@ -52,7 +53,7 @@ public sealed class Outbox(
             if (kind is not null && !string.IsNullOrWhiteSpace(ticket.RequesterEmail))
             {
                 var language = LanguageOf(ticket);
-                rows.Add(Row(ticket, e, kind, ticket.RequesterEmail, ticket.RequesterName, language, () => models.ForRequester(ticket, e, language)));
+                rows.Add(Row(ticket, e, kind, ticket.RequesterEmail, ticket.RequesterName, language, () => models.ForRequester(ticket, e, language, e.Change is Registered ? accessCode : null)));
             }
             if (e.Change is SlaBreached breach && HeadOf(ticket, breach) is { } department)
             {

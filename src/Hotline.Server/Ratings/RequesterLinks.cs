@@ -24,9 +24,9 @@ public sealed class RequesterLinkOptions
     public int RatingLinkDays { get; set; } = 15;
 
     /// <summary>
-    /// The secret (at least 32 characters) behind the access codes and the policy pushes' links, and behind the rating
-    /// links written before they moved to Data Protection (still read until they expire). Several instances must share
-    /// it; when empty, one is generated once into <c>data/keys/requester-links.secret</c>.
+    /// The legacy secret (at least 32 characters) that signed rating links, access codes and policy push links before
+    /// they moved to Data Protection and stored codes. Nothing new is signed with it; while it is set (or
+    /// <c>data/keys/requester-links.secret</c> exists) what it signed is still accepted. Never generated any more.
     /// </summary>
     public string? Secret { get; set; }
 }
@@ -46,20 +46,21 @@ public sealed record RatingTokenReading(RatingTokenStatus Status, string? Number
 /// <summary>
 /// The links a requester gets by email, signed so they need no login: the 好差评 rating link (expiring, for one rating
 /// round of one ticket; single use is enforced by the rating itself being recorded once per round) and the self-service
-/// access code (查询码) shown in the first email. The rating link is an ASP.NET Core Data Protection payload (the keys
-/// the application already keeps, rotated and shared as configured); its expiry is checked against the business clock
-/// (<see cref="TimeProvider"/>), which Data Protection's own time-limited protector cannot do, since it reads the system
-/// clock. The access code a person types is 8 digits, an HMAC-SHA256 of the ticket number under a server secret, as are
-/// the rating links of the earlier format, read until they expire. Nothing is stored per link; a forged or altered one is
-/// refused.
+/// policy pushes' unsubscribe and click links. Each is an ASP.NET Core Data Protection payload (the keys the
+/// application already keeps, rotated and shared as configured) under a purpose of its own; a rating link's expiry is
+/// checked against the business clock (<see cref="TimeProvider"/>), which Data Protection's own time-limited protector
+/// cannot do, since it reads the system clock. Nothing is stored per link; a forged or altered one is refused. What the
+/// legacy secret signed before (HMAC formats, access codes of tickets registered before <see cref="AccessCodes"/>) is
+/// read only while that secret exists. Access codes themselves are issued and checked by <see cref="AccessCodes"/>.
 /// </summary>
 public sealed class RequesterLinks
 {
     private const int AccessCodeDigits = 8;
-    private readonly byte[] key;
+    private readonly byte[]? legacyKey;
     private readonly RequesterLinkOptions options;
     private readonly TimeProvider time;
     private readonly IDataProtector ratingLinks;
+    private readonly IDataProtectionProvider protection;
 
     public RequesterLinks(IOptions<RequesterLinkOptions> options, IOptions<HotlineOptions> hotline, IHostEnvironment env, TimeProvider time,
         IDataProtectionProvider protection)
@@ -67,23 +68,34 @@ public sealed class RequesterLinks
         this.options = options.Value;
         this.time = time;
         ratingLinks = protection.CreateProtector("Hotline.Ratings.RatingLink.v2");
-        key = LoadKey(this.options.Secret, Path.Combine(DatabaseSetup.ResolveDataPath(env, hotline.Value), "keys", "requester-links.secret"));
+        this.protection = protection;
+        legacyKey = LoadLegacyKey(this.options.Secret, Path.Combine(DatabaseSetup.ResolveDataPath(env, hotline.Value), "keys", "requester-links.secret"));
     }
+
+    /// <summary>Whether a legacy secret is there, so what it signed (old links, old tickets' codes) is still accepted.</summary>
+    public bool HasLegacySecret => legacyKey is not null;
 
     /// <summary>The rating round a ticket is in now: each rectification (reopen) asks for a new rating.</summary>
     public static int RoundOf(Ticket ticket) => ticket.ReopenCount;
 
-    /// <summary>The 8-digit code that, with the ticket number, opens the self-service page.</summary>
-    public string AccessCode(string number)
+    /// <summary>
+    /// The code emailed for a ticket registered before codes were stored: the HMAC of its number under the legacy secret,
+    /// reduced to 8 digits; null without the legacy secret.
+    /// </summary>
+    public string? LegacyAccessCode(string number)
     {
-        var mac = Sign("access", number);
+        if (legacyKey is null)
+            return null;
+        var mac = Sign(legacyKey, "access", number);
         // Little-endian explicitly: every instance, whatever its CPU, derives the same code from the same secret.
         var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(mac) % 100_000_000UL;
         return value.ToString("D" + AccessCodeDigits, CultureInfo.InvariantCulture);
     }
 
-    public bool CheckAccessCode(string number, string? code) =>
-        code is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(AccessCode(number)), Encoding.ASCII.GetBytes(code.Trim()));
+    /// <summary>Whether <paramref name="code"/> is the legacy code of a ticket registered before codes were stored (constant time).</summary>
+    public bool CheckLegacyAccessCode(string number, string? code) =>
+        LegacyAccessCode(number) is { } expected && code is not null
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(code.Trim()));
 
     /// <summary>A token for rating <paramref name="number"/> in <paramref name="round"/>, valid for the configured days from now.</summary>
     public string RatingToken(string number, int round)
@@ -118,10 +130,10 @@ public sealed class RequesterLinks
     private RatingTokenReading ReadEarlierRatingToken(string token)
     {
         var parts = token.Split('.');
-        if (parts is not { Length: 2 } || !TryFromBase64Url(parts[0], out var payloadBytes) || !TryFromBase64Url(parts[1], out var mac))
+        if (legacyKey is null || parts is not { Length: 2 } || !TryFromBase64Url(parts[0], out var payloadBytes) || !TryFromBase64Url(parts[1], out var mac))
             return new(RatingTokenStatus.Invalid);
         var payload = Encoding.UTF8.GetString(payloadBytes);
-        return CryptographicOperations.FixedTimeEquals(mac, Sign("rating", payload)) ? ReadPayload(payload) : new(RatingTokenStatus.Invalid);
+        return CryptographicOperations.FixedTimeEquals(mac, Sign(legacyKey, "rating", payload)) ? ReadPayload(payload) : new(RatingTokenStatus.Invalid);
     }
 
     private RatingTokenReading ReadPayload(string payload)
@@ -145,55 +157,53 @@ public sealed class RequesterLinks
     private Uri Public(string relative) => new(new Uri(options.PublicBaseUrl.TrimEnd('/') + "/"), relative);
 
     /// <summary>
-    /// A signed public link for another purpose (a policy push's unsubscribe and click links): the value and its MAC,
-    /// readable back with <see cref="ReadSigned"/>. Same secret, so every instance signs alike.
+    /// A protected public link for another purpose (a policy push's unsubscribe and click links, which stay valid without
+    /// end): the value under Data Protection with a purpose string per link kind, readable back with <see cref="ReadSigned"/>.
     /// </summary>
     public Uri SignedUrl(string path, string purpose, string value) =>
-        Public($"{path}/{Base64Url(System.Text.Encoding.UTF8.GetBytes(value))}.{Base64Url(Sign(purpose, value))[..22]}");
+        Public($"{path}/{WebEncoders.Base64UrlEncode(LinkProtector(purpose).Protect(Encoding.UTF8.GetBytes(value)))}");
 
-    /// <summary>The value of a token made by <see cref="SignedUrl"/>, or null when it is malformed or not ours.</summary>
+    /// <summary>
+    /// The value of a token made by <see cref="SignedUrl"/>, or null when it is malformed or not ours. A token of the
+    /// legacy format (<c>base64url(value).MAC</c>, the only one with a dot) is read while the legacy secret exists.
+    /// </summary>
     public string? ReadSigned(string purpose, string? token)
     {
-        var dot = token?.IndexOf('.', StringComparison.Ordinal) ?? -1;
-        if (token is null || dot <= 0)
+        if (string.IsNullOrEmpty(token))
             return null;
+        if (token.Contains('.', StringComparison.Ordinal))
+            return ReadLegacySigned(purpose, token);
         try
         {
-            var value = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(Pad(token[..dot])));
-            var expected = Base64Url(Sign(purpose, value))[..22];
-            return CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(token[(dot + 1)..])) ? value : null;
+            return Encoding.UTF8.GetString(LinkProtector(purpose).Unprotect(WebEncoders.Base64UrlDecode(token)));
         }
-        catch (FormatException)
+        catch (Exception e) when (e is CryptographicException or FormatException)
         {
             return null;
         }
-
-        static string Pad(string s) => s.Replace('-', '+').Replace('_', '/') + new string('=', (4 - s.Length % 4) % 4);
     }
 
-    private byte[] Sign(string purpose, string value) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{value}"));
+    private IDataProtector LinkProtector(string purpose) => protection.CreateProtector("Hotline.PublicLinks", purpose, "v2");
 
-    private static byte[] LoadKey(string? configured, string file)
+    private string? ReadLegacySigned(string purpose, string token)
+    {
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (legacyKey is null || dot <= 0 || !TryFromBase64Url(token[..dot], out var bytes))
+            return null;
+        var value = Encoding.UTF8.GetString(bytes);
+        var expected = Base64Url(Sign(legacyKey, purpose, value))[..22];
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(token[(dot + 1)..])) ? value : null;
+    }
+
+    private static byte[] Sign(byte[] key, string purpose, string value) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{value}"));
+
+    private static byte[]? LoadLegacyKey(string? configured, string file)
     {
         if (!string.IsNullOrEmpty(configured))
             return configured.Length >= 32
                 ? Encoding.UTF8.GetBytes(configured)
                 : throw new OptionsValidationException(RequesterLinkOptions.Section, typeof(RequesterLinkOptions), ["Secret must be at least 32 characters."]);
-        if (File.Exists(file))
-            return Convert.FromBase64String(File.ReadAllText(file).Trim());
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var generated = RandomNumberGenerator.GetBytes(32);
-        try
-        {
-            // CreateNew: if another instance sharing the folder wrote it first, use theirs.
-            using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
-            stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(generated)));
-            return generated;
-        }
-        catch (IOException) when (File.Exists(file))
-        {
-            return Convert.FromBase64String(File.ReadAllText(file).Trim());
-        }
+        return File.Exists(file) ? Convert.FromBase64String(File.ReadAllText(file).Trim()) : null;
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

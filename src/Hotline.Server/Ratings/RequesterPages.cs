@@ -39,7 +39,7 @@ public sealed record TrackPage(string Number, string Title, TicketStatus Status,
 /// page (自助查询) opened with the ticket number and its access code. Only what a requester may see leaves here: the
 /// timeline is a whitelist of events; internal notes, progress, supervision, returns and leaders' instructions never do.
 /// </summary>
-public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, TicketActions actions, RequesterMessages messages,
+public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, AccessCodes codes, TicketActions actions, RequesterMessages messages,
     ReferenceData reference, IOptions<RatingOptions> options, CityClock clock, Security.IAttemptLimiter attempts, IOptions<Security.SecurityOptions> security)
 {
     /// <summary>
@@ -120,7 +120,7 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ti
             await attempts.SucceededAsync(clientKey, forget: false, ct);
             throw new Security.TooManyAttemptsException(ticketWait);
         }
-        if (!links.CheckAccessCode(number, code))
+        if (!await codes.CheckAsync(db, number, code, ct))
             return null;
         await attempts.SucceededAsync(ticketKey, forget: true, ct);
         await attempts.SucceededAsync(clientKey, forget: false, ct);

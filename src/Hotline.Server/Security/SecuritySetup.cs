@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Security;
@@ -19,8 +20,9 @@ public static class SecuritySetup
         var services = builder.Services;
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        // Single-node implementations; several nodes replace these two with shared ones (Redis).
-        services.AddSingleton<IAttemptLimiter, MemoryAttemptLimiter>();
+        // Failed attempts in this node's memory, unless several nodes share them in Redis (AddNodes registered that first).
+        services.TryAddSingleton<IAttemptLimiter, MemoryAttemptLimiter>();
+        services.TryAddSingleton<ILookupAllowance, MemoryLookupAllowance>();
         services.AddSingleton<IRevocationBus, RevocationBus>();
 
         services.AddSingleton<ConsoleSessionStore>();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Hotline.Domain.Access;
 using Hotline.Domain.Tickets;
 using Microsoft.Extensions.Options;
@@ -46,43 +45,22 @@ public static class RequesterLookup
 /// credit code they look up (a caller's history, duplicate hints), and nothing more: no number, no count. Each person may
 /// look up a limited number of distinct values an hour (<see cref="Security.SecurityOptions.ConfidentialNoticesPerHour"/>)
 /// and still hear it; the allowance is spent by every lookup, found or not, so the notice cannot be used to try out
-/// the hidden digits of a masked number. Past it the notice is withheld and a warning logged.
+/// the hidden digits of a masked number. Past it the notice is withheld and a warning logged. The allowance is kept by
+/// <see cref="Security.ILookupAllowance"/>: in memory on one node, in Redis across several.
 /// </summary>
-public sealed class ConfidentialNotices(IOptions<Security.SecurityOptions> options, TimeProvider time, ILogger<ConfidentialNotices> logger)
+public sealed class ConfidentialNotices(IOptions<Security.SecurityOptions> options, Security.ILookupAllowance allowance, ILogger<ConfidentialNotices> logger)
 {
-    private readonly ConcurrentDictionary<string, (DateTimeOffset WindowStart, HashSet<string> Probes)> allowances = new(StringComparer.Ordinal);
-
     /// <summary>Whether to tell <paramref name="viewer"/> that <paramref name="hidden"/> has a ticket; spends the allowance first.</summary>
     public async Task<bool> ExistsAsync(Actor viewer, string probe, IQueryable<Ticket> hidden, CancellationToken ct)
     {
-        if (viewer.SeesConfidentialRequesters || !Spend(viewer, probe))
+        if (viewer.SeesConfidentialRequesters)
             return false;
+        var limit = options.Value.ConfidentialNoticesPerHour;
+        if (!await allowance.SpendAsync(viewer.Id, probe, limit, ct))
+        {
+            logger.LogWarning("User {UserId} looked up more than {Limit} requesters in an hour; confidential notices withheld", viewer.Id, limit);
+            return false;
+        }
         return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(hidden, ct);
-    }
-
-    private bool Spend(Actor viewer, string probe)
-    {
-        var now = time.GetUtcNow();
-        if (allowances.Count > 10_000)
-        {
-            foreach (var (key, value) in allowances)
-            {
-                if (now - value.WindowStart > TimeSpan.FromHours(1))
-                    allowances.TryRemove(key, out _);
-            }
-        }
-        var entry = allowances.AddOrUpdate(viewer.Id, _ => (now, []), (_, e) => now - e.WindowStart > TimeSpan.FromHours(1) ? (now, []) : e);
-        lock (entry.Probes)
-        {
-            if (entry.Probes.Contains(probe))
-                return true;
-            if (entry.Probes.Count >= options.Value.ConfidentialNoticesPerHour)
-            {
-                logger.LogWarning("User {UserId} looked up more than {Limit} requesters in an hour; confidential notices withheld", viewer.Id, options.Value.ConfidentialNoticesPerHour);
-                return false;
-            }
-            entry.Probes.Add(probe);
-            return true;
-        }
     }
 }

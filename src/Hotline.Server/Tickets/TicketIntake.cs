@@ -12,7 +12,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Hotline.Server.Tickets;
 
 /// <summary>The ticket a registration produced; <see cref="Replayed"/> when an Idempotency-Key matched an earlier one.</summary>
-public sealed record IntakeResult(Ticket Ticket, bool Replayed);
+/// <param name="AccessCode">The access code (查询码) issued with a new ticket; null for a replay, as the code is kept only hashed.</param>
+public sealed record IntakeResult(Ticket Ticket, bool Replayed, string? AccessCode = null);
 
 /// <summary>
 /// 工单登记 with group commit. Concurrent registrations queue here; one writer takes everything waiting and commits
@@ -187,8 +188,8 @@ public sealed class TicketIntake(
                     var desk = p.Draft.Requester.Kind == RequesterKind.Enterprise && reference.HasEnterpriseDesk(target.DepartmentCode);
                     events.Add(ticket.Act(new Dispatched(target.DepartmentCode, $"自动派单：{target.Reason}", desk, target.CoHandlingDepartmentCodes), Actor.System, now));
                 }
-                await effects.AddAsync(db, ticket, events, ct);
-                answers[p] = () => new IntakeResult(ticket, false);
+                var code = await effects.AddAsync(db, ticket, events, ct);
+                answers[p] = () => new IntakeResult(ticket, false, code);
             }
             await db.SaveChangesAsync(ct);
             if (transaction is not null)

@@ -151,6 +151,64 @@ public sealed class AgentConsoleSlowServerTests(AgentConsoleSlowServerTests.Slow
         await Assertions.Expect(page.GetByTestId("my-ticket-row")).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// The dispatch form's department picker (主办单位) keeps every key as the category does: a query typed at once (by
+    /// name, short name, code or pinyin initials) stays whole and finds its department, also right after leaving the
+    /// field with nothing chosen and coming back (the autocomplete's CoerceText wrote the old name back a round trip
+    /// later, over the new keys); the chosen one is dispatched to; a chosen department typed over is not dispatched to.
+    /// </summary>
+    [BrowserFact]
+    public async Task A_department_typed_fast_into_the_dispatch_form_is_kept_whole_and_the_right_one_is_dispatched_to()
+    {
+        var number = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Citizen("超市出售过期牛奶", category: "con-food-safety"))).Number();
+        var page = await SignInAsync("dispatcher.fast", "派单员 周敏", Roles.Dispatcher, $"/tickets/{number}");
+        await page.GetByTestId("action-dispatch").ClickAsync();
+        var field = page.Locator("#act-dispatch-departmentCode");
+        var instructions = page.Locator("#act-dispatch-instructions");
+        await Assertions.Expect(field).Not.ToHaveValueAsync(""); // the routing proposal, preselected
+
+        var queries = new[]
+        {
+            ("市场监管", "常州市市场监督管理局"), ("scjg", "常州市市场监督管理局"), ("zfhcx", "常州市住房和城乡建设局"),
+            ("scjdglj", "常州市市场监督管理局"), ("住建局", "常州市住房和城乡建设局"),
+        };
+        var typed = "";
+        foreach (var (query, expected) in queries)
+        {
+            await TypeFastAsync(page, () => field.FocusAsync(), "#act-dispatch-departmentCode", query);
+            await Assertions.Expect(page.GetByTestId("department-option").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex($"^{expected}"));
+            await Assertions.Expect(field).ToHaveValueAsync(query);
+            await instructions.FocusAsync(); // leaves with nothing chosen: the field keeps the query, nothing is written back
+            await page.Keyboard.TypeAsync("请");
+            typed += "请";
+            await Assertions.Expect(instructions).ToHaveValueAsync(typed);
+            await Assertions.Expect(field).ToHaveValueAsync(query);
+        }
+
+        // A chosen department typed over is no longer chosen: the form says a department is needed, nothing is dispatched.
+        await TypeFastAsync(page, () => field.FocusAsync(), "#act-dispatch-departmentCode", "scjg");
+        await Assertions.Expect(page.GetByTestId("department-option").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^常州市市场监督管理局"));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(field).ToHaveValueAsync("常州市市场监督管理局");
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.PressAsync("Backspace");
+        await page.Keyboard.PressAsync("Backspace");
+        await Assertions.Expect(field).ToHaveValueAsync("常州市市场监督管");
+        await instructions.FocusAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Assertions.Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Equal("Registered", (await Api.GetAsync(await Factory.DispatcherAsync(), $"/api/tickets/{number}")).Str("status"));
+
+        // Typed fast, chosen with Enter: that department gets the ticket.
+        await TypeFastAsync(page, () => field.FocusAsync(), "#act-dispatch-departmentCode", "zfhcx");
+        await Assertions.Expect(page.GetByTestId("department-option").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^常州市住房和城乡建设局"));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(field).ToHaveValueAsync("常州市住房和城乡建设局");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Assertions.Expect(page.GetByTestId("assigned-department")).ToContainTextAsync("常州市住房和城乡建设局");
+        Assert.Equal("zjj", (await Api.GetAsync(await Factory.DispatcherAsync(), $"/api/tickets/{number}")).GetProperty("assignedDepartment").Str("code"));
+    }
+
     /// <summary>Moves the focus, then types with no pause at all, the way an agent types, and expects exactly that text.</summary>
     private static async Task TypeFastAsync(IPage page, Func<Task> focus, string field, string text, float keyDelay = 0)
     {
@@ -161,12 +219,12 @@ public sealed class AgentConsoleSlowServerTests(AgentConsoleSlowServerTests.Slow
         await Assertions.Expect(page.Locator(field)).ToHaveValueAsync(text);
     }
 
-    private async Task<IPage> SignInAsync(string userName, string displayName)
+    private async Task<IPage> SignInAsync(string userName, string displayName, string role = Roles.Agent, string home = "/agent")
     {
         var admin = await Factory.ClientAsync(Roles.Admin);
         using (var created = await Api.PostAsync(admin, "/api/admin/users", new JsonObject
         {
-            ["userName"] = userName, ["displayName"] = displayName, ["role"] = Roles.Agent, ["password"] = Password,
+            ["userName"] = userName, ["displayName"] = displayName, ["role"] = role, ["password"] = Password,
         }))
             await Api.ExpectAsync(created, HttpStatusCode.Created);
         var context = await chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -178,11 +236,12 @@ public sealed class AgentConsoleSlowServerTests(AgentConsoleSlowServerTests.Slow
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/_blazor"), new SlowConnection(Latency).Route);
-        await page.GotoAsync("/login?returnUrl=%2Fagent");
+        await page.GotoAsync($"/login?returnUrl={Uri.EscapeDataString(home)}");
         await page.GetByLabel("用户名").FillAsync(userName);
         await page.GetByLabel("密码").FillAsync(Password);
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "话务台" })).ToBeVisibleAsync();
+        if (role == Roles.Agent)
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "话务台" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1); // keys before the circuit runs are not the point here
         return page;
     }

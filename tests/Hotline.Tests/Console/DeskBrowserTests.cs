@@ -287,6 +287,69 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
         Assert.Equal("ok", verdict);
     }
 
+    /// <summary>
+    /// "Sign-for lost click": a handler signs for five tickets one after another while new tickets keep arriving in the
+    /// same inbox over the hub (one every 150 ms, each reloading the live table); before each click the page has shown
+    /// at least one more arrival, so every click meets a table just re-rendered. Every click takes effect: its button
+    /// goes and the ticket's event log has exactly one sign-for.
+    /// </summary>
+    [BrowserFact]
+    public async Task Every_sign_for_click_takes_effect_while_new_tickets_keep_arriving_in_the_inbox()
+    {
+        const string department = "jyj";
+        var numbers = new List<string>();
+        for (var i = 0; i < 5; i++)
+            numbers.Add(await DispatchedToAsync(department));
+        var page = await SignInAsync("desk.signfor.burst", Roles.DepartmentHandler, department);
+        foreach (var number in numbers)
+            await Assertions.Expect(page.GetByTestId($"sign-for-{number}")).ToBeVisibleAsync();
+
+        var inboxTab = page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^收件箱") });
+        async Task<int> ShownAsync() =>
+            int.Parse(Regex.Match(await inboxTab.InnerTextAsync(), "\\((\\d+)\\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        async Task SeenAtLeastAsync(int count)
+        {
+            for (var polls = 0; await ShownAsync() < count; polls++)
+            {
+                Assert.True(polls < 600, $"the inbox never showed {count} tickets");
+                await page.WaitForTimeoutAsync(50);
+            }
+        }
+
+        using var arriving = new CancellationTokenSource();
+        var arrived = 0;
+        var arrivals = Task.Run(async () =>
+        {
+            var agent = await Factory.AgentAsync();
+            var dispatcher = await Factory.DispatcherAsync();
+            while (!arriving.IsCancellationRequested)
+            {
+                var number = (await Api.RegisterAsync(agent)).Number();
+                await Api.ActAsync(dispatcher, number, "dispatch", Api.Dispatch(department));
+                Interlocked.Increment(ref arrived);
+                await Task.Delay(150);
+            }
+        });
+        try
+        {
+            foreach (var number in numbers)
+            {
+                await SeenAtLeastAsync(numbers.Count + Volatile.Read(ref arrived) + 1); // one more than has arrived now: a fresh reload
+                await page.GetByTestId($"sign-for-{number}").ClickAsync();
+            }
+            foreach (var number in numbers)
+                await Assertions.Expect(page.GetByTestId($"sign-for-{number}")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await arriving.CancelAsync();
+            await arrivals;
+        }
+
+        foreach (var number in numbers)
+            Assert.Single(await Hotline.Tests.Ratings.RatingStory.EventsAsync(Factory, number), e => e.Str("action") == "sign-for");
+    }
+
     /// <summary>Bug: the dispatch dialog's 批示/要求 label lay over the text typed into it.</summary>
     [BrowserFact]
     public async Task The_dispatch_dialogs_instructions_label_stays_clear_of_the_typed_text()

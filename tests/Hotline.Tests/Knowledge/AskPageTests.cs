@@ -47,15 +47,24 @@ public sealed partial class AskPageTests(AskPageTests.Fixture fixture) : IClassF
             Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
             Assert.Contains("电话号码格式不正确", WebUtility.HtmlDecode(await invalid.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         }
-        string number;
+        string number, code;
         using (var registered = await client.PostAsync("/ask/help", new FormUrlEncodedContent(Values("13912345678"))))
         {
             var page = await registered.Content.ReadAsStringAsync();
             number = Number().Match(page).Value;
             Assert.False(string.IsNullOrEmpty(number), page);
+            code = ShownCode().Match(page).Groups[1].Value; // shown once: the requester has no email on this ticket
+            Assert.Matches("^[0-9]{8}$", code);
         }
         using (var twice = await client.PostAsync("/ask/help", new FormUrlEncodedContent(Values("13912345678"))))
-            Assert.Contains(number, await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal); // a second tap: the same ticket
+        {
+            var page = await twice.Content.ReadAsStringAsync();
+            Assert.Contains(number, page, StringComparison.Ordinal); // a second tap: the same ticket
+            Assert.DoesNotContain(code, page, StringComparison.Ordinal); // whose code is kept only hashed
+        }
+        var (tracked, _) = await Hotline.Tests.Ratings.RatingStory.PostFormAsync(Factory.CreateClient(), "/track", "track",
+            new() { ["Lookup.Number"] = number, ["Lookup.Code"] = code });
+        Assert.Equal(HttpStatusCode.OK, tracked);
 
         var ticket = await Api.GetAsync(await Factory.AgentAsync(), $"/api/tickets/{number}");
         Assert.Equal(("Web", "Consultation", "Registered", "在线问答"), (ticket.Str("channel"), ticket.Str("type"), ticket.Str("status"), ticket.GetProperty("owner").Str("name")));
@@ -68,6 +77,9 @@ public sealed partial class AskPageTests(AskPageTests.Fixture fixture) : IClassF
 
     [GeneratedRegex("name=\"Form.Key\" value=\"([^\"]+)\"")]
     private static partial Regex Key();
+
+    [GeneratedRegex("id=\"access-code\">([0-9]{8})<")]
+    private static partial Regex ShownCode();
 
     [GeneratedRegex("HL\\d{14}")]
     private static partial Regex Number();

@@ -78,6 +78,33 @@ public sealed class KnowledgeFeedbackTests(KnowledgeFeedbackTests.Fixture fixtur
     }
 
     [Fact]
+    public async Task Two_replies_to_one_ticket_read_in_one_round_propose_one_draft_and_the_round_moves_on()
+    {
+        // Regression: the second reply's draft was added beside the first (unsaved) one, the round's save failed on the
+        // unique (ticket, kind) and the cursor never moved: feedback stalled for good, retrying the same round.
+        var agent = await factory.AgentAsync();
+        var dispatcher = await factory.DispatcherAsync();
+        var zjj = await factory.HandlerAsync("zjj");
+        var number = (await Api.RegisterAsync(agent, Api.Citizen(title: "楼道应急照明灯长期不亮", category: "hs-property-service"))).Number();
+        var reply = new JsonObject { ["result"] = "Explained", ["resolution"] = "已督促物业在三日内更换应急照明灯具并每月巡检。", ["legalBasis"] = "《物业管理条例》" };
+        await Api.ActAsync(dispatcher, number, "dispatch", Api.Dispatch("zjj"));
+        await Api.ActAsync(zjj, number, "sign-for");
+        await Api.ActAsync(zjj, number, "reply", reply.DeepClone().AsObject());
+        using (var rated = await Api.PostAsync(agent, $"/api/tickets/{number}/rating", new JsonObject { ["level"] = "Dissatisfied", ["resolved"] = false }))
+            await Api.ExpectAsync(rated, HttpStatusCode.Created);
+        await Api.ActAsync(dispatcher, number, "dispatch", Api.Dispatch("zjj"));
+        await Api.ActAsync(zjj, number, "sign-for");
+        await Api.ActAsync(zjj, number, "reply", reply.DeepClone().AsObject());
+
+        for (var round = 0; round < 20 && await Feedback.RunOnceAsync(CancellationToken.None) > 0; round++)
+        {
+        }
+
+        Assert.Equal(await DbAsync(db => db.TicketEvents.MaxAsync(e => e.Id)), await DbAsync(db => db.KnowledgeFeed.Select(c => c.LastEventId).SingleAsync()));
+        Assert.Equal(1, await DbAsync(db => db.KnowledgeProposals.CountAsync(p => p.TicketNumber == number)));
+    }
+
+    [Fact]
     public async Task A_well_covered_question_proposes_no_draft()
     {
         var agent = await factory.AgentAsync();

@@ -97,6 +97,28 @@ public sealed class NodesTests
     }
 
     [NodesFact]
+    public async Task Wrong_passwords_spread_over_two_nodes_meet_one_back_off()
+    {
+        // A first wait of ten minutes, so the wait the sixth failure starts cannot run out on a slow machine before the check.
+        await using var cluster = await NodeCluster.StartAsync(2, new Dictionary<string, string?>(Quiet) { ["Security:LoginPerAccount:FirstDelaySeconds"] = "600", ["Security:LoginPerAccount:MaxDelaySeconds"] = "600" });
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+        var free = new Hotline.Server.Security.SecurityOptions().LoginPerAccount.FreeFailures;
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i <= free; i++) // alternating nodes: each node alone sees about half, under its free failures
+        {
+            using var client = (i % 2 == 0 ? a : b).Client();
+            using var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = ServerData.AdminName, password = "Wrong-horse-1" });
+            answers.Add(login.StatusCode);
+        }
+        Assert.All(answers, s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+
+        using var next = a.Client();
+        using var waiting = await next.PostAsJsonAsync("/api/auth/login", new { userName = ServerData.AdminName, password = ServerData.AdminPassword });
+        Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode); // counted together: even the right password waits
+        Assert.True(waiting.Headers.Contains("Retry-After"));
+    }
+
+    [NodesFact]
     public async Task Killing_the_node_that_sweeps_mid_herd_moves_the_sweep_and_takes_every_step_exactly_once()
     {
         var data = new ServerData();

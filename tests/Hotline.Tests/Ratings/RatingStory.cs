@@ -42,6 +42,15 @@ internal static partial class RatingStory
 
     public static T Service<T>(HotlineFactory factory) where T : notnull => factory.Services.GetRequiredService<T>();
 
+    /// <summary>The access code as the requester has it: read from the ticket's registration email (the only place it is written).</summary>
+    public static async Task<string> AccessCodeAsync(HotlineFactory factory, string number)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HotlineDbContext>();
+        var email = await db.OutboxEmails.AsNoTracking().SingleAsync(o => o.TicketNumber == number && o.Kind == Hotline.Server.Notifications.EmailKinds.Registered);
+        return System.Text.RegularExpressions.Regex.Match(email.TextBody, @"(?:查询码：|Access code: )([0-9]{8})").Groups[1].Value;
+    }
+
     /// <summary>A token in the earlier (HMAC) format signed with another key: what a forger without the secret can make.</summary>
     public static string Forged(string number, int round, DateTimeOffset expires) =>
         EarlierFormat(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), number, round, expires);
@@ -109,7 +118,7 @@ internal static partial class RatingStory
     [GeneratedRegex("value=\"([^\"]*)\"")]
     private static partial Regex ValuePattern();
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string Pad(string s)
     {

@@ -71,18 +71,28 @@ public sealed class RequesterLinksTests(HotlineFixture fixture) : IClassFixture<
     public void The_token_carries_its_round_so_a_link_of_an_earlier_round_is_recognised() =>
         Assert.Equal(0, Links.ReadRatingToken(Links.RatingToken("HL20261123000007", 0)).Round);
 
+    /// <summary>The code emailed for a ticket registered before codes were stored, while the legacy secret exists.</summary>
     [Fact]
-    public void The_access_code_is_eight_digits_stable_per_ticket_and_differs_between_tickets()
+    public Task The_legacy_access_code_is_eight_digits_stable_per_ticket_and_differs_between_tickets() => HotlineFactory.RunAsync(factory =>
     {
-        var code = Links.AccessCode("HL20261123000007");
+        var links = Service<RequesterLinks>(factory);
+        var code = links.LegacyAccessCode("HL20261123000007")!;
 
         Assert.Matches("^[0-9]{8}$", code);
-        Assert.Equal(code, Links.AccessCode("HL20261123000007"));
-        Assert.NotEqual(code, Links.AccessCode("HL20261123000008"));
-        Assert.True(Links.CheckAccessCode("HL20261123000007", $" {code} "));
-        Assert.False(Links.CheckAccessCode("HL20261123000008", code));
-        Assert.False(Links.CheckAccessCode("HL20261123000007", null));
-        Assert.False(Links.CheckAccessCode("HL20261123000007", code[..7]));
+        Assert.Equal(code, links.LegacyAccessCode("HL20261123000007"));
+        Assert.NotEqual(code, links.LegacyAccessCode("HL20261123000008"));
+        Assert.True(links.CheckLegacyAccessCode("HL20261123000007", $" {code} "));
+        Assert.False(links.CheckLegacyAccessCode("HL20261123000008", code));
+        Assert.False(links.CheckLegacyAccessCode("HL20261123000007", null));
+        Assert.False(links.CheckLegacyAccessCode("HL20261123000007", code[..7]));
+        return Task.CompletedTask;
+    }, new Dictionary<string, string?> { ["Hotline:RequesterLinks:Secret"] = LegacySecret });
+
+    [Fact]
+    public void Without_the_legacy_secret_there_is_no_legacy_access_code()
+    {
+        Assert.Null(Links.LegacyAccessCode("HL20261123000007"));
+        Assert.False(Links.CheckLegacyAccessCode("HL20261123000007", "12345678"));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class SelfServiceTests(HotlineFixture fixture) : IClassFixture<Hot
 {
     private HotlineFactory Factory => fixture.Factory;
 
-    private string Code(string number) => Service<RequesterLinks>(Factory).AccessCode(number);
+    private Task<string> Code(string number) => AccessCodeAsync(Factory, number);
 
     private static Dictionary<string, string> Lookup(string number, string code) => new() { ["Lookup.Number"] = number, ["Lookup.Code"] = code };
 
@@ -40,7 +40,7 @@ public sealed class SelfServiceTests(HotlineFixture fixture) : IClassFixture<Hot
     {
         var number = await WorkedTicketAsync();
 
-        var (status, html) = await PostFormAsync(Factory.CreateClient(), $"/track?number={number}", "track", Lookup(number, Code(number)));
+        var (status, html) = await PostFormAsync(Factory.CreateClient(), $"/track?number={number}", "track", Lookup(number, await Code(number)));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("已签收", html, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class SelfServiceTests(HotlineFixture fixture) : IClassFixture<Hot
     public async Task A_wrong_code_is_refused_without_revealing_whether_the_ticket_exists()
     {
         var number = await RepliedTicketAsync(Factory);
-        var code = Code(number);
+        var code = await Code(number);
         var wrong = code[..7] + (code[7] == '0' ? '1' : '0');
         var client = Factory.CreateClient();
 
@@ -80,13 +80,13 @@ public sealed class SelfServiceTests(HotlineFixture fixture) : IClassFixture<Hot
         var path = $"/track?number={number}";
         var client = Factory.CreateClient();
         // The add-information form appears on the looked-up page; post it with that page's hidden fields.
-        var (lookedUpStatus, lookedUp) = await PostFormAsync(client, path, "track", Lookup(number, Code(number)));
+        var (lookedUpStatus, lookedUp) = await PostFormAsync(client, path, "track", Lookup(number, await Code(number)));
         Assert.Equal(HttpStatusCode.OK, lookedUpStatus);
         var token = System.Text.RegularExpressions.Regex.Match(lookedUp, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         using var added = await client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "message", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-            ["Message.Number"] = number, ["Message.Code"] = Code(number), ["Message.Text"] = "营业执照副本已补拍，统一社会信用代码见照片。",
+            ["Message.Number"] = number, ["Message.Code"] = await Code(number), ["Message.Text"] = "营业执照副本已补拍，统一社会信用代码见照片。",
         }));
         var addedHtml = WebUtility.HtmlDecode(await added.Content.ReadAsStringAsync());
 

@@ -131,7 +131,7 @@ public sealed class BackOffTests(BackOffTests.ProductionLimitsFixture fixture) :
     public async Task Wrong_access_codes_back_off_per_ticket_from_every_address()
     {
         var number = (await Api.RegisterAsync(await factory.AgentAsync(), Api.Enterprise())).Number();
-        var code = factory.Services.GetRequiredService<RequesterLinks>().AccessCode(number);
+        var code = await Hotline.Tests.Ratings.RatingStory.AccessCodeAsync(factory, number);
         var wrong = code[..7] + (code[7] == '0' ? '1' : '0');
         for (var i = 0; i <= Options.TrackPerTicket.FreeFailures; i++)
             Assert.Equal(HttpStatusCode.Forbidden, (await PostFormAsync(Client($"192.0.2.{i + 1}"), "/track", "track", Lookup(number, wrong))).Status);

@@ -1954,6 +1954,21 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.ToTable("ratings", (string)null);
                 });
 
+            modelBuilder.Entity("Hotline.Server.Ratings.TicketAccessCode", b =>
+                {
+                    b.Property<long>("TicketId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("TicketId");
+
+                    b.ToTable("ticket_access_codes", (string)null);
+                });
+
             modelBuilder.Entity("Hotline.Server.Reference.Category", b =>
                 {
                     b.Property<string>("Code")
@@ -2734,6 +2749,17 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Ticket");
+                });
+
+            modelBuilder.Entity("Hotline.Server.Ratings.TicketAccessCode", b =>
+                {
+                    b.HasOne("Hotline.Domain.Tickets.Ticket", "Ticket")
+                        .WithOne()
+                        .HasForeignKey("Hotline.Server.Ratings.TicketAccessCode", "TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Ticket");

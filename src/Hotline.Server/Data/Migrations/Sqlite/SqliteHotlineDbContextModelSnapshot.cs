@@ -1907,6 +1907,21 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.ToTable("ratings", (string)null);
                 });
 
+            modelBuilder.Entity("Hotline.Server.Ratings.TicketAccessCode", b =>
+                {
+                    b.Property<long>("TicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TicketId");
+
+                    b.ToTable("ticket_access_codes", (string)null);
+                });
+
             modelBuilder.Entity("Hotline.Server.Reference.Category", b =>
                 {
                     b.Property<string>("Code")
@@ -2671,6 +2686,17 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Ticket");
+                });
+
+            modelBuilder.Entity("Hotline.Server.Ratings.TicketAccessCode", b =>
+                {
+                    b.HasOne("Hotline.Domain.Tickets.Ticket", "Ticket")
+                        .WithOne()
+                        .HasForeignKey("Hotline.Server.Ratings.TicketAccessCode", "TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Ticket");
