@@ -26,7 +26,8 @@ namespace Hotline.Benchmarks;
 /// The database (--articles articles from the seed's 726 varied by district and wording, --enterprises enterprises) is
 /// built once and cached in --cache (default /tmp/hotline-bench-knowledge-{articles}-{enterprises}).
 /// Options: --articles 100000 --enterprises 50000 --runs 3 --reps 20 --intake 2000 --clients 8 --push-rate 1200 --seed 20261206
-/// --cache DIR --regenerate --no-doc.
+/// --cache DIR --regenerate --no-doc. --explain: no runs; on one fresh copy, every query's MATCH expression, how many
+/// articles it matches and its time raw and through KnowledgeSearch (median of 3), slowest first: where search time goes.
 /// </summary>
 public static class KnowledgeBenchmark
 {
@@ -48,6 +49,22 @@ public static class KnowledgeBenchmark
         var generation = await BenchCache.GetOrBuildAsync(cache, "generation.json", args.Flag("regenerate"),
             g => g.Articles == o.Articles && g.Enterprises == o.Enterprises, () => GenerateAsync(cache, o));
         Console.WriteLine($"database: {generation.Articles} articles, {generation.Enterprises} enterprises, {Fmt(generation.FileMb, 0)} MB, built in {Fmt(generation.Seconds / 60, 1)} min");
+
+        if (args.Flag("explain"))
+        {
+            var copy = Path.Combine(Path.GetTempPath(), $"hotline-bench-knowledge-run-{Guid.NewGuid():N}");
+            CopyDirectory(cache, copy);
+            try
+            {
+                await ExplainAsync(copy, o);
+            }
+            finally
+            {
+                SqliteConnection.ClearAllPools();
+                Directory.Delete(copy, recursive: true);
+            }
+            return 0;
+        }
 
         var runs = new List<RunResult>();
         for (var run = 1; run <= o.Runs; run++)
@@ -167,7 +184,6 @@ public static class KnowledgeBenchmark
         await using var server = await InProcessHotline.StartAsync(root, Settings(o));
         var sp = server.App.Services;
         var search = sp.GetRequiredService<KnowledgeSearch>();
-        var text = sp.GetRequiredService<KnowledgeText>();
         sp.GetRequiredService<Hotline.Server.Text.ChineseText>().EnsureLoaded();
         var queries = Queries();
 
@@ -179,7 +195,7 @@ public static class KnowledgeBenchmark
         var rawParameter = rawCommand.Parameters.Add("$q", SqliteType.Text);
         var plans = new List<string>();
         foreach (var q in queries)
-            plans.Add((await text.PlanAsync(q, CancellationToken.None)).ToFts5());
+            plans.Add(await search.MatchTextAsync(q, CancellationToken.None));
         var ours = new Latencies(queries.Count * o.Reps);
         var baseline = new Latencies(queries.Count * o.Reps);
         for (var warm = 0; warm < 3; warm++)
@@ -252,6 +268,67 @@ public static class KnowledgeBenchmark
             queued = await scope.ServiceProvider.GetRequiredService<HotlineDbContext>().PolicyDeliveries.CountAsync(d => d.PolicyId == policyId);
         Console.WriteLine($"intake p99 idle {Fmt(idle.Latency.P99, 1)} ms, during the push {Fmt(during.Latency.P99, 1)} ms ({queued} push emails written meanwhile)");
         return new RunResult(searchSummary, rawSummary, suggestSummary, idle.Latency, during.Latency, queued, errors + idle.Errors + during.Errors);
+    }
+
+    private static async Task ExplainAsync(string root, Options o)
+    {
+        await using var server = await InProcessHotline.StartAsync(root, Settings(o));
+        var sp = server.App.Services;
+        var search = sp.GetRequiredService<KnowledgeSearch>();
+        sp.GetRequiredService<Hotline.Server.Text.ChineseText>().EnsureLoaded();
+        using var raw = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = server.DatabaseFile, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        raw.Open();
+        using var rawCommand = raw.CreateCommand();
+        rawCommand.CommandText = "SELECT rowid, rank FROM knowledge_fts WHERE knowledge_fts MATCH $q ORDER BY rank LIMIT 50";
+        var rawParameter = rawCommand.Parameters.Add("$q", SqliteType.Text);
+        using var countCommand = raw.CreateCommand();
+        countCommand.CommandText = "SELECT count(*) FROM knowledge_fts WHERE knowledge_fts MATCH $q";
+        var countParameter = countCommand.Parameters.Add("$q", SqliteType.Text);
+        // Top-3 at size: the fixture's article, or one of the generated variants of it (their titles contain its question).
+        var repository = RepositoryRoot()!;
+        using var fixture = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(repository, "tests", "Hotline.Tests", "Knowledge", "search-quality.json")));
+        var expected = fixture.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("question").GetString()!, e => e.GetProperty("article").GetString()!);
+        Dictionary<string, (long Id, string Title)> seeded;
+        await using (var scope = sp.CreateAsyncScope())
+            seeded = await scope.ServiceProvider.GetRequiredService<HotlineDbContext>().KnowledgeArticles.AsNoTracking().Where(a => a.SeedKey != null)
+                .ToDictionaryAsync(a => a.SeedKey!, a => (a.Id, TrimQuestion(a.Title)));
+        var found = 0;
+        var rows = new List<(string Query, string Match, long Matches, double Raw, double Ours)>();
+        foreach (var q in Queries().Distinct())
+        {
+            if (expected.TryGetValue(q, out var key))
+            {
+                var top = await search.SearchAsync(new KnowledgeQuery(q, KnowledgeAudience.Staff, Limit: 3), CancellationToken.None);
+                var (id, title) = seeded[key];
+                if (top.Any(r => r.Id == id || r.Title.Contains(title, StringComparison.Ordinal)))
+                    found++;
+                else
+                    Console.WriteLine($"  top-3 miss: {Shorten(q, 30)} → {title}; got {string.Join(" | ", top.Select(r => Shorten(r.Title, 20)))}");
+            }
+            var match = await search.MatchTextAsync(q, CancellationToken.None);
+            countParameter.Value = match;
+            var matches = match.Length == 0 ? 0 : (long)countCommand.ExecuteScalar()!;
+            var rawMs = new List<double>();
+            var ourMs = new List<double>();
+            for (var rep = 0; rep < 3; rep++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                if (match.Length > 0)
+                    RawQuery(rawCommand, rawParameter, match);
+                var mid = Stopwatch.GetTimestamp();
+                await search.SearchAsync(new KnowledgeQuery(q, KnowledgeAudience.Staff), CancellationToken.None);
+                rawMs.Add(Latencies.Ms(start, mid));
+                ourMs.Add(Latencies.Ms(mid, Stopwatch.GetTimestamp()));
+            }
+            rows.Add((q, match, matches, rawMs.Order().ElementAt(1), ourMs.Order().ElementAt(1)));
+            if (rows.Count % 20 == 0)
+                Console.WriteLine($"  {rows.Count} queries …");
+        }
+        foreach (var r in rows.OrderByDescending(r => r.Ours))
+            Console.WriteLine($"{Fmt(r.Ours, 1),8} ms ours {Fmt(r.Raw, 1),8} ms raw {r.Matches,7} matches  {Shorten(r.Query, 30)}  ⟶  {r.Match}");
+        var ours = rows.Select(r => r.Ours).Order().ToList();
+        Console.WriteLine($"top-3 at size (the article or a variant of it): {found}/{expected.Count} ({Fmt(found * 100.0 / expected.Count, 1)}%)");
+        Console.WriteLine($"{rows.Count} queries: ours median {Fmt(ours[ours.Count / 2], 1)} ms, max {Fmt(ours[^1], 1)} ms; total {Fmt(ours.Sum(), 0)} ms");
     }
 
     private static void RawQuery(SqliteCommand command, SqliteParameter parameter, string match)

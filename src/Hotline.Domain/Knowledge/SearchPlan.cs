@@ -13,9 +13,12 @@ namespace Hotline.Domain.Knowledge;
 /// <param name="Pinyin">Toneless pinyin of the query's words and of runs of single characters (homophone typos:
 /// 社宝 reads shebao like 社保).</param>
 /// <param name="InitialsPrefix">A query of Latin letters only: pinyin initials of a title (gjj → 公积金…), as a prefix.</param>
-public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<string> CharPhrases, IReadOnlyList<string> Pinyin, string? InitialsPrefix)
+/// <param name="TitleWords">Words asked of titles and questions only: what <see cref="Prune"/> makes of a word too common in
+/// the bodies (社保 in thousands of answers, in far fewer titles).</param>
+public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<string> CharPhrases, IReadOnlyList<string> Pinyin, string? InitialsPrefix,
+    IReadOnlyList<string>? TitleWords = null)
 {
-    public bool IsEmpty => Words.Count == 0 && CharPhrases.Count == 0 && Pinyin.Count == 0 && InitialsPrefix is null;
+    public bool IsEmpty => Words.Count == 0 && CharPhrases.Count == 0 && Pinyin.Count == 0 && InitialsPrefix is null && (TitleWords?.Count ?? 0) == 0;
 
     /// <summary>
     /// The texts to highlight in titles and answers: words and phrases, longest first. Single characters only when the
@@ -100,42 +103,97 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
             list.Add(t);
     }
 
-    /// <summary>The SQLite FTS5 MATCH expression: every term quoted (FTS5 syntax cannot be injected), OR-ed.</summary>
-    public string ToFts5()
+    /// <summary>Every alternative of the plan as the index sees it, in the plan's order.</summary>
+    public IReadOnlyList<PlanTerm> Terms =>
+    [
+        .. Words.Select(w => new PlanTerm(PlanTermKind.Word, w)),
+        .. (TitleWords ?? []).Select(w => new PlanTerm(PlanTermKind.TitleWord, w)),
+        .. CharPhrases.Select(p => new PlanTerm(PlanTermKind.CharPhrase, p)),
+        .. Pinyin.Select(p => new PlanTerm(PlanTermKind.Pinyin, p)),
+        .. InitialsPrefix is null ? [] : new[] { new PlanTerm(PlanTermKind.InitialsPrefix, InitialsPrefix) },
+    ];
+
+    /// <summary>A term in more than this share of the articles is common (as in Lucene's cutoff frequency).</summary>
+    public const double CommonShare = 0.02;
+
+    /// <summary>No term in fewer articles than this is common: ranking a few thousand matches costs little, and on a
+    /// small knowledge base every term keeps its say in the ranking.</summary>
+    public const long CommonFloor = 2000;
+
+    /// <summary>Most terms of a pruned plan that match anything, the rarest kept.</summary>
+    public const int MaxIndexTerms = 16;
+
+    /// <summary>How many articles make a term common in a knowledge base of <paramref name="documents"/> articles.</summary>
+    public static long CommonCutoff(long documents) => Math.Max(CommonFloor, (long)(documents * CommonShare));
+
+    /// <summary>How many matches, summed over its terms, a pruned plan asks of the index at most: ranking them is most
+    /// of what the index does.</summary>
+    public static long MatchBudget(long documents) => 3 * CommonCutoff(documents);
+
+    /// <summary>Up to how many articles a word may match and still be asked of titles and questions instead: the index
+    /// still reads the word's whole list of articles to filter it by column.</summary>
+    public static long NarrowLimit(long documents) => 5 * CommonCutoff(documents);
+
+    /// <summary>Every term <see cref="Prune"/> may ask the count of: the plan's terms and each word narrowed to titles
+    /// and questions.</summary>
+    public IReadOnlyList<PlanTerm> CountedTerms => [.. Terms, .. Words.Select(w => new PlanTerm(PlanTermKind.TitleWord, w))];
+
+    /// <summary>
+    /// The plan the index is asked, given each term's document frequency (how many articles it matches; any count above
+    /// <see cref="NarrowLimit"/> may be given as just above it). The index reads and ranks every article each OR-ed term
+    /// matches, so a term matching a large share of the knowledge base (常州, 企业, a common character) costs most and tells
+    /// least (bm25's idf is near zero for it), as in Lucene's cutoff frequency. So: a word more common than
+    /// <see cref="CommonCutoff"/> is asked of titles and questions only when it is in at most <see cref="NarrowLimit"/>
+    /// articles (社保: thousands of answers, hundreds of titles); then terms that are not common are kept, words and phrases
+    /// first and single characters and numbers after them (they say little in a long question), the rarest first, at
+    /// most <see cref="MaxIndexTerms"/> and <see cref="MatchBudget"/> matches together. When every term is common the
+    /// rarest one is kept alone. Terms that match nothing cost nothing and stay (a count may be a moment old).
+    /// </summary>
+    public SearchPlan Prune(Func<PlanTerm, long> documentFrequency, long documents)
     {
-        var parts = new List<string>();
-        foreach (var w in Words)
-            parts.Add("{title questions body} : " + Quote(w));
-        foreach (var p in CharPhrases)
-            parts.Add("grams : " + Quote(p));
-        foreach (var p in Pinyin)
-            parts.Add("pinyin : " + Quote(p));
-        if (InitialsPrefix is not null)
-            parts.Add("initials : " + Quote(InitialsPrefix) + " *");
-        return string.Join(" OR ", parts);
+        var cutoff = CommonCutoff(documents);
+        var counted = new List<(PlanTerm Term, long Count, int Order)>();
+        foreach (var asked in Terms)
+        {
+            var (term, count) = (asked, documentFrequency(asked));
+            var narrow = asked with { Kind = PlanTermKind.TitleWord };
+            if (count > cutoff && count <= NarrowLimit(documents) && asked.Kind == PlanTermKind.Word && !Terms.Contains(narrow))
+                (term, count) = (narrow, documentFrequency(narrow));
+            counted.Add((term, count, counted.Count));
+        }
+        var kept = new List<PlanTerm>();
+        var budget = MatchBudget(documents);
+        foreach (var c in counted.Where(c => c.Count > 0 && c.Count <= cutoff).OrderBy(c => c.Term.IsWeak).ThenBy(c => c.Count).ThenBy(c => c.Order))
+        {
+            if (kept.Count == MaxIndexTerms)
+                break;
+            if (c.Count > budget)
+                continue;
+            kept.Add(c.Term);
+            budget -= c.Count;
+        }
+        // Every term common: the rarest alone, a narrow one before a word searched everywhere.
+        if (kept.Count == 0 && counted.Where(c => c.Count > 0).OrderBy(c => c.Count).ThenBy(c => c.Term.Kind == PlanTermKind.Word).ThenBy(c => c.Order)
+                .FirstOrDefault() is { Term: not null } rarest)
+            kept.Add(rarest.Term);
+        var keep = kept.Concat(counted.Where(c => c.Count <= 0).Select(c => c.Term)).ToHashSet();
+        List<string> Of(PlanTermKind kind) => [.. counted.Where(c => c.Term.Kind == kind && keep.Contains(c.Term)).Select(c => c.Term.Text)];
+        return new SearchPlan(Of(PlanTermKind.Word), Of(PlanTermKind.CharPhrase), Of(PlanTermKind.Pinyin), Of(PlanTermKind.InitialsPrefix).FirstOrDefault(),
+            Of(PlanTermKind.TitleWord));
     }
+
+    /// <summary>The SQLite FTS5 MATCH expression: every term quoted (FTS5 syntax cannot be injected), OR-ed.</summary>
+    public string ToFts5() => string.Join(" OR ", Terms.Select(t => t.ToFts5()));
 
     /// <summary>
     /// The PostgreSQL tsquery text for <c>to_tsquery('simple', …)</c>: lexemes quoted, phrases with &lt;-&gt;. The
     /// columns are told apart by prefixes the server writes into the tsvector (g: grams, p: pinyin, i: initials).
     /// </summary>
-    public string ToTsQuery()
-    {
-        var parts = new List<string>();
-        foreach (var w in Words)
-            parts.Add(Lexeme(w));
-        foreach (var p in CharPhrases)
-            parts.Add("(" + string.Join(" <-> ", p.Split(' ').Select(c => Lexeme("g" + c))) + ")");
-        foreach (var p in Pinyin)
-            parts.Add(Lexeme("p" + p));
-        if (InitialsPrefix is not null)
-            parts.Add(Lexeme("i" + InitialsPrefix) + ":*");
-        return string.Join(" | ", parts);
-    }
+    public string ToTsQuery() => string.Join(" | ", Terms.Select(t => t.ToTsQuery()));
 
-    private static string Quote(string term) => "\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    internal static string Quote(string term) => "\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static string Lexeme(string term) => "'" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
+    internal static string Lexeme(string term) => "'" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     public static bool IsHan(char c) => c is >= '\u3400' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF';
 
@@ -156,4 +214,47 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
             }
         }
     }
+}
+
+/// <summary>What kind of alternative a plan's term is: which index columns it searches.</summary>
+public enum PlanTermKind
+{
+    /// <summary>A query word or synonym, in title, questions and body.</summary>
+    Word,
+    /// <summary>A query word or synonym in title and questions only.</summary>
+    TitleWord,
+    /// <summary>A phrase of single characters, in the characters of title and questions.</summary>
+    CharPhrase,
+    /// <summary>Toneless pinyin, in the pinyin of title and questions.</summary>
+    Pinyin,
+    /// <summary>Pinyin initials of a title, as a prefix.</summary>
+    InitialsPrefix,
+}
+
+/// <summary>One alternative of a <see cref="SearchPlan"/>, rendered for either database on its own (the server counts
+/// each term's articles with it).</summary>
+public sealed record PlanTerm(PlanTermKind Kind, string Text)
+{
+    /// <summary>A single character or a number: says little on its own in a longer question.</summary>
+    public bool IsWeak => Kind != PlanTermKind.Pinyin && Kind != PlanTermKind.InitialsPrefix && (Text.Length == 1 || Text.All(char.IsAsciiDigit));
+
+    /// <summary>This term alone as an FTS5 MATCH expression.</summary>
+    public string ToFts5() => Kind switch
+    {
+        PlanTermKind.Word => "{title questions body} : " + SearchPlan.Quote(Text),
+        PlanTermKind.TitleWord => "{title questions} : " + SearchPlan.Quote(Text),
+        PlanTermKind.CharPhrase => "grams : " + SearchPlan.Quote(Text),
+        PlanTermKind.Pinyin => "pinyin : " + SearchPlan.Quote(Text),
+        _ => "initials : " + SearchPlan.Quote(Text) + " *",
+    };
+
+    /// <summary>This term alone as tsquery text.</summary>
+    public string ToTsQuery() => Kind switch
+    {
+        PlanTermKind.Word => SearchPlan.Lexeme(Text),
+        PlanTermKind.TitleWord => SearchPlan.Lexeme(Text) + ":AB",
+        PlanTermKind.CharPhrase => "(" + string.Join(" <-> ", Text.Split(' ').Select(c => SearchPlan.Lexeme("g" + c))) + ")",
+        PlanTermKind.Pinyin => SearchPlan.Lexeme("p" + Text),
+        _ => SearchPlan.Lexeme("i" + Text) + ":*",
+    };
 }

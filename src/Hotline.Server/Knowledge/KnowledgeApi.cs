@@ -29,6 +29,7 @@ public static class KnowledgeApi
         services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KnowledgeText>();
         services.AddSingleton<KnowledgeSearch>();
+        services.AddSingleton<KnowledgeTermCounts>();
         services.AddSingleton<KnowledgeArticles>();
         services.AddSingleton<KnowledgeCuration>();
         services.AddSingleton<IntakeArticleCheck>();

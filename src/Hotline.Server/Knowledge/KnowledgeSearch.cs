@@ -29,7 +29,7 @@ public sealed record ArticleHit(
 /// ranked by ts_rank_cd), the best candidates are re-ranked by <see cref="KnowledgeRanking"/> with what the agent
 /// picked (category, district) and filtered by what the reader may see, and highlighted here.
 /// </summary>
-public sealed class KnowledgeSearch(IDbContextFactory<HotlineDbContext> contexts, KnowledgeText text, CityClock clock)
+public sealed class KnowledgeSearch(IDbContextFactory<HotlineDbContext> contexts, KnowledgeText text, KnowledgeTermCounts termCounts, CityClock clock)
 {
     public const int MaxLimit = 50;
 
@@ -37,12 +37,14 @@ public sealed class KnowledgeSearch(IDbContextFactory<HotlineDbContext> contexts
     {
         if (string.IsNullOrWhiteSpace(q.Text))
             return [];
-        var plan = await text.PlanAsync(q.Text.Length > 500 ? q.Text[..500] : q.Text, ct);
+        var plan = await text.PlanAsync(Clip(q.Text), ct);
         if (plan.IsEmpty)
             return [];
         var limit = Math.Clamp(q.Limit, 1, MaxLimit);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var candidates = await CandidatesAsync(db, plan, Math.Max(50, limit * 4), ct);
+        // The index is asked the pruned plan (common terms cost most and tell least); highlighting keeps every term.
+        var asked = await termCounts.PruneAsync(db, plan, ct);
+        var candidates = await CandidatesAsync(db, asked, Math.Max(50, limit * 4), ct);
         if (candidates.Count == 0)
             return [];
         // Two reads: the ranking facts of every candidate, then the texts of the few shown (answers can be long).
@@ -74,6 +76,24 @@ public sealed class KnowledgeSearch(IDbContextFactory<HotlineDbContext> contexts
             return new ArticleHit(r.Id, r.Version, r.Title, Highlighter.Whole(r.Title, terms), Highlighter.Snippet(source, terms), f.Status,
                 ArticleLifecycle.IsPublic(f.Status, f.EffectiveFrom, f.ExpiresOn, today), KnowledgeRanking.Score(f, context), f.CategoryCodes, r.DepartmentCodes, f.Uses);
         })];
+    }
+
+    /// <summary>Longest query text planned: a pasted document must not become a huge query.</summary>
+    public const int MaxQueryLength = 500;
+
+    private static string Clip(string query) => query.Length > MaxQueryLength ? query[..MaxQueryLength] : query;
+
+    /// <summary>The FTS5 MATCH expression a search for <paramref name="query"/> sends (empty when it searches nothing): the
+    /// knowledge benchmark's raw baseline queries the same text.</summary>
+    public async Task<string> MatchTextAsync(string query, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+            return "";
+        var plan = await text.PlanAsync(Clip(query), ct);
+        if (plan.IsEmpty)
+            return "";
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return (await termCounts.PruneAsync(db, plan, ct)).ToFts5();
     }
 
     private string? ParentOf(string? category) => category is null ? null : reference.Categories.TryGetValue(category, out var c) ? c.ParentCode : null;

@@ -142,6 +142,92 @@ public sealed class SearchPlanTests
     [Fact]
     public void Single_characters_are_highlighted_only_when_the_query_has_nothing_longer() =>
         Assert.Equal(["税"], SearchPlan.For("税", ["税"], Synonyms, Pinyin).HighlightTerms);
+
+    private static Func<PlanTerm, long> Counts(params (PlanTermKind Kind, string Text, long Count)[] counts) =>
+        t => counts.FirstOrDefault(c => c.Kind == t.Kind && c.Text == t.Text).Count;
+
+    [Fact]
+    public void Common_terms_are_not_asked_of_the_index_when_rarer_ones_are_there()
+    {
+        // 100,000 articles: a term in more than 2,000 is common. 补缴 and the pinyin bujiao are in half of them.
+        var plan = new SearchPlan(["公积金", "补缴"], ["公 积 金"], ["bujiao", "gongjijin"], null);
+        var pruned = plan.Prune(Counts((PlanTermKind.Word, "公积金", 1200), (PlanTermKind.Word, "补缴", 50_001), (PlanTermKind.TitleWord, "补缴", 2001),
+            (PlanTermKind.CharPhrase, "公 积 金", 900), (PlanTermKind.Pinyin, "bujiao", 2001), (PlanTermKind.Pinyin, "gongjijin", 800)), 100_000);
+        Assert.Equal(["公积金"], pruned.Words);
+        Assert.Equal(["公 积 金"], pruned.CharPhrases);
+        Assert.Equal(["gongjijin"], pruned.Pinyin);
+        Assert.Empty(pruned.TitleWords!);
+        Assert.Equal("{title questions body} : \"公积金\" OR grams : \"公 积 金\" OR pinyin : \"gongjijin\"", pruned.ToFts5());
+        Assert.Equal("'公积金' | ('g公' <-> 'g积' <-> 'g金') | 'pgongjijin'", pruned.ToTsQuery());
+    }
+
+    [Fact]
+    public void A_word_common_in_answers_is_asked_of_titles_and_questions_only()
+    {
+        var plan = new SearchPlan(["社保", "转移"], [], [], null);
+        var pruned = plan.Prune(Counts((PlanTermKind.Word, "社保", 2001), (PlanTermKind.TitleWord, "社保", 700), (PlanTermKind.Word, "转移", 300)), 100_000);
+        Assert.Equal(["转移"], pruned.Words);
+        Assert.Equal(["社保"], pruned.TitleWords!);
+        Assert.Equal("{title questions body} : \"转移\" OR {title questions} : \"社保\"", pruned.ToFts5());
+        Assert.Equal("'转移' | '社保':AB", pruned.ToTsQuery());
+    }
+
+    [Fact]
+    public void When_every_term_is_common_the_rarest_one_is_kept_alone()
+    {
+        var plan = new SearchPlan(["办"], ["办"], ["ban"], null);
+        var pruned = plan.Prune(Counts((PlanTermKind.Word, "办", 2001), (PlanTermKind.TitleWord, "办", 2001), (PlanTermKind.CharPhrase, "办", 2001),
+            (PlanTermKind.Pinyin, "ban", 2001)), 100_000);
+        Assert.Equal(new PlanTerm(PlanTermKind.TitleWord, "办"), Assert.Single(pruned.Terms));
+    }
+
+    [Fact]
+    public void A_small_knowledge_base_keeps_every_term()
+    {
+        // 726 articles: a term in 600 of them is in most, but reading 600 matches costs nothing.
+        var plan = new SearchPlan(["常州", "社保"], [], [], null);
+        Assert.Equal(["常州", "社保"], plan.Prune(Counts((PlanTermKind.Word, "常州", 600), (PlanTermKind.Word, "社保", 40)), 726).Words);
+        Assert.Equal(SearchPlan.CommonFloor, SearchPlan.CommonCutoff(726));
+        Assert.Equal(4000, SearchPlan.CommonCutoff(200_000));
+    }
+
+    [Fact]
+    public void The_rarest_terms_are_kept_within_the_match_budget()
+    {
+        // Budget at 100,000 articles: 6,000 matches. 1,200 + 1,800 + 1,900 fit; 2,000 more would not, 1,000 would.
+        var plan = new SearchPlan(["甲甲", "乙乙", "丙丙", "丁丁", "戊戊"], [], [], null);
+        var pruned = plan.Prune(Counts((PlanTermKind.Word, "甲甲", 2000), (PlanTermKind.Word, "乙乙", 1800), (PlanTermKind.Word, "丙丙", 1900),
+            (PlanTermKind.Word, "丁丁", 1200), (PlanTermKind.Word, "戊戊", 1000)), 100_000);
+        Assert.Equal(["乙乙", "丙丙", "丁丁", "戊戊"], pruned.Words);
+    }
+
+    [Fact]
+    public void Single_characters_and_numbers_come_after_words_in_the_budget()
+    {
+        // 天 is rarer than 简易注销 and 办法, but in a long question it says little: the words take the budget first
+        // (1,900 + 1,800 + 1,500 of 6,000), then 2026 fits and 天 does not.
+        var plan = new SearchPlan(["2026", "天", "简易注销", "办法", "经营"], [], [], null);
+        var pruned = plan.Prune(Counts((PlanTermKind.Word, "2026", 1), (PlanTermKind.Word, "天", 1500), (PlanTermKind.Word, "简易注销", 1900),
+            (PlanTermKind.Word, "办法", 1800), (PlanTermKind.Word, "经营", 1500)), 100_000);
+        Assert.Equal(["2026", "简易注销", "办法", "经营"], pruned.Words);
+    }
+
+    [Fact]
+    public void A_long_query_keeps_its_rarest_terms_up_to_the_cap_and_those_matching_nothing()
+    {
+        var words = Enumerable.Range(1, 20).Select(i => "词" + i).ToList();
+        var plan = new SearchPlan([.. words, "无此词"], [], [], null);
+        var pruned = plan.Prune(t => t.Text == "无此词" ? 0 : int.Parse(t.Text[1..], System.Globalization.CultureInfo.InvariantCulture), 100_000);
+        // 词1 … 词16 (the rarest, in the plan's order) and the word matching nothing, which costs the index nothing.
+        Assert.Equal([.. words.Take(SearchPlan.MaxIndexTerms), "无此词"], pruned.Words);
+    }
+
+    [Fact]
+    public void A_plan_whose_terms_all_match_nothing_stays_as_it_is()
+    {
+        var plan = new SearchPlan(["甲乙"], ["甲 乙"], [], "jy");
+        Assert.Equal(plan.Terms, plan.Prune(_ => 0, 100_000).Terms);
+    }
 }
 
 public sealed class RankingAndHighlightTests
