@@ -64,6 +64,8 @@ run_tests() { # label, then dotnet test arguments
   local label=$1; shift
   log "dotnet test ($label)"
   local out="$results/$label.log"
+  # The test servers' Error log entries, kept before their data folders go (see HotlineFactory.KeepServerErrors).
+  export HOTLINE_TEST_SERVER_ERRORS="$results/$label-server-errors.json"
   dotnet test "$@" --no-build -c Release --blame-hang-timeout 5m 2>&1 | tee "$out" | grep -E '^(Passed!|Failed!)|\[FAIL\]|Skipped ' >&2
   local code=${PIPESTATUS[0]}
   local line p f s found=0
@@ -78,6 +80,10 @@ run_tests() { # label, then dotnet test arguments
   if [ "$code" != 0 ]; then
     # What each failed test said, so a failure in CI can be read from its log alone.
     grep -E -A 14 '^  Failed [A-Za-z]' "$out" | head -n 300 >&2
+    if [ -s "$HOTLINE_TEST_SERVER_ERRORS" ]; then
+      log "server errors logged during the $label run (first 60, cut at 600 characters; a 500 shows its traceId)"
+      head -n 60 "$HOTLINE_TEST_SERVER_ERRORS" | cut -c1-600 >&2
+    fi
     status=1
   fi
 }

@@ -134,10 +134,34 @@ public sealed class HotlineFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// With HOTLINE_TEST_SERVER_ERRORS set to a file (./test.sh sets it), the server's Error and Fatal log entries are
+    /// appended to it before the data folder goes, so a 500 in a failed test can be read from the CI log.
+    /// </summary>
+    private void KeepServerErrors()
+    {
+        var target = Environment.GetEnvironmentVariable("HOTLINE_TEST_SERVER_ERRORS");
+        var logs = Path.Combine(DataPath, "logs");
+        if (string.IsNullOrEmpty(target) || !Directory.Exists(logs))
+            return;
+        try
+        {
+            var errors = Directory.EnumerateFiles(logs).SelectMany(File.ReadLines)
+                .Where(l => l.Contains("\"@l\":\"Error\"", StringComparison.Ordinal) || l.Contains("\"@l\":\"Fatal\"", StringComparison.Ordinal)).ToList();
+            if (errors.Count > 0)
+                File.AppendAllLines(target, errors.Prepend($"== {DataPath}"));
+        }
+        catch (IOException)
+        {
+            // Diagnostics only: a log still held open must not fail the test.
+        }
+    }
+
     /// <summary>Removes the data folder (and PostgreSQL database). Not done on dispose, so restart tests can reopen it.</summary>
     public void DeleteData()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        KeepServerErrors();
         if (Directory.Exists(DataPath))
             Directory.Delete(DataPath, recursive: true);
         if (postgresDatabase is not null)
