@@ -71,6 +71,7 @@ public sealed class RedisLookupAllowance(RedisNodeBus bus, TimeProvider time, IL
         """;
 
     private readonly MemoryLookupAllowance local = new(time);
+    private readonly RedisOutage outage = new(logger, "lookup allowances are counted per node");
 
     public async ValueTask<bool> SpendAsync(string viewerId, string value, int perHour, CancellationToken ct)
     {
@@ -80,11 +81,12 @@ public sealed class RedisLookupAllowance(RedisNodeBus bus, TimeProvider time, IL
         {
             var spent = (long)await bus.Database.ScriptEvaluateAsync(SpendScript, [prefix + ":start", prefix + ":values"],
                 [time.GetUtcNow().ToUnixTimeMilliseconds(), (long)TimeSpan.FromHours(1).TotalMilliseconds, perHour, Digest(value)]);
+            outage.Up();
             return spent == 1;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Redis unreachable: lookup allowances are counted per node");
+            outage.Down(ex);
             return await local.SpendAsync(viewerId, value, perHour, ct);
         }
     }

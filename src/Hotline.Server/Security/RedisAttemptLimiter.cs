@@ -48,7 +48,7 @@ public sealed class RedisAttemptLimiter(RedisNodeBus bus, TimeProvider time, ILo
         """;
 
     private readonly MemoryAttemptLimiter local = new(time);
-    private int down;
+    private readonly RedisOutage outage = new(logger, "failed attempts are counted per node");
 
     public async ValueTask<TimeSpan?> WaitAsync(string key, CancellationToken ct)
     {
@@ -116,15 +116,25 @@ public sealed class RedisAttemptLimiter(RedisNodeBus bus, TimeProvider time, ILo
 
     private RedisKey Key(string key) => $"{bus.KeyPrefix}:attempts:{key}";
 
-    private void Down(Exception ex)
+    private void Down(Exception ex) => outage.Down(ex);
+
+    private void Up() => outage.Up();
+}
+
+/// <summary>Logs a Redis outage once when it starts (a warning) and once when it ends, not at every call that meets it.</summary>
+public sealed class RedisOutage(ILogger logger, string meanwhile)
+{
+    private int down;
+
+    public void Down(Exception ex)
     {
         if (Interlocked.Exchange(ref down, 1) == 0)
-            logger.LogWarning(ex, "Redis unreachable: failed attempts are counted per node until it is back");
+            logger.LogWarning(ex, "Redis unreachable: {Meanwhile} until it is back", meanwhile);
     }
 
-    private void Up()
+    public void Up()
     {
         if (Interlocked.Exchange(ref down, 0) == 1)
-            logger.LogInformation("Redis reachable again: failed attempts are counted across nodes");
+            logger.LogInformation("Redis reachable again: counted across the nodes again");
     }
 }
