@@ -17,7 +17,8 @@ namespace Hotline.Benchmarks;
 /// kept in their own cache (/tmp/hotline-bench-desks-…). Against each measurement: the raw SQL the server ran for it
 /// (every statement EF sent during the page load or request, caught from EF's DiagnosticSource), timed on a raw read-only
 /// connection to the same file. Goals: first load ≤ 1 s; API p99 ≤ 50 ms; raw SQL ÷ HTTP ≥ 0.8.
-/// Options: --tickets 1000000 --open 10000 --department scjg --runs 3 --loads 10 --reps 100 --seed 20261123 --no-doc.
+/// Options: --tickets 1000000 --open 10000 --department scjg --runs 3 --loads 10 --reps 100 --seed 20261123 --no-doc
+/// (--runs 0 builds the caches only).
 /// </summary>
 public static class DesksBenchmark
 {
@@ -57,6 +58,12 @@ public static class DesksBenchmark
         var prepared = await BenchCache.GetOrBuildAsync(cache, "prepared.json", args.Flag("regenerate"),
             p => p.Tickets == o.Tickets && p.Open == o.Open && p.Department == o.Department, () => PrepareAsync(searchCache, cache, o));
         Console.WriteLine($"database: {generation.Tickets} tickets + {prepared.Open} open in {prepared.Department} (added in {Fmt(prepared.Seconds, 0)} s); cache {cache}");
+
+        if (o.Runs == 0)
+        {
+            Console.WriteLine("--runs 0: caches ready, no runs");
+            return 0;
+        }
 
         using var capture = SearchBenchmark.SqlCapture.Start();
         var runs = new List<RunResult>();
