@@ -221,8 +221,8 @@ public sealed class DeskQueries(
         var start = clock.StartOf(clock.Today);
         var now = clock.Now;
         var tickets = TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor);
-        // One count per timestamp, each a range of its own index: a single query with the four conditions OR-ed read
-        // every ticket (a full scan of the table, over a second at 1M tickets).
+        // One count per instant, each a range of its own index: one query with the four conditions OR-ed read every
+        // ticket (SCAN; 60–110 ms at 100,000 tickets, ten times that at 1M, docs/benchmarks.md "desks: notes").
         var registered = await tickets.CountAsync(t => t.RegisteredAt >= start, ct);
         var dispatched = await tickets.CountAsync(t => t.DispatchedAt >= start, ct);
         var repliedToday = await tickets.CountAsync(t => t.RepliedAt >= start, ct);
