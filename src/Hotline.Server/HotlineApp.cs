@@ -129,7 +129,7 @@ public static class HotlineApp
         app.UseAuthentication();
         app.UseRequestGuards(); // hub and circuit origins; cookie-authenticated changes need JSON or an antiforgery token
         app.UseAuthorization();
-        app.UseRateLimiter(); // the public pages' per-IP limit (Ratings)
+        app.UseRateLimiter(); // the public pages' per-IP limit (PublicRateLimits)
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -17,7 +17,8 @@ namespace Hotline.Benchmarks;
 /// kept in their own cache (/tmp/hotline-bench-desks-…). Against each measurement: the raw SQL the server ran for it
 /// (every statement EF sent during the page load or request, caught from EF's DiagnosticSource), timed on a raw read-only
 /// connection to the same file. Goals: first load ≤ 1 s; API p99 ≤ 50 ms; raw SQL ÷ HTTP ≥ 0.8.
-/// Options: --tickets 1000000 --open 10000 --department scjg --runs 3 --loads 10 --reps 100 --seed 20261123 --no-doc.
+/// Options: --tickets 1000000 --open 10000 --department scjg --runs 3 --loads 10 --reps 100 --seed 20261123 --no-doc
+/// (--runs 0 builds the caches only; --explain prints each statement of the first run taking ≥ 2 ms raw, with its query plan).
 /// </summary>
 public static class DesksBenchmark
 {
@@ -58,12 +59,18 @@ public static class DesksBenchmark
             p => p.Tickets == o.Tickets && p.Open == o.Open && p.Department == o.Department, () => PrepareAsync(searchCache, cache, o));
         Console.WriteLine($"database: {generation.Tickets} tickets + {prepared.Open} open in {prepared.Department} (added in {Fmt(prepared.Seconds, 0)} s); cache {cache}");
 
+        if (o.Runs == 0)
+        {
+            Console.WriteLine("--runs 0: caches ready, no runs");
+            return 0;
+        }
+
         using var capture = SearchBenchmark.SqlCapture.Start();
         var runs = new List<RunResult>();
         for (var run = 1; run <= o.Runs; run++)
         {
             Console.WriteLine($"--- run {run}/{o.Runs}");
-            runs.Add(await RunOnceAsync(cache, o, capture));
+            runs.Add(await RunOnceAsync(cache, o, capture, explain: run == 1 && args.Flag("explain")));
             SqliteConnection.ClearAllPools();
         }
 
@@ -181,7 +188,7 @@ public static class DesksBenchmark
         new("GET /api/tickets?status=Closed&district=tianning", "Agent", "api/tickets?limit=20&status=Closed&district=tianning"),
     ];
 
-    private static async Task<RunResult> RunOnceAsync(string cache, Options o, SearchBenchmark.SqlCapture capture)
+    private static async Task<RunResult> RunOnceAsync(string cache, Options o, SearchBenchmark.SqlCapture capture, bool explain)
     {
         var server = await InProcessHotline.StartAsync(cache, Quiet);
         await using (server)
@@ -235,7 +242,7 @@ public static class DesksBenchmark
                         statements = [.. capture.All];
                 }
                 await context.CloseAsync();
-                var rawMs = statements.Sum(s => RawMs(raw, s));
+                var rawMs = statements.Sum(s => RawMs(raw, s, explain));
                 var t = new Timing(k.Name, lat.Summarize(), rawMs, statements.Count);
                 pages.Add(t);
                 Console.WriteLine($"page {k.Name,-45} p50 {Fmt(t.Http.P50, 0),6} p90 {Fmt(t.Http.P90, 0),6} max {Fmt(t.Http.Max, 0),6} ms; raw SQL {Fmt(rawMs, 1)} ms in {t.Statements} statements");
@@ -263,7 +270,7 @@ public static class DesksBenchmark
                     if (!response.IsSuccessStatusCode)
                         errors++;
                 }
-                var rawMs = statements.Sum(s => RawMs(raw, s));
+                var rawMs = statements.Sum(s => RawMs(raw, s, explain));
                 var t = new Timing(k.Name, lat.Summarize(), rawMs, statements.Count);
                 apis.Add(t);
                 Console.WriteLine($"api  {k.Name,-45} p50 {Fmt(t.Http.P50, 2),7} p99 {Fmt(t.Http.P99, 2),7} ms; raw SQL {Fmt(rawMs, 2)} ms in {t.Statements} statements");
@@ -275,6 +282,17 @@ public static class DesksBenchmark
     }
 
     /// <summary>The median of 5 runs of one statement on the raw connection, reading every column of every row (writes are skipped).</summary>
+    private static double RawMs(SqliteConnection c, SearchBenchmark.CapturedSql sql, bool explain)
+    {
+        var ms = RawMs(c, sql);
+        if (explain && ms >= ExplainFromMs)
+            Console.WriteLine($"    {Fmt(ms, 1)} ms: {string.Join(' ', sql.Text.Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()))}\n      plan: {SearchBenchmark.Explain(c, sql)}");
+        return ms;
+    }
+
+    /// <summary>--explain prints every statement that takes at least this long raw, with its query plan.</summary>
+    private const double ExplainFromMs = 2;
+
     private static double RawMs(SqliteConnection c, SearchBenchmark.CapturedSql sql)
     {
         var text = sql.Text.TrimStart();

@@ -1,17 +1,25 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hotline.Server.Access;
+using Hotline.Server.Live;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
 using static Hotline.Benchmarks.BenchReport;
 
 namespace Hotline.Benchmarks;
@@ -21,12 +29,18 @@ namespace Hotline.Benchmarks;
 /// (<c>dotnet Hotline.Server.dll</c>, Production settings, logging as shipped) on one PostgreSQL database and one Redis;
 /// throughput, p50/p99 and the nodes' CPU per ticket (PostgreSQL's CPU not included), ratios against one node in the
 /// same run. Then, on two nodes, failover: an SLA herd falls due, the node executing the sweep is killed (SIGKILL) and
-/// the time to the next step taken by the other node is measured, as is the time to clear the herd.
-/// Options: --postgres "Host=…" (else HOTLINE_TEST_POSTGRES) --nodes 1,2,3 --tickets 5000 --clients 32 --warmup 300 --no-doc.
+/// the time to the next step taken by the other node is measured, as is the time to clear the herd. Before that, still on
+/// two nodes, fan-out: --fanout-clients .NET SignalR clients (centre connections, each hears every event) connect through the
+/// balancer, which spreads them over both nodes; tickets registered on node a at --fanout-rate per second for
+/// --fanout-seconds are timed from their OccurredAt to receipt and counted per client (0 lost is the goal).
+/// Options: --postgres "Host=…" (else HOTLINE_TEST_POSTGRES) --nodes 1,2,3 --tickets 5000 --clients 32 --warmup 300
+/// --fanout-clients 5000 (0 skips) --fanout-seconds 30 --fanout-rate 5 --no-doc.
 /// Needs /usr/bin/redis-server. CPU: nodes = sum of the node processes' CPU time over the measured phase.
 /// </summary>
 public static class ScaleoutBenchmark
 {
+    private const string NodeHeader = "X-Bench-Node";
+
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var postgres = args.Text("postgres") ?? Environment.GetEnvironmentVariable("HOTLINE_TEST_POSTGRES");
@@ -39,11 +53,15 @@ public static class ScaleoutBenchmark
         var tickets = args.Whole("tickets", 5_000);
         var clients = args.Whole("clients", 32);
         var warmup = args.Whole("warmup", 300);
+        var fanoutClients = args.Whole("fanout-clients", 5_000);
+        var fanoutSeconds = args.Number("fanout-seconds", 30);
+        var fanoutRate = args.Number("fanout-rate", 5);
         Console.WriteLine($"scaleout: nodes {string.Join(',', counts)}, {tickets} tickets, {clients} clients; machine: {MachineSummary()}");
         var bodies = TicketCorpus.Generate(tickets + warmup, 12345).Select(t => t.ToJson()).ToArray();
 
         var results = new List<(int Nodes, double Rate, LatencySummary Latency, double CpuMsPerTicket, int Errors)>();
         (double FailoverSeconds, double HerdSeconds, long Steps)? failover = null;
+        FanoutResult? fanout = null;
         foreach (var n in counts)
         {
             await using var cluster = await Cluster.StartAsync(postgres, n);
@@ -61,6 +79,11 @@ public static class ScaleoutBenchmark
             var summary = latencies.Summarize();
             results.Add((n, rate, summary, cpu.TotalMilliseconds / Math.Max(1, latencies.Count), errors));
             Console.WriteLine($"{n} node(s): {Fmt(rate, 0)} tickets/s, p50 {Fmt(summary.P50)} p99 {Fmt(summary.P99)} ms, CPU {Fmt(cpu.TotalMilliseconds / Math.Max(1, latencies.Count), 2)} ms/ticket, {errors} errors");
+            if (n == 2 && fanoutClients > 0)
+            {
+                fanout = await FanoutAsync(cluster, key, fanoutClients, fanoutSeconds, fanoutRate);
+                Console.WriteLine(fanout);
+            }
             if (n == 2)
             {
                 failover = await FailoverAsync(cluster);
@@ -68,7 +91,7 @@ public static class ScaleoutBenchmark
             }
         }
 
-        var report = Report(results, failover, tickets, clients);
+        var report = Report(results, failover, fanout, tickets, clients);
         Console.WriteLine(report);
         if (!args.Flag("no-doc") && WriteSection("scaleout", report) is { } file)
             Console.WriteLine($"written to {file}");
@@ -97,6 +120,142 @@ public static class ScaleoutBenchmark
         return errors;
     }
 
+    private sealed record FanoutResult(int Clients, IReadOnlyDictionary<string, int> PerNode, double ConnectSeconds, long Events, long Expected, long Lost, LatencySummary Latency)
+    {
+        public override string ToString() =>
+            $"{Clients:N0} SignalR clients through the balancer ({string.Join(", ", PerNode.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Value:N0} on {p.Key}"))}; "
+            + $"connected in {Fmt(ConnectSeconds, 1)} s), {Events:N0} events made on node-a, {Expected:N0} deliveries expected: "
+            + $"p50 {Fmt(Latency.P50)} ms, p99 {Fmt(Latency.P99)} ms, max {Fmt(Latency.Max)} ms (OccurredAt to receipt), lost {Lost:N0}";
+    }
+
+    /// <summary>
+    /// Centre connections spread over both nodes by the balancer hear tickets registered on node a (so half of them
+    /// across Redis): latency from the event's OccurredAt to receipt (one machine clock), and every event each should hear.
+    /// </summary>
+    private static async Task<FanoutResult> FanoutAsync(Cluster cluster, string key, int count, double seconds, double rate)
+    {
+        var clients = new List<FanoutClient>(count);
+        var connect = Stopwatch.StartNew();
+        using (var gate = new SemaphoreSlim(64))
+        {
+            await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    var client = await FanoutClient.ConnectAsync(cluster.Balancer, key);
+                    lock (clients)
+                        clients.Add(client);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+        var connectSeconds = connect.Elapsed.TotalSeconds;
+        try
+        {
+            var baseline = await cluster.ScalarAsync("SELECT COALESCE(MAX(\"Id\"), 0) FROM ticket_events");
+            using var http = new HttpClient { BaseAddress = cluster.NodeAddress("node-a"), Timeout = TimeSpan.FromMinutes(2) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+            var bodies = TicketCorpus.Generate((int)Math.Ceiling(seconds * rate), 54321).Select(t => t.ToJson()).ToArray();
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < bodies.Length; i++)
+            {
+                var due = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(started);
+                if (due > TimeSpan.Zero)
+                    await Task.Delay(due);
+                using var content = new ByteArrayContent(bodies[i]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await http.PostAsync("/api/tickets", content);
+                response.EnsureSuccessStatusCode();
+            }
+            var last = await cluster.ScalarAsync("SELECT COALESCE(MAX(\"Id\"), 0) FROM ticket_events");
+            var expected = (await cluster.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline} AND \"Id\" <= {last}"));
+            // Drain: until every client has every event, or 10 s without progress.
+            var drained = Stopwatch.StartNew();
+            long Missing() => clients.Sum(c => c.Missing(baseline, last, expected));
+            var missing = Missing();
+            while (missing > 0 && drained.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(200);
+                var now = Missing();
+                if (now < missing)
+                    drained.Restart();
+                missing = now;
+            }
+            var latencies = new Latencies((int)Math.Min(int.MaxValue, expected * count));
+            foreach (var c in clients)
+                c.AddLatencies(latencies, baseline, last);
+            var perNode = clients.GroupBy(c => c.Node ?? "?").ToDictionary(g => g.Key, g => g.Count());
+            return new FanoutResult(count, perNode, connectSeconds, expected, expected * count, missing, latencies.Summarize());
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+
+    /// <summary>One .NET SignalR client (WebSockets, no negotiate) through the balancer, recording sequence → latency.</summary>
+    private sealed class FanoutClient : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<long, double> received = new();
+        private readonly HubConnection connection;
+
+        private FanoutClient(HubConnection connection)
+        {
+            this.connection = connection;
+            connection.On<TicketEventMessage>(nameof(ITicketsClient.TicketEvent),
+                m => received.TryAdd(m.Sequence, (TimeProvider.System.GetUtcNow() - m.OccurredAt).TotalMilliseconds));
+        }
+
+        /// <summary>The node that answered the WebSocket upgrade (the balancer's choice).</summary>
+        public string? Node { get; private set; }
+
+        public static async Task<FanoutClient> ConnectAsync(Uri balancer, string key)
+        {
+            string? node = null;
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(balancer, "hubs/tickets"), o =>
+                {
+                    o.Transports = HttpTransportType.WebSockets;
+                    o.SkipNegotiation = true;
+                    o.Headers[ApiKeyAuthenticationHandler.Header] = key;
+                    o.WebSocketFactory = async (context, ct) =>
+                    {
+                        var socket = new ClientWebSocket();
+                        socket.Options.CollectHttpResponseDetails = true;
+                        socket.Options.SetRequestHeader(ApiKeyAuthenticationHandler.Header, key);
+                        var url = new UriBuilder(context.Uri) { Scheme = context.Uri.Scheme == "https" ? "wss" : "ws" }.Uri;
+                        await socket.ConnectAsync(url, ct);
+                        node = socket.HttpResponseHeaders?.TryGetValue(NodeHeader, out var values) == true ? values.FirstOrDefault() : null;
+                        return socket;
+                    };
+                })
+                .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+                .Build();
+            var client = new FanoutClient(connection);
+            await connection.StartAsync();
+            client.Node = node;
+            await connection.InvokeAsync<List<TicketEventMessage>>("Since", long.MaxValue); // in its groups from here on
+            return client;
+        }
+
+        public long Missing(long after, long last, long expected) => expected - received.Keys.Count(q => q > after && q <= last);
+
+        public void AddLatencies(Latencies latencies, long after, long last)
+        {
+            foreach (var (q, ms) in received)
+            {
+                if (q > after && q <= last)
+                    latencies.Add(ms);
+            }
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+
     /// <summary>Every running clock moved 60 days back: wait for the first step, kill the node executing the sweep, time the takeover.</summary>
     private static async Task<(double, double, long)> FailoverAsync(Cluster cluster)
     {
@@ -123,7 +282,7 @@ public static class ScaleoutBenchmark
     }
 
     private static string Report(List<(int Nodes, double Rate, LatencySummary Latency, double CpuMsPerTicket, int Errors)> results,
-        (double FailoverSeconds, double HerdSeconds, long Steps)? failover, int tickets, int clients)
+        (double FailoverSeconds, double HerdSeconds, long Steps)? failover, FanoutResult? fanout, int tickets, int clients)
     {
         var ci = CultureInfo.InvariantCulture;
         var b = new StringBuilder();
@@ -138,6 +297,8 @@ public static class ScaleoutBenchmark
         if (failover is { } f)
             b.AppendLine().Append(ci, $"Failover (2 nodes): the first SLA step after killing the node executing the sweep came {Fmt(f.FailoverSeconds, 2)} s later ")
                 .Append(ci, $"(goal ≤ 15 s: check-in every 3 s, dead 4 s after a missed one); the herd of {f.Steps:N0} steps was cleared {Fmt(f.HerdSeconds, 2)} s after it fell due.").AppendLine();
+        if (fanout is { } o)
+            b.AppendLine().Append(ci, $"Fan-out (2 nodes): {o}; goal at 5,000 clients p99 ≤ 50 ms and 0 lost.").AppendLine();
         return b.ToString();
     }
 
@@ -214,13 +375,22 @@ public static class ScaleoutBenchmark
                 {
                     ClusterId = "nodes", LoadBalancingPolicy = "RoundRobin",
                     Destinations = cluster.nodes.ToDictionary(n => n.Id, n => new DestinationConfig { Address = n.Address.ToString() }),
-                }]);
+                }])
+                .AddTransforms(t => t.AddResponseTransform(response =>
+                {
+                    // Names the node that answered (the fan-out phase counts its clients per node).
+                    if (response.HttpContext.Features.Get<Yarp.ReverseProxy.Model.IReverseProxyFeature>()?.ProxiedDestination?.DestinationId is { } node)
+                        response.HttpContext.Response.Headers[NodeHeader] = node;
+                    return ValueTask.CompletedTask;
+                }));
             cluster.balancer = builder.Build();
             cluster.balancer.MapReverseProxy();
             await cluster.balancer.StartAsync();
             cluster.Balancer = new Uri($"http://127.0.0.1:{balancerPort}");
             return cluster;
         }
+
+        public Uri NodeAddress(string id) => nodes.Single(n => n.Id == id).Address;
 
         public async Task<string> ApiKeyAsync()
         {

@@ -401,7 +401,7 @@ public static class SearchBenchmark
         return lat;
     }
 
-    private static string Explain(SqliteConnection c, CapturedSql sql)
+    internal static string Explain(SqliteConnection c, CapturedSql sql)
     {
         using var cmd = c.CreateCommand();
         cmd.CommandText = "EXPLAIN QUERY PLAN " + sql.Text;

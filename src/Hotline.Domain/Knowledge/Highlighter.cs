@@ -32,11 +32,34 @@ public static class Highlighter
     public static IReadOnlyList<SnippetPart> Whole(string text, IReadOnlyList<string> terms) =>
         Mark(text, Hits(text, terms), 0, text.Length, false, false);
 
+    /// <summary>Whether <paramref name="text"/> has <paramref name="term"/>, letters in any case.</summary>
+    public static bool Contains(string text, string term) => text.Contains(term, Comparison(term));
+
+    // Case matters only to letters; a Chinese term is found much faster by ordinal comparison.
+    private static StringComparison Comparison(string term) =>
+        term.Any(c => char.IsLetter(c) && !SearchPlan.IsHan(c)) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
     private static string Flatten(string text)
     {
-        // Markdown marks and line breaks make no sense in a one-line snippet.
-        var chars = text.Where(c => c is not ('#' or '*' or '`' or '>' or '|')).Select(c => char.IsWhiteSpace(c) ? ' ' : c).ToArray();
-        return string.Join(' ', new string(chars).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // Markdown marks and line breaks make no sense in a one-line snippet; runs of spaces become one.
+        var flat = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '#' or '*' or '`' or '>' or '|')
+                continue;
+            if (char.IsWhiteSpace(c))
+            {
+                if (flat.Length > 0 && flat[^1] != ' ')
+                    flat.Append(' ');
+            }
+            else
+            {
+                flat.Append(c);
+            }
+        }
+        if (flat.Length > 0 && flat[^1] == ' ')
+            flat.Length--;
+        return flat.ToString();
     }
 
     private static List<(int Start, int Length)> Hits(string text, IReadOnlyList<string> terms)
@@ -45,7 +68,8 @@ public static class Highlighter
         var hits = new List<(int, int)>();
         foreach (var term in terms.Where(t => t.Length > 0).OrderByDescending(t => t.Length))
         {
-            for (var at = text.IndexOf(term, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(term, at + term.Length, StringComparison.OrdinalIgnoreCase))
+            var comparison = Comparison(term);
+            for (var at = text.IndexOf(term, comparison); at >= 0; at = text.IndexOf(term, at + term.Length, comparison))
             {
                 if (taken.AsSpan(at, term.Length).Contains(true))
                     continue;

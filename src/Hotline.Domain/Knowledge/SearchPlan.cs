@@ -15,8 +15,10 @@ namespace Hotline.Domain.Knowledge;
 /// <param name="InitialsPrefix">A query of Latin letters only: pinyin initials of a title (gjj → 公积金…), as a prefix.</param>
 /// <param name="TitleWords">Words asked of titles and questions only: what <see cref="Prune"/> makes of a word too common in
 /// the bodies (社保 in thousands of answers, in far fewer titles).</param>
+/// <param name="PinyinOfWords">For each pinyin term read from one of the query's words, that word (shebao → 社保); pinyin
+/// read from a run of single characters (a likely typo) has none.</param>
 public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<string> CharPhrases, IReadOnlyList<string> Pinyin, string? InitialsPrefix,
-    IReadOnlyList<string>? TitleWords = null)
+    IReadOnlyList<string>? TitleWords = null, IReadOnlyDictionary<string, string>? PinyinOfWords = null)
 {
     public bool IsEmpty => Words.Count == 0 && CharPhrases.Count == 0 && Pinyin.Count == 0 && InitialsPrefix is null && (TitleWords?.Count ?? 0) == 0;
 
@@ -66,6 +68,7 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
 
         // Pinyin of multi-character words, and of each run of single characters jieba left (an unknown word, often a typo).
         var pinyin = new List<string>();
+        var pinyinOfWords = new Dictionary<string, string>(StringComparer.Ordinal);
         var singles = new StringBuilder();
         foreach (var w in words.Take(MaxWords))
         {
@@ -76,10 +79,13 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
             }
             FlushSingles(singles, pinyin, pinyinOf);
             if (w.Length >= 2 && w.Length <= 6 && w.All(IsHan) && pinyinOf(w) is { } p)
+            {
                 Add(pinyin, p);
+                pinyinOfWords.TryAdd(p, w);
+            }
         }
         FlushSingles(singles, pinyin, pinyinOf);
-        return new SearchPlan(all, phrases, pinyin, null);
+        return new SearchPlan(all, phrases, pinyin, null, PinyinOfWords: pinyinOfWords);
     }
 
     private static void FlushSingles(StringBuilder singles, List<string> pinyin, Func<string, string?> pinyinOf)
@@ -120,15 +126,19 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
     /// small knowledge base every term keeps its say in the ranking.</summary>
     public const long CommonFloor = 2000;
 
-    /// <summary>Most terms of a pruned plan that match anything, the rarest kept.</summary>
+    /// <summary>Most terms of a pruned plan, the rarest kept.</summary>
     public const int MaxIndexTerms = 16;
+
+    /// <summary>Single characters and numbers are asked only while fewer words and phrases than this are kept: in a long
+    /// question they match thousands of articles and move the ranking little.</summary>
+    public const int WeakTermsBelow = 3;
 
     /// <summary>How many articles make a term common in a knowledge base of <paramref name="documents"/> articles.</summary>
     public static long CommonCutoff(long documents) => Math.Max(CommonFloor, (long)(documents * CommonShare));
 
     /// <summary>How many matches, summed over its terms, a pruned plan asks of the index at most: ranking them is most
     /// of what the index does.</summary>
-    public static long MatchBudget(long documents) => 3 * CommonCutoff(documents);
+    public static long MatchBudget(long documents) => 2 * CommonCutoff(documents);
 
     /// <summary>Up to how many articles a word may match and still be asked of titles and questions instead: the index
     /// still reads the word's whole list of articles to filter it by column.</summary>
@@ -146,8 +156,13 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
     /// <see cref="CommonCutoff"/> is asked of titles and questions only when it is in at most <see cref="NarrowLimit"/>
     /// articles (社保: thousands of answers, hundreds of titles); then terms that are not common are kept, words and phrases
     /// first and single characters and numbers after them (they say little in a long question), the rarest first, at
-    /// most <see cref="MaxIndexTerms"/> and <see cref="MatchBudget"/> matches together. When every term is common the
-    /// rarest one is kept alone. Terms that match nothing cost nothing and stay (a count may be a moment old).
+    /// most <see cref="MaxIndexTerms"/> and <see cref="MatchBudget"/> matches together. When they do not all fit, the
+    /// terms that cost more than they tell go first: single characters and numbers once <see cref="WeakTermsBelow"/> others
+    /// are kept; the pinyin of a word that matches and is not common (it finds the same titles again: pinyin is there for
+    /// homophone typos, whose words match nothing); a part of a kept term matching as many articles. When every
+    /// term is common the rarest one is kept alone. Terms that match nothing are left out too: the index would still
+    /// look for each of them in every matching article while ranking it. Only when nothing matches does the plan stay
+    /// as it is.
     /// </summary>
     public SearchPlan Prune(Func<PlanTerm, long> documentFrequency, long documents)
     {
@@ -161,25 +176,52 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
                 (term, count) = (narrow, documentFrequency(narrow));
             counted.Add((term, count, counted.Count));
         }
-        var kept = new List<PlanTerm>();
-        var budget = MatchBudget(documents);
-        foreach (var c in counted.Where(c => c.Count > 0 && c.Count <= cutoff).OrderBy(c => c.Term.IsWeak).ThenBy(c => c.Count).ThenBy(c => c.Order))
-        {
-            if (kept.Count == MaxIndexTerms)
-                break;
-            if (c.Count > budget)
-                continue;
-            kept.Add(c.Term);
-            budget -= c.Count;
-        }
+        var askable = counted.Where(c => c.Count > 0 && c.Count <= cutoff).ToList();
+        var kept = askable.Count <= MaxIndexTerms && askable.Sum(c => c.Count) <= MatchBudget(documents)
+            ? [.. askable.Select(c => c.Term)] // all within the budget: every term keeps its say in the ranking
+            : WithinBudget(askable, MatchBudget(documents));
         // Every term common: the rarest alone, a narrow one before a word searched everywhere.
         if (kept.Count == 0 && counted.Where(c => c.Count > 0).OrderBy(c => c.Count).ThenBy(c => c.Term.Kind == PlanTermKind.Word).ThenBy(c => c.Order)
                 .FirstOrDefault() is { Term: not null } rarest)
             kept.Add(rarest.Term);
-        var keep = kept.Concat(counted.Where(c => c.Count <= 0).Select(c => c.Term)).ToHashSet();
+        if (kept.Count == 0)
+            return this;
+        var keep = kept.ToHashSet();
         List<string> Of(PlanTermKind kind) => [.. counted.Where(c => c.Term.Kind == kind && keep.Contains(c.Term)).Select(c => c.Term.Text)];
         return new SearchPlan(Of(PlanTermKind.Word), Of(PlanTermKind.CharPhrase), Of(PlanTermKind.Pinyin), Of(PlanTermKind.InitialsPrefix).FirstOrDefault(),
             Of(PlanTermKind.TitleWord));
+    }
+
+    /// <summary>The rarest of <paramref name="askable"/> terms within the budget and the cap, leaving out first what costs more
+    /// than it tells (see <see cref="Prune"/>).</summary>
+    private List<PlanTerm> WithinBudget(List<(PlanTerm Term, long Count, int Order)> askable, long budget)
+    {
+        var askedWords = askable.Where(c => c.Term.Kind is PlanTermKind.Word or PlanTermKind.TitleWord).Select(c => c.Term.Text).ToHashSet(StringComparer.Ordinal);
+        bool OfAskedWord(PlanTerm t) => t.Kind == PlanTermKind.Pinyin && PinyinOfWords is not null && PinyinOfWords.TryGetValue(t.Text, out var word) && askedWords.Contains(word);
+        var kept = new List<PlanTerm>();
+        var keptCounts = new List<(string Text, bool Pinyin, long Count)>();
+        var strong = 0;
+        // Rarest first; of terms matching as many articles, the longest first (营业执照 before 营业 and 执照).
+        foreach (var c in askable.Where(c => !OfAskedWord(c.Term)).OrderBy(c => c.Term.IsWeak).ThenBy(c => c.Count)
+                     .ThenByDescending(c => c.Term.Text.Count(ch => ch != ' ')).ThenBy(c => c.Order))
+        {
+            if (kept.Count == MaxIndexTerms)
+                break;
+            if (c.Count > budget || (c.Term.IsWeak && strong >= WeakTermsBelow))
+                continue;
+            // A part of a kept term (or the same text in other columns) matching exactly as many articles matches the same
+            // ones: asking it again adds no article, only work for every one of them.
+            var text = c.Term.Text.Replace(" ", "", StringComparison.Ordinal);
+            var pinyin = c.Term.Kind is PlanTermKind.Pinyin or PlanTermKind.InitialsPrefix;
+            if (keptCounts.Any(k => k.Count == c.Count && k.Pinyin == pinyin && k.Text.Contains(text, StringComparison.Ordinal)))
+                continue;
+            kept.Add(c.Term);
+            keptCounts.Add((text, pinyin, c.Count));
+            budget -= c.Count;
+            if (!c.Term.IsWeak)
+                strong++;
+        }
+        return kept;
     }
 
     /// <summary>The SQLite FTS5 MATCH expression: every term quoted (FTS5 syntax cannot be injected), OR-ed.</summary>

@@ -13,11 +13,22 @@ namespace Hotline.Server.Demo;
 /// <summary>
 /// Realistic Chinese demo tickets for demos and benchmarks: templates from seed/demo, spread over the past year,
 /// each taken through a plausible lifecycle by the same domain code the API uses, so every history is a valid one.
+/// Each gets an access code (查询码) as intake issues one (<see cref="Ratings.AccessCodes"/>: only its salted hash is
+/// stored); the codes of the newest few are kept in <see cref="AccessCodeSamples"/>, so /track can be tried on them.
 /// </summary>
 public sealed class DemoTicketGenerator(
-    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Sla.SlaClocks clocks, CityClock clock, ILogger<DemoTicketGenerator> logger)
+    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Sla.SlaClocks clocks, CityClock clock, Ratings.AccessCodes codes,
+    ILogger<DemoTicketGenerator> logger)
 {
     private const int Chunk = 2000;
+    private const int Samples = 3;
+    private readonly Queue<DemoAccessCode> samples = new();
+
+    /// <summary>
+    /// The newest tickets of the last <see cref="GenerateAsync"/> with their access codes, the way an agent reads a new
+    /// ticket's code to the caller. Demo tickets send no registration email, so this is the only place a code is seen.
+    /// </summary>
+    public IReadOnlyList<DemoAccessCode> AccessCodeSamples => samples.ToList();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private static readonly string Alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
@@ -45,6 +56,7 @@ public sealed class DemoTicketGenerator(
             .ToList();
 
         var made = 0;
+        samples.Clear();
         foreach (var registeredAt in instants)
         {
             ct.ThrowIfCancellationRequested();
@@ -94,6 +106,10 @@ public sealed class DemoTicketGenerator(
             }
             var (ticket, registered) = Ticket.Register(TicketNumber.Format(day, ++sequence.LastValue), draft, agents[random.Next(agents.Length)], registeredAt);
             db.Tickets.Add(ticket);
+            var code = codes.Issue(db, ticket);
+            samples.Enqueue(new DemoAccessCode(ticket.Number, code));
+            if (samples.Count > Samples)
+                samples.Dequeue();
             var events = new List<TicketEvent> { registered };
             events.AddRange(Lifecycle(ticket, reference.Categories[category].DepartmentCode, dispatcher, registeredAt, now, random));
             db.TicketEvents.AddRange(events);
@@ -202,3 +218,6 @@ public sealed class DemoTicketGenerator(
     private sealed record Names(List<string> Surnames, List<string> GivenNames);
     private sealed record Enterprise(string Name, string Kind);
 }
+
+/// <summary>A demo ticket's number and its access code (查询码), which opens /track.</summary>
+public sealed record DemoAccessCode(string Number, string Code);

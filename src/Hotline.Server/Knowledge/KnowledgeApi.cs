@@ -1,9 +1,8 @@
-using System.Threading.RateLimiting;
 using Hotline.Domain.Knowledge;
 using Hotline.Server.Access;
+using Hotline.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Knowledge;
@@ -38,12 +37,8 @@ public static class KnowledgeApi
         services.AddHostedService(sp => sp.GetRequiredService<KnowledgeSeeder>());
         services.AddSingleton<KnowledgeFeedbackWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<KnowledgeFeedbackWorker>());
-        services.AddRateLimiter(o => o.AddPolicy(PublicPolicy, http =>
-        {
-            var limit = http.RequestServices.GetRequiredService<IOptions<KnowledgeOptions>>().Value.PublicRequestsPerMinute;
-            return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-        }));
+        services.AddRateLimiter(o => o.AddPerMinutePolicy(PublicPolicy,
+            http => http.RequestServices.GetRequiredService<IOptions<KnowledgeOptions>>().Value.PublicRequestsPerMinute));
         return services;
     }
 

@@ -32,8 +32,13 @@ public sealed record ArticleSummary(long Id, int Version, string Title, ArticleS
 /// Every change writes a new version with the whole content and refreshes the index row in the same transaction.
 /// </summary>
 public sealed class KnowledgeArticles(
-    IDbContextFactory<HotlineDbContext> contexts, KnowledgeText text, ReferenceData reference, CityClock clock, IOptions<AttachmentOptions> attachments)
+    IDbContextFactory<HotlineDbContext> contexts, KnowledgeText text, ReferenceData reference, CityClock clock, IOptions<AttachmentOptions> attachments,
+    KnowledgeTermCounts termCounts)
 {
+    /// <summary>Index rows were written and committed: this node's searches find their new words at once (other nodes' within
+    /// <see cref="KnowledgeTermCounts"/>' refresh).</summary>
+    internal void Indexed() => termCounts.ForgetZeros();
+
     public async Task<ArticleView> GetAsync(long id, Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -96,6 +101,7 @@ public sealed class KnowledgeArticles(
         AddVersionAndIndex(db, article, index, actor, action, note);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        Indexed();
         return View(article, [], [], actor);
     }
 
@@ -173,6 +179,7 @@ public sealed class KnowledgeArticles(
             var current = await db.KnowledgeArticles.AsNoTracking().Where(x => x.Id == id).Select(x => x.Version).FirstAsync(ct);
             throw new ConcurrencyConflictException(expectedVersion, current, ex);
         }
+        Indexed();
         return View(a, [], [], actor);
     }
 

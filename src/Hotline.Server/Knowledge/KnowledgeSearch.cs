@@ -42,6 +42,8 @@ public sealed class KnowledgeSearch(IDbContextFactory<HotlineDbContext> contexts
             return [];
         var limit = Math.Clamp(q.Limit, 1, MaxLimit);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        // One connection for the counts, the index and both reads: each open of a pooled SQLite connection runs its pragmas.
+        await db.Database.OpenConnectionAsync(ct);
         // The index is asked the pruned plan (common terms cost most and tell least); highlighting keeps every term.
         var asked = await termCounts.PruneAsync(db, plan, ct);
         var candidates = await CandidatesAsync(db, asked, Math.Max(50, limit * 4), ct);
@@ -70,9 +72,9 @@ public sealed class KnowledgeSearch(IDbContextFactory<HotlineDbContext> contexts
         {
             var r = texts[f.ArticleId];
             // The snippet comes from the question variant that matched when the answer does not mention the terms.
-            var source = terms.Any(t => r.Answer.Contains(t, StringComparison.OrdinalIgnoreCase)) || r.Questions.Count == 0
+            var source = terms.Any(t => Highlighter.Contains(r.Answer, t)) || r.Questions.Count == 0
                 ? r.Answer
-                : r.Questions.FirstOrDefault(x => terms.Any(t => x.Contains(t, StringComparison.OrdinalIgnoreCase))) is { } question ? question + "：" + r.Answer : r.Answer;
+                : r.Questions.FirstOrDefault(x => terms.Any(t => Highlighter.Contains(x, t))) is { } question ? question + "：" + r.Answer : r.Answer;
             return new ArticleHit(r.Id, r.Version, r.Title, Highlighter.Whole(r.Title, terms), Highlighter.Snippet(source, terms), f.Status,
                 ArticleLifecycle.IsPublic(f.Status, f.EffectiveFrom, f.ExpiresOn, today), KnowledgeRanking.Score(f, context), f.CategoryCodes, r.DepartmentCodes, f.Uses);
         })];

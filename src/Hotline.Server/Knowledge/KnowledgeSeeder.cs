@@ -99,6 +99,7 @@ public sealed class KnowledgeSeeder(
                 KnowledgeArticles.AddVersionAndIndex(db, article, index, Actor.System, "seeded", null);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            articles.Indexed();
             db.ChangeTracker.Clear();
             added += chunk.Length;
         }
@@ -146,6 +147,7 @@ public sealed class KnowledgeSeeder(
             return 0;
         db.KnowledgeIndex.AddRange(unindexed.Select(text.IndexRow));
         await db.SaveChangesAsync(ct);
+        articles.Indexed();
         logger.LogWarning("Knowledge index: {Count} articles had no index row and were indexed", unindexed.Count);
         return unindexed.Count;
     }

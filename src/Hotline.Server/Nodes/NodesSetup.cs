@@ -23,9 +23,11 @@ public static class NodesSetup
         {
             services.AddSingleton<RedisNodeBus>();
             services.AddSingleton<INodeBus>(sp => sp.GetRequiredService<RedisNodeBus>());
-            // Failed sign-ins, API keys and access codes, and the confidential-notice allowance, counted across the nodes.
+            // Failed sign-ins, API keys and access codes, and the confidential-notice allowance, counted across the nodes;
             services.AddSingleton<Security.IAttemptLimiter, Security.RedisAttemptLimiter>();
             services.AddSingleton<Security.ILookupAllowance, Security.RedisLookupAllowance>();
+            // The public pages' per-minute limits (Q&A, /track, /rate) too.
+            services.AddSingleton<Security.RedisRateWindows>();
         }
         else
             services.AddSingleton<INodeBus, LocalNodeBus>();

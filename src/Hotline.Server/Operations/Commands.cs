@@ -27,8 +27,11 @@ public static class Commands
             case "seed-demo":
                 var count = int.Parse(options.GetValueOrDefault("tickets") ?? "1000", System.Globalization.CultureInfo.InvariantCulture);
                 var seed = int.Parse(options.GetValueOrDefault("seed") ?? "12345", System.Globalization.CultureInfo.InvariantCulture);
-                var made = await scope.ServiceProvider.GetRequiredService<DemoTicketGenerator>().GenerateAsync(count, seed, CancellationToken.None);
+                var generator = scope.ServiceProvider.GetRequiredService<DemoTicketGenerator>();
+                var made = await generator.GenerateAsync(count, seed, CancellationToken.None);
                 System.Console.WriteLine($"{made} demo tickets generated.");
+                foreach (var sample in generator.AccessCodeSamples)
+                    System.Console.WriteLine($"  /track: ticket {sample.Number}, access code {sample.Code}");
                 return true;
             default:
                 throw new ArgumentException($"Unknown command '{args[0]}'. Known: create-admin, seed-demo.");

@@ -41,8 +41,11 @@ public static class StartupTasks
             var demoTickets = sp.GetRequiredService<IConfiguration>().GetValue("Hotline:DemoTicketsOnFirstRun", 300);
             if (demoTickets > 0 && !await db.Tickets.AnyAsync(ct))
             {
-                var made = await sp.GetRequiredService<Demo.DemoTicketGenerator>().GenerateAsync(demoTickets, 12345, ct);
+                var generator = sp.GetRequiredService<Demo.DemoTicketGenerator>();
+                var made = await generator.GenerateAsync(demoTickets, 12345, ct);
                 logger.LogInformation("First run: {Count} demo tickets generated", made);
+                foreach (var sample in generator.AccessCodeSamples)
+                    logger.LogInformation("Demo ticket {Number} opens /track with access code {Code}", sample.Number, sample.Code);
             }
         }
 

@@ -1,10 +1,10 @@
-using System.Threading.RateLimiting;
 using Hotline.Domain.Access;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Access;
 using Hotline.Server.Data;
 using Hotline.Server.Problems;
 using Hotline.Server.Reference;
+using Hotline.Server.Security;
 using Hotline.Server.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -55,16 +55,8 @@ public static class RatingsApi
         services.AddScoped<RequesterMessages>();
         services.AddScoped<RequesterPages>();
         services.AddSingleton<RevisitScripts>();
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(PublicPolicy, http =>
-            {
-                var limit = http.RequestServices.GetRequiredService<IOptions<RatingOptions>>().Value.PublicRequestsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
-        });
+        services.AddRateLimiter(o => o.AddPerMinutePolicy(PublicPolicy,
+            http => http.RequestServices.GetRequiredService<IOptions<RatingOptions>>().Value.PublicRequestsPerMinute));
         return services;
     }
 

@@ -194,32 +194,75 @@ public sealed class SearchPlanTests
     [Fact]
     public void The_rarest_terms_are_kept_within_the_match_budget()
     {
-        // Budget at 100,000 articles: 6,000 matches. 1,200 + 1,800 + 1,900 fit; 2,000 more would not, 1,000 would.
+        // Budget at 100,000 articles: 4,000 matches. 1,000 + 1,200 + 1,800 fit; 1,900 and 2,000 more would not.
         var plan = new SearchPlan(["甲甲", "乙乙", "丙丙", "丁丁", "戊戊"], [], [], null);
         var pruned = plan.Prune(Counts((PlanTermKind.Word, "甲甲", 2000), (PlanTermKind.Word, "乙乙", 1800), (PlanTermKind.Word, "丙丙", 1900),
             (PlanTermKind.Word, "丁丁", 1200), (PlanTermKind.Word, "戊戊", 1000)), 100_000);
-        Assert.Equal(["乙乙", "丙丙", "丁丁", "戊戊"], pruned.Words);
+        Assert.Equal(4000, SearchPlan.MatchBudget(100_000));
+        Assert.Equal(["乙乙", "丁丁", "戊戊"], pruned.Words);
     }
 
     [Fact]
     public void Single_characters_and_numbers_come_after_words_in_the_budget()
     {
         // 天 is rarer than 简易注销 and 办法, but in a long question it says little: the words take the budget first
-        // (1,900 + 1,800 + 1,500 of 6,000), then 2026 fits and 天 does not.
-        var plan = new SearchPlan(["2026", "天", "简易注销", "办法", "经营"], [], [], null);
+        // (1,900 + 1,800 of 4,000), then 2026 fits and 天 does not.
+        var plan = new SearchPlan(["2026", "天", "简易注销", "办法"], [], [], null);
         var pruned = plan.Prune(Counts((PlanTermKind.Word, "2026", 1), (PlanTermKind.Word, "天", 1500), (PlanTermKind.Word, "简易注销", 1900),
-            (PlanTermKind.Word, "办法", 1800), (PlanTermKind.Word, "经营", 1500)), 100_000);
-        Assert.Equal(["2026", "简易注销", "办法", "经营"], pruned.Words);
+            (PlanTermKind.Word, "办法", 1800)), 100_000);
+        Assert.Equal(["2026", "简易注销", "办法"], pruned.Words);
     }
 
     [Fact]
-    public void A_long_query_keeps_its_rarest_terms_up_to_the_cap_and_those_matching_nothing()
+    public void Single_characters_and_numbers_are_left_out_once_three_words_are_asked()
+    {
+        // 4,101 matches in all, more than the budget of 4,000.
+        var plan = new SearchPlan(["2026", "简易注销", "办法", "经营"], ["税"], [], null);
+        var pruned = plan.Prune(Counts((PlanTermKind.Word, "2026", 1), (PlanTermKind.Word, "简易注销", 1300), (PlanTermKind.Word, "办法", 1200),
+            (PlanTermKind.Word, "经营", 1100), (PlanTermKind.CharPhrase, "税", 500)), 100_000);
+        Assert.Equal(["简易注销", "办法", "经营"], pruned.Words);
+        Assert.Empty(pruned.CharPhrases);
+    }
+
+    [Fact]
+    public void The_pinyin_of_a_word_found_in_the_index_is_left_out_and_the_pinyin_of_a_typo_stays()
+    {
+        // More matches than the budget in all. 社保 is found, so shebao would find its titles again; zhuanyi comes from 转移,
+        // which is too common to be asked itself.
+        var plan = SearchPlan.For("社保转移", ["社保", "转移"], _ => [], w => w switch { "社保" => "shebao", "转移" => "zhuanyi", _ => null });
+        var pruned = plan.Prune(Counts((PlanTermKind.Word, "社保", 1500), (PlanTermKind.Word, "转移", 60_000), (PlanTermKind.TitleWord, "转移", 20_000),
+            (PlanTermKind.Pinyin, "shebao", 1500), (PlanTermKind.Pinyin, "zhuanyi", 1400), (PlanTermKind.CharPhrase, "社 保 转 移", 20)), 100_000);
+        Assert.Equal(["社保"], pruned.Words);
+        Assert.Equal(["zhuanyi"], pruned.Pinyin);
+
+        // 社宝, a homophone typo, is left in single characters: their pinyin shebao is the way to 社保's articles.
+        var typo = SearchPlan.For("社宝转移", ["社", "宝", "转移"], _ => [], w => w switch { "社宝" => "shebao", _ => null });
+        var typoPruned = typo.Prune(Counts((PlanTermKind.Word, "社", 1000), (PlanTermKind.Word, "宝", 1000), (PlanTermKind.Word, "转移", 2000),
+            (PlanTermKind.Pinyin, "shebao", 1500)), 100_000);
+        Assert.Equal(["shebao"], typoPruned.Pinyin);
+        Assert.Equal(["转移"], typoPruned.Words);
+    }
+
+    [Fact]
+    public void A_part_of_a_kept_term_matching_as_many_articles_is_not_asked_again()
+    {
+        // Every article with 营业执照 has 营业 and 执照 too: the same 1,000 articles, asked once (5,100 matches in all would be
+        // more than the budget).
+        var plan = new SearchPlan(["营业", "执照", "营业执照", "复印件"], ["营 业 执 照"], [], null);
+        var pruned = plan.Prune(Counts((PlanTermKind.Word, "营业", 1000), (PlanTermKind.Word, "执照", 1000), (PlanTermKind.Word, "营业执照", 1000),
+            (PlanTermKind.Word, "复印件", 1100), (PlanTermKind.CharPhrase, "营 业 执 照", 1000)), 100_000);
+        Assert.Equal(["营业执照", "复印件"], pruned.Words);
+        Assert.Empty(pruned.CharPhrases);
+    }
+
+    [Fact]
+    public void A_long_query_keeps_its_rarest_terms_up_to_the_cap_and_leaves_out_those_matching_nothing()
     {
         var words = Enumerable.Range(1, 20).Select(i => "词" + i).ToList();
         var plan = new SearchPlan([.. words, "无此词"], [], [], null);
         var pruned = plan.Prune(t => t.Text == "无此词" ? 0 : int.Parse(t.Text[1..], System.Globalization.CultureInfo.InvariantCulture), 100_000);
-        // 词1 … 词16 (the rarest, in the plan's order) and the word matching nothing, which costs the index nothing.
-        Assert.Equal([.. words.Take(SearchPlan.MaxIndexTerms), "无此词"], pruned.Words);
+        // 词1 … 词16, the rarest, in the plan's order; the word matching nothing would only cost the ranking of each match.
+        Assert.Equal([.. words.Take(SearchPlan.MaxIndexTerms)], pruned.Words);
     }
 
     [Fact]

@@ -152,6 +152,64 @@ public sealed class AgentConsoleSlowServerTests(AgentConsoleSlowServerTests.Slow
     }
 
     /// <summary>
+    /// The category picker of the registration form keeps every key as the department pickers do (docs/consoles.md, "No
+    /// key is lost"): with a category chosen, each key typed into another field re-renders the form, and an autocomplete
+    /// given only its Value may write its text back from that Value while it is not focused; coming back and typing at
+    /// once, the keys must stay as typed, and a text typed over the choice must stay while the agent types elsewhere.
+    /// </summary>
+    [BrowserFact]
+    public async Task A_chosen_category_retyped_between_other_fields_keeps_every_key_and_registers_the_last_choice()
+    {
+        var page = await SignInAsync("agent.retype", "话务员 韩冰");
+        var category = page.Locator("#reg-category");
+        var choices = new[] { ("sbjf", "社会保险 › 社保缴费"), ("gztq", "劳动就业与工资拖欠 › 工资拖欠"), ("jzsgzs", "城市管理 › 建筑施工噪声") };
+        var title = "";
+        foreach (var (query, expected) in choices)
+        {
+            await TypeFastAsync(page, () => page.Keyboard.PressAsync("Alt+K"), "#reg-category", query);
+            await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync(expected);
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(category).ToHaveValueAsync(expected);
+
+            // Typed over, then left for the title: the query stays while the form re-renders for each key of the title.
+            await TypeFastAsync(page, () => category.FocusAsync(), "#reg-category", "zz");
+            await page.Keyboard.PressAsync("Alt+T");
+            await page.Keyboard.TypeAsync("工资");
+            title += "工资";
+            await Assertions.Expect(page.Locator("#reg-title")).ToHaveValueAsync(title);
+            await Assertions.Expect(category).ToHaveValueAsync("zz");
+
+            // Chosen again, left for the title, and come back to at once: the keys typed on coming back are kept.
+            await TypeFastAsync(page, () => page.Keyboard.PressAsync("Alt+K"), "#reg-category", query);
+            await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync(expected);
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(category).ToHaveValueAsync(expected);
+            await page.Keyboard.PressAsync("Alt+T");
+            await page.Keyboard.TypeAsync("拖欠");
+            title += "拖欠";
+            await TypeFastAsync(page, () => page.Keyboard.PressAsync("Alt+K"), "#reg-category", query);
+            await Assertions.Expect(page.GetByTestId("category-option").First).ToHaveTextAsync(expected);
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(category).ToHaveValueAsync(expected);
+        }
+
+        await page.Keyboard.PressAsync("Alt+P");
+        await page.Keyboard.TypeAsync("13966669999");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("韩先生");
+        await page.Keyboard.PressAsync("Alt+T");
+        await page.Keyboard.TypeAsync("改选分类");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("分类选定后在其他字段输入，再回来改选，登记时应为最后选定的分类。");
+        await Assertions.Expect(category).ToHaveValueAsync("城市管理 › 建筑施工噪声");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Assertions.Expect(page.GetByTestId("my-ticket-row")).ToHaveCountAsync(1);
+        var number = await page.GetByTestId("my-ticket-row").First.GetAttributeAsync("data-number");
+        var ticket = await Api.GetAsync(await Factory.AgentAsync(), $"/api/tickets/{number}");
+        Assert.Equal("um-construction-noise", ticket.Str("categoryCode"));
+    }
+
+    /// <summary>
     /// The dispatch form's department picker (主办单位) keeps every key as the category does: a query typed at once (by
     /// name, short name, code or pinyin initials) stays whole and finds its department, also right after leaving the
     /// field with nothing chosen and coming back (the autocomplete's CoerceText wrote the old name back a round trip

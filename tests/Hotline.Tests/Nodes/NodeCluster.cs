@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Hotline.Tests.Nodes;
 
@@ -29,6 +30,17 @@ public sealed class NodesFactAttribute : FactAttribute
             Skip = "Multi-node tests need HOTLINE_TEST_POSTGRES (one PostgreSQL shared by the nodes); ./test.sh starts one and sets it.";
         else if (!File.Exists(RedisServer))
             Skip = $"Multi-node tests need {RedisServer}; ./test.sh installs it (apt: redis-server).";
+    }
+
+    /// <summary>The test also needs Debian's Chromium.</summary>
+    public bool Browser
+    {
+        get => false;
+        init
+        {
+            if (value && Skip is null && !File.Exists(BrowserFactAttribute.Chromium))
+                Skip = $"Chromium is not installed at {BrowserFactAttribute.Chromium}; ./test.sh installs it (apt: chromium).";
+        }
     }
 
     /// <summary>The test also needs the SMTP sink (python3-aiosmtpd).</summary>
@@ -166,7 +178,14 @@ public sealed class NodeCluster : IAsyncDisposable
         return node;
     }
 
-    /// <summary>A YARP reverse proxy in this process in front of the live nodes, with cookie affinity (as nginx's sticky sessions).</summary>
+    /// <summary>The answer header through which the balancer names the node that served a request (for tests only).</summary>
+    public const string NodeHeader = "X-Test-Node";
+
+    /// <summary>
+    /// A YARP reverse proxy in this process in front of the live nodes, with cookie affinity (as nginx's sticky sessions)
+    /// and an active health check of each node's /health/ready (as nginx's max_fails), so a dead node's clients are
+    /// sent to another node. Each answer names its node in <see cref="NodeHeader"/>.
+    /// </summary>
     public async Task<Uri> StartBalancerAsync()
     {
         var port = RedisServer.FreePort();
@@ -174,13 +193,28 @@ public sealed class NodeCluster : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         builder.Services.AddReverseProxy().LoadFromMemory(
-            [new RouteConfig { RouteId = "all", ClusterId = "nodes", Match = new RouteMatch { Path = "{**rest}" } }],
+            // The browser's Host passed on, as nginx's proxy_set_header Host: the nodes check Origin against it.
+            [new RouteConfig { RouteId = "all", ClusterId = "nodes", Match = new RouteMatch { Path = "{**rest}" } }.WithTransformUseOriginalHostHeader()],
             [new ClusterConfig
             {
                 ClusterId = "nodes",
                 SessionAffinity = new SessionAffinityConfig { Enabled = true, Policy = "Cookie", AffinityKeyName = "hotline.node" },
+                // Two failed probes a second apart mark a node down; a generous timeout keeps a busy live node up.
+                HealthCheck = new HealthCheckConfig
+                {
+                    Active = new ActiveHealthCheckConfig
+                    {
+                        Enabled = true, Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(10), Policy = "ConsecutiveFailures", Path = "/health/ready",
+                    },
+                },
                 Destinations = Nodes.Select((n, i) => (n, i)).ToDictionary(x => $"node-{(char)('a' + x.i)}", x => new DestinationConfig { Address = x.n.BaseAddress.ToString() }),
-            }]);
+            }])
+            .AddTransforms(t => t.AddResponseTransform(response =>
+            {
+                if (response.HttpContext.Features.Get<Yarp.ReverseProxy.Model.IReverseProxyFeature>()?.ProxiedDestination?.DestinationId is { } node)
+                    response.HttpContext.Response.Headers[NodeHeader] = node;
+                return ValueTask.CompletedTask;
+            }));
         balancer = builder.Build();
         balancer.MapReverseProxy();
         await balancer.StartAsync();

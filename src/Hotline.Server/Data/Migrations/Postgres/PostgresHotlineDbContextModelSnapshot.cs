@@ -411,16 +411,30 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosedAt");
+
+                    b.HasIndex("DispatchedAt");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_tickets_InLeaderQueue")
+                        .HasFilter("\"InLeaderQueue\"");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("PendingExtensionDeadline");
+
                     b.HasIndex("RegisteredAt");
+
+                    b.HasIndex("RepliedAt");
 
                     b.HasIndex("RequesterCreditCode");
 
                     b.HasIndex("RequesterName");
 
                     b.HasIndex("RequesterPhone");
+
+                    b.HasIndex("SignedForAt");
 
                     b.HasIndex("AssignedDepartmentCode", "Id");
 
@@ -2290,6 +2304,8 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasIndex("TicketId", "Kind")
                         .IsUnique();
+
+                    b.HasIndex("StoppedAt", "PausedAt", "DueAt");
 
                     b.ToTable("sla_clocks", (string)null);
                 });

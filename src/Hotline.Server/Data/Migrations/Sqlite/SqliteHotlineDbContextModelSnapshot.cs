@@ -404,16 +404,30 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosedAt");
+
+                    b.HasIndex("DispatchedAt");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_tickets_InLeaderQueue")
+                        .HasFilter("\"InLeaderQueue\"");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("PendingExtensionDeadline");
+
                     b.HasIndex("RegisteredAt");
+
+                    b.HasIndex("RepliedAt");
 
                     b.HasIndex("RequesterCreditCode");
 
                     b.HasIndex("RequesterName");
 
                     b.HasIndex("RequesterPhone");
+
+                    b.HasIndex("SignedForAt");
 
                     b.HasIndex("AssignedDepartmentCode", "Id");
 
@@ -2239,6 +2253,8 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("TicketId", "Kind")
                         .IsUnique();
+
+                    b.HasIndex("StoppedAt", "PausedAt", "DueAt");
 
                     b.ToTable("sla_clocks", (string)null);
                 });
