@@ -60,8 +60,17 @@ public static class AnalyticsBenchmark
         await using (var scope = server.App.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<DemoTicketGenerator>().GenerateAsync(o.Tickets, o.Seed, CancellationToken.None);
         var generated = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Console.WriteLine($"generated in {Fmt(generated / 60, 1)} min; projecting (progress every 30 s) ...");
         start = Stopwatch.GetTimestamp();
-        var events = await server.App.Services.GetRequiredService<AnalyticsProjector>().CatchUpAsync(CancellationToken.None);
+        var projector = server.App.Services.GetRequiredService<AnalyticsProjector>();
+        var catchUp = projector.CatchUpAsync(CancellationToken.None);
+        while (await Task.WhenAny(catchUp, Task.Delay(TimeSpan.FromSeconds(30))) != catchUp)
+        {
+            var position = await projector.PositionAsync(CancellationToken.None);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            Console.WriteLine($"  projected up to event {position:N0} in {Fmt(seconds / 60, 1)} min ({Fmt(position / seconds, 0)} events/s)");
+        }
+        var events = await catchUp;
         var projected = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return new(o.Tickets, TimeProvider.System.GetUtcNow(), generated, projected, events, new FileInfo(server.DatabaseFile).Length / (1024.0 * 1024.0));
     }

@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringCompar
     ["fanout-server"] = FanoutServer.RunAsync, // the child process fanout starts; not run by hand
     ["email"] = EmailBenchmark.RunAsync,
     ["analytics"] = AnalyticsBenchmark.RunAsync,
+    ["projector"] = ProjectorBenchmark.RunAsync, // the analytics projector's catch-up alone
     ["desks"] = DesksBenchmark.RunAsync,
     ["knowledge"] = KnowledgeBenchmark.RunAsync,
     ["scaleout"] = ScaleoutBenchmark.RunAsync, // several nodes: needs --postgres and redis-server
