@@ -177,9 +177,10 @@ public sealed record SearchPlan(IReadOnlyList<string> Words, IReadOnlyList<strin
             counted.Add((term, count, counted.Count));
         }
         var askable = counted.Where(c => c.Count > 0 && c.Count <= cutoff).ToList();
-        var kept = askable.Count <= MaxIndexTerms && askable.Sum(c => c.Count) <= MatchBudget(documents)
+        var budget = MatchBudget(documents);
+        var kept = askable.Count <= MaxIndexTerms && askable.Sum(c => c.Count) <= budget
             ? [.. askable.Select(c => c.Term)] // all within the budget: every term keeps its say in the ranking
-            : WithinBudget(askable, MatchBudget(documents));
+            : WithinBudget(askable, budget);
         // Every term common: the rarest alone, a narrow one before a word searched everywhere.
         if (kept.Count == 0 && counted.Where(c => c.Count > 0).OrderBy(c => c.Count).ThenBy(c => c.Term.Kind == PlanTermKind.Word).ThenBy(c => c.Order)
                 .FirstOrDefault() is { Term: not null } rarest)

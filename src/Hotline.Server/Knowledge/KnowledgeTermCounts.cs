@@ -92,7 +92,7 @@ public sealed class KnowledgeTermCounts(TimeProvider time)
             ? await db.KnowledgeIndex.LongCountAsync(ct)
             : await db.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM knowledge_fts_docsize").SingleAsync(ct);
         var moved = Math.Abs(documents - t.CountsDocuments) > Math.Max(10, t.CountsDocuments / 50);
-        if (moved || now - t.CountsSince > MaxAge || counts.Count > MaxCached || zeros.Count > MaxCached)
+        if (moved || now - t.CountsSince > MaxAge || counts.Count > MaxCached)
         {
             counts.Clear();
             totals = new(documents, now, documents, now);

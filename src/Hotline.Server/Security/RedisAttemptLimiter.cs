@@ -55,12 +55,12 @@ public sealed class RedisAttemptLimiter(RedisNodeBus bus, TimeProvider time, ILo
         try
         {
             var blocked = (long?)await bus.Database.HashGetAsync(Key(key), "b") ?? 0;
-            Up();
+            outage.Up();
             return Wait(blocked, Now());
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Down(ex);
+            outage.Down(ex);
             return await local.WaitAsync(key, ct);
         }
     }
@@ -79,11 +79,11 @@ public sealed class RedisAttemptLimiter(RedisNodeBus bus, TimeProvider time, ILo
                 await bus.Database.KeyDeleteAsync(Key(key));
             else
                 await bus.Database.ScriptEvaluateAsync(SucceedScript, [Key(key)]);
-            Up();
+            outage.Up();
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Down(ex);
+            outage.Down(ex);
         }
         await local.SucceededAsync(key, forget, ct); // harmless when the attempt was counted on Redis
     }
@@ -100,12 +100,12 @@ public sealed class RedisAttemptLimiter(RedisNodeBus bus, TimeProvider time, ILo
                 Now(), policy.FreeFailures, policy.ForgetAfterSeconds * 1000L, policy.FirstDelaySeconds * 1000L,
                 policy.MaxDelaySeconds * 1000L, mode,
             ]);
-            Up();
+            outage.Up();
             return new Shared(result < 0 ? null : TimeSpan.FromMilliseconds(result));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Down(ex);
+            outage.Down(ex);
             return null;
         }
     }
@@ -116,9 +116,6 @@ public sealed class RedisAttemptLimiter(RedisNodeBus bus, TimeProvider time, ILo
 
     private RedisKey Key(string key) => $"{bus.KeyPrefix}:attempts:{key}";
 
-    private void Down(Exception ex) => outage.Down(ex);
-
-    private void Up() => outage.Up();
 }
 
 /// <summary>Logs a Redis outage once when it starts (a warning) and once when it ends, not at every call that meets it.</summary>
