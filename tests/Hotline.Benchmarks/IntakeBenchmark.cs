@@ -318,9 +318,11 @@ public static class IntakeBenchmark
 
     /// <summary>
     /// Open loop: request i is due at start + i/rate whatever happened to earlier ones, and its latency counts from when
-    /// it was due (so a stalled server shows up as latency instead of silently lowering the offered rate).
+    /// it was due (so a stalled server shows up as latency instead of silently lowering the offered rate). Each latency is
+    /// also added to <paramref name="pool"/> if given (several phases of one kind summarized together).
     /// </summary>
-    internal static async Task<PhaseResult> OpenLoopAsync(HttpClient http, byte[][] bodies, double rate, double seconds, ConcurrentBag<string> numbers)
+    internal static async Task<PhaseResult> OpenLoopAsync(HttpClient http, byte[][] bodies, double rate, double seconds, ConcurrentBag<string> numbers,
+        Latencies? pool = null)
     {
         var total = (int)(rate * seconds);
         var latencies = new Latencies(total);
@@ -335,7 +337,9 @@ public static class IntakeBenchmark
         {
             await Task.Yield();
             var created = await PostAsync(http, bodies[(i * 7919) % bodies.Length], numbers);
-            latencies.Add(Latencies.Ms(due, Stopwatch.GetTimestamp()));
+            var ms = Latencies.Ms(due, Stopwatch.GetTimestamp());
+            latencies.Add(ms);
+            pool?.Add(ms);
             Interlocked.Increment(ref created ? ref ok : ref errors);
         }
 
