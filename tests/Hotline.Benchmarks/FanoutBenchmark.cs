@@ -406,7 +406,10 @@ public static class FanoutBenchmark
             server.process.OutputDataReceived += (_, e) =>
             {
                 if (e.Data is null)
+                {
                     ready.TrySetException(new InvalidOperationException("The fanout server exited."));
+                    server.results.CompleteAdding(); // a phase waiting for its result fails instead of waiting for ever
+                }
                 else if (e.Data.StartsWith(FanoutServer.Ready, StringComparison.Ordinal))
                     ready.TrySetResult(JsonSerializer.Deserialize<FanoutServer.ReadyMessage>(e.Data[FanoutServer.Ready.Length..])!);
                 else if (e.Data.StartsWith(FanoutServer.Result, StringComparison.Ordinal))
@@ -423,7 +426,8 @@ public static class FanoutBenchmark
         {
             await process.StandardInput.WriteLineAsync("PHASE " + JsonSerializer.Serialize(command));
             await process.StandardInput.FlushAsync();
-            var line = await Task.Run(() => results.Take());
+            var line = await Task.Run(() => results.TryTake(out var result, Timeout.Infinite) ? result
+                : throw new InvalidOperationException("The fanout server exited during a phase (its output is above)."));
             return JsonSerializer.Deserialize<FanoutServer.PhaseResult>(line)!;
         }
 

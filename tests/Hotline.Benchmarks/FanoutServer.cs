@@ -109,9 +109,9 @@ public static class FanoutServer
         var inflight = new List<Task>(total);
         for (var i = 0; i < total; i++)
         {
-            var due = TimeSpan.FromSeconds(i / phase.Rate);
-            if (due > wall.Elapsed)
-                await Task.Delay(due - wall.Elapsed);
+            var wait = TimeSpan.FromSeconds(i / phase.Rate) - wall.Elapsed; // read once: read twice, it may turn negative between
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait);
             var ticket = tickets[i % tickets.Count];
             inflight.Add(ProduceAsync(ticket));
         }

@@ -370,6 +370,8 @@ public static class ScaleoutBenchmark
             {
                 RedirectStandardOutput = true, UseShellExecute = false,
             })!;
+            cluster.redis.OutputDataReceived += (_, _) => { }; // drained: a full pipe would stop Redis
+            cluster.redis.BeginOutputReadLine();
             var data = cluster.data = Path.Combine(Path.GetTempPath(), $"hotline-scaleout-{Guid.NewGuid():N}");
             for (var i = 0; i < count; i++)
             {
