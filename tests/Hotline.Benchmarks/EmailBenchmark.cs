@@ -152,7 +152,10 @@ public static class EmailBenchmark
         {
             foreach (var withMail in pair % 2 == 0 ? new[] { false, true } : [true, false]) // idle first, then flowing first: no order favoured
             {
-                await ClearPendingAsync(sp); // the tickets' own emails of the phase before are set aside
+                // The tickets' own emails of the phase before are set aside, and a fresh backlog written before either kind of
+                // phase (so both follow the same writes); the sender drains it only in a flowing phase.
+                await ClearPendingAsync(sp);
+                await FillAsync(sp, fill);
                 if (!withMail)
                 {
                     var quiet = await IntakeBenchmark.OpenLoopAsync(open, bodies, o.IntakeRate, o.PaceSeconds, numbers, idle);
@@ -161,7 +164,6 @@ public static class EmailBenchmark
                     Console.WriteLine($"intake, sender idle: p99 {Fmt(quiet.Latency.P99)} ms");
                     continue;
                 }
-                await FillAsync(sp, fill);
                 using var stop = new CancellationTokenSource();
                 var watch = Stopwatch.StartNew();
                 var sending = Task.Run(() => DrainAsync(pooledSender, stop.Token));
