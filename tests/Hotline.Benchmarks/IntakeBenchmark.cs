@@ -318,11 +318,11 @@ public static class IntakeBenchmark
 
     /// <summary>
     /// Open loop: request i is due at start + i/rate whatever happened to earlier ones, and its latency counts from when
-    /// it was due (so a stalled server shows up as latency instead of silently lowering the offered rate). Each latency is
-    /// also added to <paramref name="pool"/> if given (several phases of one kind summarized together).
+    /// it was due (so a stalled server shows up as latency instead of silently lowering the offered rate).
     /// </summary>
+    /// <param name="pooled">Also receives every latency, to pool several phases into one percentile.</param>
     internal static async Task<PhaseResult> OpenLoopAsync(HttpClient http, byte[][] bodies, double rate, double seconds, ConcurrentBag<string> numbers,
-        Latencies? pool = null)
+        Latencies? pooled = null)
     {
         var total = (int)(rate * seconds);
         var latencies = new Latencies(total);
@@ -339,7 +339,7 @@ public static class IntakeBenchmark
             var created = await PostAsync(http, bodies[(i * 7919) % bodies.Length], numbers);
             var ms = Latencies.Ms(due, Stopwatch.GetTimestamp());
             latencies.Add(ms);
-            pool?.Add(ms);
+            pooled?.Add(ms);
             Interlocked.Increment(ref created ? ref ok : ref errors);
         }
 
