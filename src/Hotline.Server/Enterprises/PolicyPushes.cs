@@ -41,7 +41,7 @@ public sealed record PushView(long Id, long PolicyId, PushStatus Status, int Mat
 /// </summary>
 public sealed class PolicyPushes(
     IDbContextFactory<HotlineDbContext> contexts, PolicyLibrary library, Outbox outbox, RequesterLinks links, CityClock clock,
-    IOptions<PushOptions> options, IOptions<NotificationOptions> notifications, ILogger<PolicyPushes> logger)
+    IOptions<PushOptions> options, IOptions<NotificationOptions> notifications, SqliteWriteGate writeGate, ILogger<PolicyPushes> logger)
 {
     public const string UnsubscribePath = "policy-unsubscribe";
     public const string ClickPath = "p";
@@ -136,7 +136,8 @@ public sealed class PolicyPushes(
         push.Round++;
         try
         {
-            await db.SaveChangesAsync(ct);
+            using (await writeGate.EnterAsync(ct))
+                await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException ex)
         {

@@ -22,7 +22,7 @@ public sealed record IntakeResult(Ticket Ticket, bool Replayed, string? AccessCo
 /// </summary>
 public sealed class TicketIntake(
     IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, TicketEventEffects effects, CityClock clock,
-    Knowledge.IntakeArticleCheck articles, CommitSignal commits, ILogger<TicketIntake> logger)
+    Knowledge.IntakeArticleCheck articles, CommitSignal commits, SqliteWriteGate writeGate, ILogger<TicketIntake> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -191,7 +191,8 @@ public sealed class TicketIntake(
                 var code = await effects.AddAsync(db, ticket, events, ct);
                 answers[p] = () => new IntakeResult(ticket, false, code);
             }
-            await db.SaveChangesAsync(ct);
+            using (await writeGate.EnterAsync(ct))
+                await db.SaveChangesAsync(ct);
             if (transaction is not null)
             {
                 await transaction.CommitAsync(ct);
