@@ -1,8 +1,8 @@
 namespace Hotline.Server.Data;
 
 /// <summary>
-/// Turns at SQLite's one write lock for ticket intake and the writer that runs beside it at a steady rate all day (a
-/// policy push's batches). Two connections writing to one file otherwise meet in SQLite's busy handler, which sleeps 1, 2,
+/// Turns at SQLite's one write lock for ticket intake and the writers that run beside it at a steady rate for long
+/// stretches (a policy push's batches; the outbox sender's claims and sent marks while mail flows). Two connections writing to one file otherwise meet in SQLite's busy handler, which sleeps 1, 2,
 /// 5, 10 … ms between tries instead of waking when the lock is free: a registration that found a push batch's transaction
 /// open waited for the handler's next try, not for the batch. Here it waits on an async FIFO lock, handed over the moment
 /// the other transaction ends. Off on PostgreSQL, where writers take row locks and several may commit at once.

@@ -15,7 +15,7 @@ namespace Hotline.Server.Notifications;
 /// </summary>
 public sealed class OutboxSender(
     IDbContextFactory<HotlineDbContext> contexts, IMailTransport transport, Outbox outbox, EmailTemplates templates, CommitSignal commits,
-    IOptions<NotificationOptions> options, IOptions<SmtpOptions> smtp, TimeProvider time, ILogger<OutboxSender> logger)
+    IOptions<NotificationOptions> options, IOptions<SmtpOptions> smtp, TimeProvider time, Data.SqliteWriteGate writeGate, ILogger<OutboxSender> logger)
     : BackgroundService
 {
     private static readonly TimeSpan MarkGathering = TimeSpan.FromMilliseconds(10);
@@ -139,9 +139,10 @@ public sealed class OutboxSender(
             return [];
         // The condition is checked again by the UPDATE itself: a row another instance leased meanwhile is not taken
         // (PostgreSQL re-reads a row changed by a concurrent commit before updating it; SQLite has one writer).
-        await db.OutboxEmails
-            .Where(r => due.Contains(r.Id) && r.Status == OutboxStatus.Pending && (r.LeaseUntil == null || r.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseToken, token).SetProperty(r => r.LeaseUntil, leaseUntil), ct);
+        using (await writeGate.EnterAsync(ct))
+            await db.OutboxEmails
+                .Where(r => due.Contains(r.Id) && r.Status == OutboxStatus.Pending && (r.LeaseUntil == null || r.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseToken, token).SetProperty(r => r.LeaseUntil, leaseUntil), ct);
         return await db.OutboxEmails.AsNoTracking().Include(r => r.Attachments).Where(r => r.LeaseToken == token).OrderBy(r => r.Id).ToListAsync(ct);
     }
 
@@ -161,10 +162,11 @@ public sealed class OutboxSender(
             var at = time.GetUtcNow();
             await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
             // Not cancellable: the server has the message; losing the mark would send it again.
-            await db.OutboxEmails.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, OutboxStatus.Sent).SetProperty(r => r.SentAt, at).SetProperty(r => r.Attempts, r => r.Attempts + 1)
-                .SetProperty(r => r.LastError, (string?)null).SetProperty(r => r.LeaseToken, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null),
-                CancellationToken.None);
+            using (await writeGate.EnterAsync(CancellationToken.None))
+                await db.OutboxEmails.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, OutboxStatus.Sent).SetProperty(r => r.SentAt, at).SetProperty(r => r.Attempts, r => r.Attempts + 1)
+                    .SetProperty(r => r.LastError, (string?)null).SetProperty(r => r.LeaseToken, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null),
+                    CancellationToken.None);
             ids.Clear();
         }
     }
