@@ -53,7 +53,8 @@ public sealed class TicketIntake(
         if (answer is not null && TicketWorkflow.Check(TicketAction.ResolveAtIntake, TicketStatus.Registered, null, actor) == TransitionVerdict.RoleNotAllowed)
             throw new ActionForbiddenException(TicketAction.ResolveAtIntake);
 
-        var pending = new Pending(draft, actor, idempotencyKey, Fingerprint(draft, requested), answer);
+        // The fingerprint only serves to tell a retry from a different request under the same key.
+        var pending = new Pending(draft, actor, idempotencyKey, idempotencyKey is null ? null : Fingerprint(draft, requested), answer);
         await queue.Writer.WriteAsync(pending, ct);
         // Once queued the registration completes even if this caller goes away; a retry finds it by its key.
         return await pending.Completion.Task.WaitAsync(ct);
@@ -110,13 +111,13 @@ public sealed class TicketIntake(
 
     private static bool IsPostgres(HotlineDbContext db) => db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
 
-    /// <summary>Advances the day's counter by <paramref name="count"/> under a row lock; returns its new value, or null when the day has no row yet.</summary>
+    /// <summary>Advances the day's counter by <paramref name="count"/> inside the caller's transaction; returns its new value, or null when the day has no row yet.</summary>
     private static async Task<long?> ReserveAsync(HotlineDbContext db, DateOnly day, int count, CancellationToken ct)
     {
         var rows = await db.Database
             .SqlQuery<long>($"UPDATE daily_sequences SET \"LastValue\" = \"LastValue\" + {count} WHERE \"Day\" = {day} RETURNING \"LastValue\" AS \"Value\"")
             .ToListAsync(ct);
-        // None: a new day, inserted with SaveChanges; a node inserting the same day at once fails that batch, retried one by one.
+        // None: a new day, inserted with the batch; a node inserting the same day at once fails that batch, retried one by one.
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -151,11 +152,11 @@ public sealed class TicketIntake(
 
         if (toCreate.Count > 0)
         {
-            // PostgreSQL may have several nodes committing intake at once: the day's counter row is taken (locked until
-            // this transaction ends) and advanced by the whole batch in one statement, so the nodes queue on it instead
-            // of losing whole batches to a concurrency conflict on LastValue. SQLite has one writer: read and advance.
-            await using var transaction = IsPostgres(db) ? await db.Database.BeginTransactionAsync(ct) : null;
-            var reserved = transaction is null ? null : await ReserveAsync(db, day, toCreate.Count, ct);
+            // The day's counter row is taken (on PostgreSQL locked until this transaction ends; SQLite's transaction holds
+            // the write lock from its start) and advanced by the whole batch in one statement, so nodes queue on it instead
+            // of losing whole batches to a concurrency conflict on LastValue.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var reserved = await ReserveAsync(db, day, toCreate.Count, ct);
             long next;
             if (reserved is not null)
             {
@@ -163,21 +164,15 @@ public sealed class TicketIntake(
             }
             else
             {
-                var sequence = transaction is null ? await db.DailySequences.FirstOrDefaultAsync(s => s.Day == day, ct) : null;
-                if (sequence is null)
-                {
-                    sequence = new DailySequence { Day = day, LastValue = 0 };
-                    db.DailySequences.Add(sequence);
-                }
-                next = sequence.LastValue;
-                sequence.LastValue += toCreate.Count;
+                db.DailySequences.Add(new DailySequence { Day = day, LastValue = toCreate.Count });
+                next = 0;
             }
             foreach (var p in toCreate)
             {
                 var number = TicketNumber.Format(day, ++next);
                 var (ticket, registered) = Ticket.Register(number, p.Draft, p.Actor, now);
                 ticket.IdempotencyKey = p.IdempotencyKey;
-                ticket.IdempotencyFingerprint = p.IdempotencyKey is null ? null : p.Fingerprint;
+                ticket.IdempotencyFingerprint = p.Fingerprint;
                 db.Tickets.Add(ticket);
                 var events = new List<TicketEvent> { registered };
                 if (p.Answer is not null)
@@ -191,12 +186,15 @@ public sealed class TicketIntake(
                 var code = await effects.AddAsync(db, ticket, events, ct);
                 answers[p] = () => new IntakeResult(ticket, false, code);
             }
-            await db.SaveChangesAsync(ct);
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(ct);
-                commits.Notify(); // SaveChanges signalled before the commit: readers woken then may have missed these rows
-            }
+            // SQLite: the rows go in through prepared single-row INSERTs, without SaveChanges' per-entity command building,
+            // the largest share of a registration's CPU (docs/benchmarks.md, intake: notes). PostgreSQL keeps SaveChanges,
+            // which sends the whole batch in one round trip.
+            if (IsPostgres(db))
+                await db.SaveChangesAsync(ct);
+            else
+                await DirectWriter.InsertAddedAsync(db, ct);
+            await transaction.CommitAsync(ct);
+            commits.Notify(); // after the commit: readers woken by SaveChanges' signal may have missed these rows
         }
 
         foreach (var p in batch)
@@ -231,13 +229,13 @@ public sealed class TicketIntake(
     private static string Fingerprint(TicketDraft draft, ResolvedAtIntake? answer) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { draft, answer }, HotlineDbContext.PayloadJson)));
 
-    private sealed class Pending(TicketDraft draft, Actor actor, string? idempotencyKey, string fingerprint, ResolvedAtIntake? answer)
+    private sealed class Pending(TicketDraft draft, Actor actor, string? idempotencyKey, string? fingerprint, ResolvedAtIntake? answer)
     {
         public ResolvedAtIntake? Answer { get; } = answer;
         public TicketDraft Draft { get; } = draft;
         public Actor Actor { get; } = actor;
         public string? IdempotencyKey { get; } = idempotencyKey;
-        public string Fingerprint { get; } = fingerprint;
+        public string? Fingerprint { get; } = fingerprint;
         public TaskCompletionSource<IntakeResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
