@@ -362,7 +362,9 @@ public static class IntakeBenchmark
     /// Open loop: request i is due at start + i/rate whatever happened to earlier ones, and its latency counts from when
     /// it was due (so a stalled server shows up as latency instead of silently lowering the offered rate).
     /// </summary>
-    internal static async Task<PhaseResult> OpenLoopAsync(HttpClient http, byte[][] bodies, double rate, double seconds, ConcurrentBag<string> numbers)
+    /// <param name="pooled">Also receives every latency, to pool several phases into one percentile.</param>
+    internal static async Task<PhaseResult> OpenLoopAsync(HttpClient http, byte[][] bodies, double rate, double seconds, ConcurrentBag<string> numbers,
+        Latencies? pooled = null)
     {
         var total = (int)(rate * seconds);
         var latencies = new Latencies(total);
@@ -377,7 +379,9 @@ public static class IntakeBenchmark
         {
             await Task.Yield();
             var created = await PostAsync(http, bodies[(i * 7919) % bodies.Length], numbers);
-            latencies.Add(Latencies.Ms(due, Stopwatch.GetTimestamp()));
+            var ms = Latencies.Ms(due, Stopwatch.GetTimestamp());
+            latencies.Add(ms);
+            pooled?.Add(ms);
             Interlocked.Increment(ref created ? ref ok : ref errors);
         }
 

@@ -34,7 +34,7 @@ public static class ProjectorBenchmark
             await using (var scope = server.App.Services.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<DemoTicketGenerator>().GenerateAsync(tickets, seed, CancellationToken.None);
             return new Generation(tickets, seed, Stopwatch.GetElapsedTime(start).TotalSeconds);
-        });
+        }, root: pristine);
         SqliteConnection.ClearAllPools();
         Console.WriteLine($"database generated in {Fmt(g.GenerateSeconds / 60, 1)} min");
         for (var run = 1; run <= runs; run++)

@@ -58,6 +58,8 @@ public sealed class Ticket
     public List<int> OpenSupervisionOrders { get; private set; } = [];
     /// <summary>In the leaders' queue of difficult tickets (领导督办), waiting for a leader's instructions.</summary>
     public bool InLeaderQueue { get; private set; }
+    /// <summary>In the supervision queue (督办) as <see cref="UnderSupervision"/> defines it, kept after every event.</summary>
+    public bool InSupervisionQueue { get; private set; }
     public string? LeaderInstructions { get; private set; }
 
     /// <summary>Since when the department waits for the requester (补充材料); the handling clock stands still meanwhile.</summary>
@@ -289,6 +291,7 @@ public sealed class Ticket
         }
 
         Status = e.ToStatus;
+        InSupervisionQueue = UnderSupervision.Holds(this);
         Version = e.Version;
         UpdatedAt = e.OccurredAt;
     }

@@ -92,6 +92,8 @@ public static class DatabaseSetup
             builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys"))).SetApplicationName("Hotline");
         }
 
+        builder.Services.AddSingleton(new SqliteWriteGate(enabled: db.Provider != DatabaseProvider.Postgres));
+
         // One context per request for endpoints and Identity; background work asks the factory.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HotlineDbContext>>().CreateDbContext());
         return builder;

@@ -117,6 +117,7 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             t.HasIndex(x => x.ClosedAt);
             t.HasIndex(x => x.PendingExtensionDeadline);
             t.HasIndex(x => x.Id).HasDatabaseName("IX_tickets_InLeaderQueue").HasFilter("\"InLeaderQueue\"");
+            t.HasIndex(x => x.Id, "IX_tickets_InSupervisionQueue").HasFilter("\"InSupervisionQueue\"");
         });
 
         b.Entity<TicketEvent>(e =>

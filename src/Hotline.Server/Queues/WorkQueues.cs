@@ -36,7 +36,7 @@ public static class WorkQueues
         TicketLists.UnderSupervision,
         Actions(TicketAction.Supervise, TicketAction.AnswerSupervision, TicketAction.LeaderInstruct, TicketAction.RequestExtension,
             TicketAction.DecideExtension, TicketAction.Reopen, TicketAction.Dispatch, TicketAction.Return, TicketAction.Reply,
-            TicketAction.MarkDuplicate, TicketAction.AnswerWithMaster, TicketAction.SlaBreach));
+            TicketAction.MarkDuplicate, TicketAction.AnswerWithMaster, TicketAction.SlaBreach, TicketAction.Withdraw));
 
     /// <summary>领导督办: tickets escalated to the leaders.</summary>
     public static readonly QueueDefinition Leader = new(TicketLists.Leader, [Roles.Leader, Roles.Supervisor, Roles.Admin],

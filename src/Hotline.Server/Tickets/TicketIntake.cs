@@ -22,7 +22,7 @@ public sealed record IntakeResult(Ticket Ticket, bool Replayed, string? AccessCo
 /// </summary>
 public sealed class TicketIntake(
     IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, Routing.TicketRouting routing, TicketEventEffects effects, CityClock clock,
-    Knowledge.IntakeArticleCheck articles, CommitSignal commits, ILogger<TicketIntake> logger)
+    Knowledge.IntakeArticleCheck articles, CommitSignal commits, SqliteWriteGate writeGate, ILogger<TicketIntake> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -111,7 +111,7 @@ public sealed class TicketIntake(
 
     private static bool IsPostgres(HotlineDbContext db) => db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
 
-    /// <summary>Advances the day's counter by <paramref name="count"/> inside the caller's transaction; returns its new value, or null when the day has no row yet.</summary>
+    /// <summary>Advances the day's counter by <paramref name="count"/> under a row lock; returns its new value, or null when the day has no row yet.</summary>
     private static async Task<long?> ReserveAsync(HotlineDbContext db, DateOnly day, int count, CancellationToken ct)
     {
         var rows = await db.Database
@@ -119,6 +119,24 @@ public sealed class TicketIntake(
             .ToListAsync(ct);
         // None: a new day, inserted with the batch; a node inserting the same day at once fails that batch, retried one by one.
         return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>
+    /// SQLite: the batch's rows go in through prepared single-row INSERTs (<see cref="DirectWriter.InsertAddedAsync"/>),
+    /// without SaveChanges' per-entity command building, the largest share of a registration's CPU (docs/benchmarks.md,
+    /// intake: notes), in one transaction taken at the write gate. The counter read before is advanced here and must land
+    /// where it was expected, or the batch fails (and is retried one by one) rather than issue a number twice.
+    /// </summary>
+    private async Task WriteOnSqliteAsync(HotlineDbContext db, DateOnly day, long? counted, int count, CancellationToken ct)
+    {
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (counted is not null && await ReserveAsync(db, day, count, ct) != counted + count)
+                throw new DbUpdateConcurrencyException($"The ticket numbers of {day} moved under an intake batch.");
+            await DirectWriter.InsertAddedAsync(db, ct);
+            await transaction.CommitAsync(ct);
+        }
     }
 
     private async Task CommitAsync(List<Pending> batch, CancellationToken ct)
@@ -152,21 +170,18 @@ public sealed class TicketIntake(
 
         if (toCreate.Count > 0)
         {
-            // The day's counter row is taken (on PostgreSQL locked until this transaction ends; SQLite's transaction holds
-            // the write lock from its start) and advanced by the whole batch in one statement, so nodes queue on it instead
-            // of losing whole batches to a concurrency conflict on LastValue.
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var reserved = await ReserveAsync(db, day, toCreate.Count, ct);
-            long next;
-            if (reserved is not null)
-            {
-                next = reserved.Value - toCreate.Count;
-            }
-            else
-            {
+            // PostgreSQL may have several nodes committing intake at once: the day's counter row is taken (locked until
+            // this transaction ends) and advanced by the whole batch in one statement, so the nodes queue on it instead
+            // of losing whole batches to a concurrency conflict on LastValue. SQLite has one writer: it reads the counter
+            // now and takes the write lock only to write the batch (below), where the counter is advanced and checked.
+            var postgres = IsPostgres(db);
+            await using var transaction = postgres ? await db.Database.BeginTransactionAsync(ct) : null;
+            var counted = postgres
+                ? await ReserveAsync(db, day, toCreate.Count, ct) is { } reserved ? reserved - toCreate.Count : (long?)null
+                : await db.DailySequences.AsNoTracking().Where(s => s.Day == day).Select(s => (long?)s.LastValue).FirstOrDefaultAsync(ct);
+            if (counted is null)
                 db.DailySequences.Add(new DailySequence { Day = day, LastValue = toCreate.Count });
-                next = 0;
-            }
+            var next = counted ?? 0;
             foreach (var p in toCreate)
             {
                 var number = TicketNumber.Format(day, ++next);
@@ -186,14 +201,15 @@ public sealed class TicketIntake(
                 var code = await effects.AddAsync(db, ticket, events, ct);
                 answers[p] = () => new IntakeResult(ticket, false, code);
             }
-            // SQLite: the rows go in through prepared single-row INSERTs, without SaveChanges' per-entity command building,
-            // the largest share of a registration's CPU (docs/benchmarks.md, intake: notes). PostgreSQL keeps SaveChanges,
-            // which sends the whole batch in one round trip.
-            if (IsPostgres(db))
+            if (transaction is not null)
+            {
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
             else
-                await DirectWriter.InsertAddedAsync(db, ct);
-            await transaction.CommitAsync(ct);
+            {
+                await WriteOnSqliteAsync(db, day, counted, toCreate.Count, ct);
+            }
             commits.Notify(); // after the commit: readers woken by SaveChanges' signal may have missed these rows
         }
 

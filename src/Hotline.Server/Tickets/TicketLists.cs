@@ -37,8 +37,8 @@ public static class TicketLists
 
     public static readonly Expression<Func<Ticket, bool>> WaitingForDispatch = t => TicketStates.WaitingForDispatch.Contains(t.Status);
 
-    public static readonly Expression<Func<Ticket, bool>> UnderSupervision =
-        t => t.OpenSupervisionOrders.Count > 0 || t.PendingExtensionDeadline != null || t.Status == TicketStates.UnderRectification;
+    /// <summary>督办: as <see cref="Hotline.Domain.Tickets.UnderSupervision"/> defines it, read from the flag the ticket keeps (a partial index on it).</summary>
+    public static readonly Expression<Func<Ticket, bool>> UnderSupervision = t => t.InSupervisionQueue;
 
     public static readonly Expression<Func<Ticket, bool>> WithLeaders = t => t.InLeaderQueue;
 

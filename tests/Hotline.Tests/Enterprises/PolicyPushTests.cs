@@ -136,6 +136,34 @@ public sealed class PolicyPushTests
     }
 
     [SmtpFact]
+    public async Task A_push_over_several_pages_of_enterprises_writes_every_matching_one_once()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var settings = Settings(sink.Port);
+        settings["Enterprises:PushBatchSize"] = "7"; // pages of 50: batches end inside pages, and pages inside batches
+        await HotlineFactory.RunAsync(async factory =>
+        {
+            var editor = await factory.ClientAsync(Roles.KnowledgeEditor);
+            // 130 enterprises, three pages; every third one is in retail (F), which the manufacturing policy does not reach.
+            var numbers = Enumerable.Range(200, 130).ToList();
+            var rows = string.Join('\n', numbers.Select(n => $"{Code(n)},常州测试{n}有限公司,{(n % 3 == 0 ? "F" : "C")},天宁区,中型,有限责任公司,,,,e{n}@example.com,是"));
+            await ImportAsync(editor, "统一社会信用代码,企业名称,行业门类,所在区,企业规模,登记注册类型,标签,联系人,电话,邮箱,订阅\n" + rows);
+            var policy = await PolicyAsync(editor);
+            using (var started = await Api.PostAsync(editor, $"/api/policies/{policy}/pushes", new JsonObject()))
+                await Api.ExpectAsync(started, HttpStatusCode.Accepted);
+
+            var matching = numbers.Where(n => n % 3 != 0).Select(Code).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(matching.Count, await PushAllAsync(factory));
+            await using var scope = factory.Services.CreateAsyncScope();
+            var delivered = await scope.ServiceProvider.GetRequiredService<HotlineDbContext>().PolicyDeliveries
+                .Where(d => d.PolicyId == policy).Select(d => d.CreditCode).ToListAsync();
+            Assert.Equal(matching, delivered.Order(StringComparer.Ordinal));
+            var push = (await Api.GetAsync(editor, $"/api/policies/{policy}/pushes")).EnumerateArray().Single();
+            Assert.Equal(("Completed", matching.Count, matching.Count), (push.Str("status"), push.GetProperty("matched").GetInt32(), push.GetProperty("queued").GetInt32()));
+        }, settings);
+    }
+
+    [SmtpFact]
     public async Task A_restart_in_the_middle_of_a_push_emails_every_matching_enterprise_exactly_once()
     {
         await using var sink = await SmtpSink.StartAsync();

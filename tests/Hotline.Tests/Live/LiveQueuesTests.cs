@@ -20,6 +20,7 @@ public sealed class LiveQueuesTests
     [InlineData("sla-warn", TicketStatus.SignedFor, TicketStatus.SignedFor, "Handling", "")]
     [InlineData("sla-breach", TicketStatus.SignedFor, TicketStatus.SignedFor, "Handling", "supervision")]
     [InlineData("sla-warn", TicketStatus.Replied, TicketStatus.Replied, "Revisit", "revisit")]
+    [InlineData("withdraw", TicketStatus.SignedFor, TicketStatus.Closed, null, "supervision")] // ends its orders and extension request
     public void An_event_changes_the_queues_its_states_and_action_touch(string action, TicketStatus? from, TicketStatus to, string? detail, string queues)
     {
         var message = new TicketEventMessage(1, 1, "HL20261123000001", action, from, to, "scjg", HotlineFactory.Start) { Detail = detail };

@@ -271,6 +271,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Property<bool>("InLeaderQueue")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("InSupervisionQueue")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("IntakeAnswer")
                         .HasColumnType("text");
 
@@ -450,6 +453,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("Type", "Id");
+
+                    b.HasIndex(new[] { "Id" }, "IX_tickets_InSupervisionQueue")
+                        .HasFilter("\"InSupervisionQueue\"");
 
                     b.ToTable("tickets", (string)null);
                 });

@@ -264,6 +264,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<bool>("InLeaderQueue")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("InSupervisionQueue")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IntakeAnswer")
                         .HasColumnType("TEXT");
 
@@ -443,6 +446,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("Type", "Id");
+
+                    b.HasIndex(new[] { "Id" }, "IX_tickets_InSupervisionQueue")
+                        .HasFilter("\"InSupervisionQueue\"");
 
                     b.ToTable("tickets", (string)null);
                 });
