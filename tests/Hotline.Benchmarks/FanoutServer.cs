@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -84,6 +85,13 @@ public static class FanoutServer
         var departments = tickets.Select(t => t.Department).Distinct().ToList();
         var startSequence = publisher.Published;
         var abortsBefore = live.OverflowAborts;
+        // Drops as the server sees them (the source of its hotline.hub.drops metric), told apart by kind: the stalled
+        // clients are the centre connections, the healthy ones are department handlers.
+        var centre = live.Members(LiveGroups.Centre).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var drops = new ConcurrentQueue<PhaseDrop>();
+        var wall = Stopwatch.StartNew();
+        void OnDropped(string connectionId, IReadOnlyCollection<string> _) => drops.Enqueue(new PhaseDrop(wall.Elapsed.TotalSeconds, centre.Contains(connectionId)));
+        live.Dropped += OnDropped;
 
         // Baseline: one in-process channel per simulated client, spread over the departments like the hub clients.
         var subscribers = Enumerable.Range(0, phase.Baseline).Select(i => new BaselineSubscriber(
@@ -96,19 +104,20 @@ public static class FanoutServer
 
         using var self = Process.GetCurrentProcess();
         var cpuStart = self.TotalProcessorTime;
-        var wall = Stopwatch.StartNew();
+        wall.Restart();
         var total = (int)(phase.Seconds * phase.Rate);
         var inflight = new List<Task>(total);
         for (var i = 0; i < total; i++)
         {
-            var due = TimeSpan.FromSeconds(i / phase.Rate);
-            if (due > wall.Elapsed)
-                await Task.Delay(due - wall.Elapsed);
+            var wait = TimeSpan.FromSeconds(i / phase.Rate) - wall.Elapsed; // read once: read twice, it may turn negative between
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait);
             var ticket = tickets[i % tickets.Count];
             inflight.Add(ProduceAsync(ticket));
         }
         await Task.WhenAll(inflight);
         await Task.Delay(TimeSpan.FromSeconds(phase.DrainSeconds)); // let the last events reach everyone
+        live.Dropped -= OnDropped;
         self.Refresh();
         var cpu = (self.TotalProcessorTime - cpuStart).TotalSeconds;
         var seconds = wall.Elapsed.TotalSeconds;
@@ -163,7 +172,7 @@ public static class FanoutServer
         self.Refresh();
         return new PhaseResult(startSequence, endSequence, events, Volatile.Read(ref produceErrors), seconds, cpu,
             self.WorkingSet64 / 1048576.0, self.PeakWorkingSet64 / 1048576.0, GC.GetTotalMemory(false) / 1048576.0,
-            live.Count, live.OverflowAborts - abortsBefore, baseline);
+            live.Count, live.OverflowAborts - abortsBefore, [.. drops], baseline);
 
         async Task ProduceAsync(ProducerTicket ticket)
         {
@@ -250,5 +259,12 @@ public static class FanoutServer
 
     public sealed record PhaseResult(long StartSequence, long EndSequence, List<PhaseEvent> Events, int ProduceErrors, double Seconds,
         double CpuSeconds, double WorkingSetMb, double PeakWorkingSetMb, double ManagedHeapMb, int HubConnections, long OverflowAborts,
-        BaselineResult? Baseline);
+        List<PhaseDrop> Drops, BaselineResult? Baseline)
+    {
+        public int StalledDropped => Drops.Count(d => d.Stalled);
+        public int HealthyDropped => Drops.Count(d => !d.Stalled);
+    }
+
+    /// <summary>A connection the server dropped for not reading: seconds into the phase, and whether it was a stalled (centre) one.</summary>
+    public sealed record PhaseDrop(double Seconds, bool Stalled);
 }
