@@ -108,7 +108,13 @@ public sealed class InProcessHotline : IAsyncDisposable
     public string DatabaseFile => Path.Combine(DataPath, "hotline.db");
     public Uri Address { get; }
 
-    public static async Task<InProcessHotline> StartAsync(string root, IDictionary<string, string?>? extraConfig = null)
+    /// <param name="shippedLogging">
+    /// Log as the product ships (appsettings.json: Information, one line per request to the console and the log file):
+    /// for benchmarks of the whole request path (intake). The others measure one component (a query, the SLA sweep,
+    /// fan-out, the projector) under load the benchmark itself generates; they keep Serilog at Warning so their own
+    /// per-request lines neither flood the report's console nor weigh on the component measured, and their reports say so.
+    /// </param>
+    public static async Task<InProcessHotline> StartAsync(string root, IDictionary<string, string?>? extraConfig = null, bool shippedLogging = false)
     {
         Directory.CreateDirectory(Path.Combine(root, "wwwroot")); // UseStaticFiles warns without one
         var builder = HotlineApp.CreateBuilder(new WebApplicationOptions
@@ -117,12 +123,9 @@ public sealed class InProcessHotline : IAsyncDisposable
             ContentRootPath = root,
             ApplicationName = typeof(HotlineApp).Assembly.GetName().Name,
         });
-        var config = new Dictionary<string, string?>
-        {
-            ["Hotline:DataPath"] = Path.Combine(root, "data"),
-            // Request logging at Information would dominate the measurement.
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-        };
+        var config = new Dictionary<string, string?> { ["Hotline:DataPath"] = Path.Combine(root, "data") };
+        if (!shippedLogging)
+            config["Serilog:MinimumLevel:Default"] = "Warning";
         foreach (var (k, v) in extraConfig ?? new Dictionary<string, string?>())
             config[k] = v;
         builder.Configuration.AddInMemoryCollection(config); // before AddHotline, which reads Serilog settings

@@ -15,10 +15,13 @@ namespace Hotline.Benchmarks;
 /// <c>intake</c>: many concurrent HTTP clients on loopback register tickets through the real server (POST /api/tickets,
 /// API key, group commit, SQLite WAL + synchronous=FULL), against baseline B1 measured in the same run: a raw
 /// Microsoft.Data.Sqlite loop inserting the same rows (ticket + registration event) one transaction per ticket.
-/// Phases per run: B1, server start + warm-up, closed loop at maximum rate, open loop at half that rate, verification.
+/// Phases per run: B1, server start + warm-up, closed loop at maximum rate, open loop at half that rate, verification; then
+/// once a durability phase (<see cref="IntakeDurability"/>). The server logs as shipped (appsettings.json, Production).
 /// Options: --tickets 50000 --clients 64 --runs 3 --b1-rows (= tickets) --b1-seconds 120 --warmup 2000
 /// --pace-seconds 20 --pace-fraction 0.5 --seed 12345 --keep (keep temp folders) --no-doc (don't write docs/benchmarks.md)
-/// --log-batches (print each group commit's size) --breakdown N (N GETs each to /health/live and /api/auth/me, to split per-request cost).
+/// --log-batches (print each group commit's size) --breakdown N (N GETs each to /health/live and /api/auth/me, to split per-request cost)
+/// --kill-after N (durability phase, once after the runs: the server as its own process is killed with SIGKILL once N tickets
+/// were answered 201, default min(5000, tickets/4); 0 skips it).
 /// </summary>
 public static class IntakeBenchmark
 {
@@ -36,7 +39,8 @@ public static class IntakeBenchmark
             PaceSeconds: args.Number("pace-seconds", 20),
             PaceFraction: args.Number("pace-fraction", 0.5),
             Seed: args.Whole("seed", 12345),
-            Breakdown: args.Whole("breakdown", 0));
+            Breakdown: args.Whole("breakdown", 0),
+            KillAfter: args.Whole("kill-after", Math.Min(5_000, args.Whole("tickets", 50_000) / 4)));
         var command = "dotnet run -c Release --project tests/Hotline.Benchmarks -- intake" + (args.Raw.Count > 0 ? " " + string.Join(' ', args.Raw) : "");
         Console.WriteLine($"intake: {command}");
         Console.WriteLine($"machine: {MachineSummary()}");
@@ -61,6 +65,7 @@ public static class IntakeBenchmark
                     + $"errors {intake.Max.Errors}, CPU {Fmt(intake.Max.CpuSeconds)} s, ratio to B1 {Fmt(intake.Max.Rate / b1.RowsPerSecond, 2)}×");
                 Console.WriteLine($"paced: target {Fmt(intake.PaceTarget, 0)}/s, achieved {Fmt(intake.Paced.Rate, 0)}/s, p50 {Fmt(intake.Paced.Latency.P50)} p99 {Fmt(intake.Paced.Latency.P99)} max {Fmt(intake.Paced.Latency.Max)} ms, errors {intake.Paced.Errors}");
                 Console.WriteLine($"verify: {intake.Verify}");
+                Console.WriteLine($"logs: {intake.Logs}");
                 results.Add(new RunResult(run, b1, intake));
             }
             finally
@@ -75,7 +80,25 @@ public static class IntakeBenchmark
         }
 
         var peakMb = PhaseMeter.PeakWorkingSetMb();
-        var report = Report(results, o, command, peakMb);
+        IntakeDurability.DurabilityResult? durability = null;
+        if (o.KillAfter > 0)
+        {
+            var root = Path.Combine(Path.GetTempPath(), $"hotline-bench-durability-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(root);
+            Console.WriteLine($"--- durability in {root}");
+            try
+            {
+                durability = await IntakeDurability.RunAsync(root, bodies, o.Clients, o.KillAfter);
+                Console.WriteLine($"durability: {durability.Acknowledged} answered 201, {durability.CutOff} cut off, {durability.RowsAfter} tickets after restart, missing {durability.Missing.Count}");
+            }
+            finally
+            {
+                SqliteConnection.ClearAllPools();
+                if (!args.Flag("keep") && durability is { Ok: true })
+                    Directory.Delete(root, recursive: true);
+            }
+        }
+        var report = Report(results, o, command, peakMb, durability);
         Console.WriteLine();
         Console.WriteLine(report);
         if (!args.Flag("no-doc"))
@@ -83,7 +106,7 @@ public static class IntakeBenchmark
             var file = WriteSection("intake", report);
             Console.WriteLine(file is null ? "docs/benchmarks.md not found (run from the repository)" : $"wrote {file}");
         }
-        return results.All(r => r.Intake.Verify.Ok && r.Intake.Max.Errors == 0 && r.Intake.Paced.Errors == 0) ? 0 : 1;
+        return results.All(r => r.Intake.Verify.Ok && r.Intake.Max.Errors == 0 && r.Intake.Paced.Errors == 0) && (durability is null or { Ok: true }) ? 0 : 1;
     }
 
     // ---- B1: raw Microsoft.Data.Sqlite, one transaction per ticket ----
@@ -195,53 +218,66 @@ public static class IntakeBenchmark
     private static async Task<IntakeResult> RunIntakeAsync(string root, byte[][] bodies, Options o, bool logBatches)
     {
         var numbers = new ConcurrentBag<string>();
-        PhaseResult max, paced;
-        double paceTarget;
-        string dbFile;
 
-        // --log-batches: TicketIntake logs each group commit's size at Debug (diagnostics only; console output costs time).
-        var server = await InProcessHotline.StartAsync(root, logBatches
-            ? new Dictionary<string, string?> { ["Serilog:MinimumLevel:Override:Hotline.Server.Tickets.TicketIntake"] = "Debug" }
-            : null);
-        await using (server)
+        // The server logs as shipped (one line per request, to the console and to data/logs). Its console goes to a file,
+        // as a service's standard output goes to the journal, so this benchmark's own lines stay readable.
+        Directory.CreateDirectory(root);
+        var progress = Console.Out;
+        await using var serverConsole = new StreamWriter(Path.Combine(root, "server-console.log")) { AutoFlush = true };
+        Console.SetOut(serverConsole);
+        try
         {
-            dbFile = server.DatabaseFile;
-            string key;
-            await using (var scope = server.App.Services.CreateAsyncScope())
-                (_, key) = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateApiKeyAsync("bench", "Agent", null, CancellationToken.None);
-
-            using var closedLoop = Client(server.Address, key, o.Clients);
-            var warm = await ClosedLoopAsync(closedLoop, bodies, o.Warmup, o.Clients, numbers, offset: bodies.Length / 2);
-            Console.WriteLine($"warm-up: {warm.Ok} tickets, {Fmt(warm.Rate, 0)}/s, errors {warm.Errors}");
-
-            max = await ClosedLoopAsync(closedLoop, bodies, o.Tickets, o.Clients, numbers, offset: 0);
-
-            paceTarget = max.Rate * o.PaceFraction;
-            using var openLoop = Client(server.Address, key, 1024);
-            paced = await OpenLoopAsync(openLoop, bodies, paceTarget, o.PaceSeconds, numbers);
-            var http201 = warm.Ok + max.Ok + paced.Ok;
-
-            var breakdown = new List<(string, PhaseResult)>();
-            if (o.Breakdown > 0)
+            // --log-batches: TicketIntake logs each group commit's size at Debug (into server-console.log; diagnostics only).
+            var server = await InProcessHotline.StartAsync(root, logBatches
+                ? new Dictionary<string, string?> { ["Serilog:MinimumLevel:Override:Hotline.Server.Tickets.TicketIntake"] = "Debug" }
+                : null, shippedLogging: true);
+            await using (server)
             {
-                // Where the time goes: the same pipeline without the intake (no DB), then with API-key authentication (one DB read).
-                foreach (var (label, path) in new[] { ("GET /health/live (HTTP + middleware, no auth)", "health/live"), ("GET /api/auth/me (+ API key auth, 1 DB read)", "api/auth/me") })
-                {
-                    var uri = new Uri(path, UriKind.Relative);
-                    var r = await ClosedLoopAsync(o.Breakdown, o.Clients, async _ =>
-                    {
-                        using var response = await closedLoop.GetAsync(uri);
-                        return response.IsSuccessStatusCode;
-                    });
-                    breakdown.Add((label, r));
-                    Console.WriteLine($"breakdown {label}: {Fmt(r.Rate, 0)}/s, p50 {Fmt(r.Latency.P50)} ms, CPU {Fmt(r.CpuSeconds * 1000 / Math.Max(1, r.Ok), 2)} ms/request, errors {r.Errors}");
-                }
-            }
-            max = max with { Errors = max.Errors + warm.Errors };
+                string key;
+                await using (var scope = server.App.Services.CreateAsyncScope())
+                    (_, key) = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateApiKeyAsync("bench", "Agent", null, CancellationToken.None);
 
-            // Verify on the file with the server stopped, so nothing is still in flight.
-            await server.App.StopAsync();
-            return new IntakeResult(max, paced, paceTarget, Verify(dbFile, http201, numbers), breakdown);
+                using var closedLoop = Client(server.Address, key, o.Clients);
+                var warm = await ClosedLoopAsync(closedLoop, bodies, o.Warmup, o.Clients, numbers, offset: bodies.Length / 2);
+                progress.WriteLine($"warm-up: {warm.Ok} tickets, {Fmt(warm.Rate, 0)}/s, errors {warm.Errors}");
+
+                var max = await ClosedLoopAsync(closedLoop, bodies, o.Tickets, o.Clients, numbers, offset: 0);
+
+                var paceTarget = max.Rate * o.PaceFraction;
+                using var openLoop = Client(server.Address, key, 1024);
+                var paced = await OpenLoopAsync(openLoop, bodies, paceTarget, o.PaceSeconds, numbers);
+                var http201 = warm.Ok + max.Ok + paced.Ok;
+
+                var breakdown = new List<(string, PhaseResult)>();
+                if (o.Breakdown > 0)
+                {
+                    // Where the time goes: the same pipeline without the intake (no DB), then with API-key authentication (one DB read).
+                    foreach (var (label, path) in new[] { ("GET /health/live (HTTP + middleware, no auth)", "health/live"), ("GET /api/auth/me (+ API key auth, 1 DB read)", "api/auth/me") })
+                    {
+                        var uri = new Uri(path, UriKind.Relative);
+                        var r = await ClosedLoopAsync(o.Breakdown, o.Clients, async _ =>
+                        {
+                            using var response = await closedLoop.GetAsync(uri);
+                            return response.IsSuccessStatusCode;
+                        });
+                        breakdown.Add((label, r));
+                        progress.WriteLine($"breakdown {label}: {Fmt(r.Rate, 0)}/s, p50 {Fmt(r.Latency.P50)} ms, CPU {Fmt(r.CpuSeconds * 1000 / Math.Max(1, r.Ok), 2)} ms/request, errors {r.Errors}");
+                    }
+                }
+                max = max with { Errors = max.Errors + warm.Errors };
+
+                // Verify on the file with the server stopped, so nothing is still in flight.
+                await server.App.StopAsync();
+                var logLines = new LogLines(
+                    Directory.EnumerateFiles(Path.Combine(server.DataPath, "logs")).Sum(f => File.ReadLines(f).LongCount()),
+                    File.ReadLines(Path.Combine(root, "server-console.log")).LongCount(),
+                    http201 + breakdown.Sum(x => x.Item2.Ok + x.Item2.Errors));
+                return new IntakeResult(max, paced, paceTarget, Verify(server.DatabaseFile, http201, numbers), breakdown, logLines);
+            }
+        }
+        finally
+        {
+            Console.SetOut(progress);
         }
     }
 
@@ -266,6 +302,15 @@ public static class IntakeBenchmark
     /// <summary>POSTs one ticket; true on 201 (its number goes into <paramref name="numbers"/>).</summary>
     private static async Task<bool> PostAsync(HttpClient http, byte[] body, ConcurrentBag<string> numbers)
     {
+        if (await RegisterAsync(http, body) is not { } number)
+            return false;
+        numbers.Add(number);
+        return true;
+    }
+
+    /// <summary>POSTs one ticket; its number on 201, otherwise null (the first few failures printed when <paramref name="reportErrors"/>).</summary>
+    internal static async Task<string?> RegisterAsync(HttpClient http, byte[] body, bool reportErrors = true)
+    {
         try
         {
             using var content = new ByteArrayContent(body);
@@ -273,19 +318,16 @@ public static class IntakeBenchmark
             using var response = await http.PostAsync(new Uri("api/tickets", UriKind.Relative), content);
             await response.Content.LoadIntoBufferAsync();
             if (response.StatusCode == HttpStatusCode.Created && response.Headers.Location is { } location)
-            {
-                numbers.Add(location.OriginalString[(location.OriginalString.LastIndexOf('/') + 1)..]);
-                return true;
-            }
-            if (Interlocked.Increment(ref errorLogged) <= 5)
+                return location.OriginalString[(location.OriginalString.LastIndexOf('/') + 1)..];
+            if (reportErrors && Interlocked.Increment(ref errorLogged) <= 5)
                 Console.Error.WriteLine($"unexpected {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            return false;
+            return null;
         }
         catch (HttpRequestException ex)
         {
-            if (Interlocked.Increment(ref errorLogged) <= 5)
+            if (reportErrors && Interlocked.Increment(ref errorLogged) <= 5)
                 Console.Error.WriteLine($"request failed: {ex.Message}");
-            return false;
+            return null;
         }
     }
 
@@ -373,7 +415,7 @@ public static class IntakeBenchmark
 
     // ---- Report ----
 
-    private static string Report(List<RunResult> runs, Options o, string command, double peakMb)
+    private static string Report(List<RunResult> runs, Options o, string command, double peakMb, IntakeDurability.DurabilityResult? durability)
     {
         var b = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
@@ -393,8 +435,9 @@ public static class IntakeBenchmark
         b.AppendLine(ci, $"Workload: {o.Tickets:N0} tickets per run from {o.Clients} concurrent clients (one HttpClient, {o.Clients} connections, HTTP/1.1 on 127.0.0.1) "
             + $"after {o.Warmup:N0} warm-up tickets; then an open loop at {o.PaceFraction:0.##}× the measured rate for {o.PaceSeconds:0} s. "
             + $"Bodies are realistic Chinese tickets from seed/demo templates, descriptions 150–300 characters. "
-            + $"The server is the real one (AddHotline/UseHotline, Production environment, Serilog at Warning) in the same process as the load generator, "
-            + $"so CPU figures include the clients.");
+            + $"The server is the real one (AddHotline/UseHotline, Production environment, logging as shipped: appsettings.json at Information, "
+            + $"one line per request to the console, here redirected to a file as a service's output goes to the journal, and to data/logs) "
+            + $"in the same process as the load generator, so CPU figures include the clients.");
         b.AppendLine();
         b.AppendLine("**B1** — raw Microsoft.Data.Sqlite, one connection, WAL + synchronous=FULL, prepared statements, one transaction per ticket "
             + "(a `tickets` row with the server's columns and indexes + a `ticket_events` row):");
@@ -428,6 +471,10 @@ public static class IntakeBenchmark
         foreach (var r in runs)
             b.AppendLine(ci, $"run {r.Run}: {r.Intake.Verify}.  ");
         b.AppendLine();
+        b.AppendLine("**Logging** (as shipped): ");
+        foreach (var r in runs)
+            b.AppendLine(ci, $"run {r.Run}: {r.Intake.Logs}.  ");
+        b.AppendLine();
         if (runs.Any(r => r.Intake.Breakdown.Count > 0))
         {
             b.AppendLine(ci, $"**Where the time goes** — the same {o.Clients} clients, closed loop, requests that skip parts of the intake path (process CPU includes the clients):");
@@ -443,6 +490,11 @@ public static class IntakeBenchmark
             }
             b.AppendLine();
         }
+        if (durability is not null)
+        {
+            b.AppendLine(durability.Report());
+            b.AppendLine();
+        }
         b.AppendLine(ci, $"Peak working set of the process over all runs: {Fmt(peakMb, 0)} MB.");
         b.AppendLine();
         b.AppendLine("**Summary**");
@@ -453,18 +505,26 @@ public static class IntakeBenchmark
         var latencyGoal = paceP99[^1] < 50;
         b.AppendLine(ci, $"- Goal ≥ 1.0× B1: **{(rateGoal ? "met" : "not met")}**{(rateGoal && ratios[0] < 1.0 ? " (median; not in every run)" : "")}.");
         b.AppendLine(ci, $"- Goal p99 < 50 ms at half the maximum rate: **{(latencyGoal ? "met" : "not met")}** (p99 {Fmt(paceP99[0])}–{Fmt(paceP99[^1])} ms).");
+        var killed = durability is null ? "." : $"; killed mid-burst (SIGKILL) and restarted: every 201 there: **{(durability.Ok ? "yes" : "NO")}**.";
         b.AppendLine(ci, $"- Durability: every ticket is committed (WAL, synchronous=FULL) before its 201; {(allClean ? "no errors, every response 201" : "**errors occurred**")}; "
-            + $"rows == 201s and numbers unique: **{(allVerified ? "yes" : "NO")}**.");
+            + $"rows == 201s and numbers unique: **{(allVerified ? "yes" : "NO")}**{killed}");
         return b.ToString();
     }
 
-    private sealed record Options(int Tickets, int Clients, int Runs, int B1Rows, double B1Seconds, int Warmup, double PaceSeconds, double PaceFraction, int Seed, int Breakdown);
+    private sealed record Options(int Tickets, int Clients, int Runs, int B1Rows, double B1Seconds, int Warmup, double PaceSeconds, double PaceFraction, int Seed, int Breakdown, int KillAfter);
 
     private sealed record B1Result(int Rows, double WallSeconds, double CpuSeconds, double RowsPerSecond, LatencySummary Latency, bool Capped);
 
     internal sealed record PhaseResult(int Ok, int Errors, double WallSeconds, double CpuSeconds, double Rate, LatencySummary Latency);
 
-    private sealed record IntakeResult(PhaseResult Max, PhaseResult Paced, double PaceTarget, Verification Verify, List<(string Label, PhaseResult Result)> Breakdown);
+    private sealed record IntakeResult(PhaseResult Max, PhaseResult Paced, double PaceTarget, Verification Verify, List<(string Label, PhaseResult Result)> Breakdown, LogLines Logs);
+
+    /// <summary>Lines the server logged (startup included) in its log files and on its console, against the requests sent.</summary>
+    private sealed record LogLines(long File, long Console, long Requests)
+    {
+        public override string ToString() =>
+            $"{File:N0} lines in data/logs and {Console:N0} on the console for {Requests:N0} requests ({(double)File / Math.Max(1, Requests):0.00} and {(double)Console / Math.Max(1, Requests):0.00} per request)";
+    }
 
     private sealed record RunResult(int Run, B1Result B1, IntakeResult Intake);
 

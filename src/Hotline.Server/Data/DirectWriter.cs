@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -132,6 +133,135 @@ public sealed class DirectWriter : IAsyncDisposable
                 throw new DbUpdateException($"Inserting {type.DisplayName()} rows failed.", ex);
             }
         }
+    }
+
+    /// <summary>
+    /// Inserts every entity <paramref name="db"/> tracks as Added, in the context's current transaction: one prepared single-row INSERT per table, tables in foreign-key order (principals first), rows in the order
+    /// they were added (a ticket's events by version). A store-generated key is read back (RETURNING) and set on its
+    /// entity; a dependent's foreign key is taken from its principal as it is written. The context then tracks nothing. For the intake's group commit on
+    /// SQLite, where SaveChanges' per-entity command building and batching cost more CPU than the rows themselves
+    /// (docs/benchmarks.md, intake: notes). Anything tracked in another state is refused: this writes new rows only.
+    /// A constraint violation surfaces as <see cref="DbUpdateException"/>, as from SaveChanges.
+    /// </summary>
+    public static async Task InsertAddedAsync(HotlineDbContext db, CancellationToken ct)
+    {
+        var tracker = db.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false; // values are read from the entities as they are now
+        var commands = new Dictionary<IEntityType, (DbCommand Command, IReadOnlyList<IProperty> Columns, IProperty? Generated)>();
+        try
+        {
+            var entries = tracker.Entries().ToList();
+            if (entries.Find(e => e.State != EntityState.Added) is { } other)
+                throw new InvalidOperationException($"{other.Metadata.DisplayName()} is {other.State}: only new rows are inserted here.");
+            var transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Begin a transaction first.");
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var groups = entries.GroupBy(e => e.Metadata).ToDictionary(g => g.Key, g => g.ToList());
+            foreach (var type in InsertOrder(groups.Keys))
+            {
+                if (!commands.TryGetValue(type, out var insert))
+                    commands[type] = insert = InsertCommand(db, sql, transaction, type);
+                foreach (var entry in groups[type])
+                {
+                    CopyPrincipalKeys(entry);
+                    insert.Command.Parameters.Clear();
+                    for (var i = 0; i < insert.Columns.Count; i++)
+                        insert.Command.Parameters.Add(Parameter(insert.Command, insert.Columns[i], $"v{i}", insert.Columns[i].GetGetter().GetClrValueUsingContainingEntity(entry.Entity)));
+                    try
+                    {
+                        if (insert.Generated is { } generated)
+                        {
+                            var key = entry.Property(generated);
+                            key.CurrentValue = Convert.ChangeType(await insert.Command.ExecuteScalarAsync(ct), generated.ClrType, System.Globalization.CultureInfo.InvariantCulture);
+                            key.IsTemporary = false;
+                            CopyKeyToDependents(db, entry);
+                        }
+                        else
+                        {
+                            await insert.Command.ExecuteNonQueryAsync(ct);
+                        }
+                    }
+                    catch (DbException ex)
+                    {
+                        throw new DbUpdateException($"Inserting a {type.DisplayName()} row failed.", ex);
+                    }
+                }
+            }
+            tracker.Clear(); // written: nothing is left for a SaveChanges to insert again
+        }
+        finally
+        {
+            foreach (var (command, _, _) in commands.Values)
+                await command.DisposeAsync();
+            tracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    private static (DbCommand, IReadOnlyList<IProperty>, IProperty?) InsertCommand(HotlineDbContext db, ISqlGenerationHelper sql, DbTransaction transaction, IEntityType type)
+    {
+        if (type.GetFlattenedProperties().FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+            throw new InvalidOperationException($"{type.DisplayName()}.{shadow.Name} is a shadow property, which this writer does not write.");
+        var columns = FlatColumns(type);
+        var generated = type.FindPrimaryKey()!.Properties is [var key] && key.ValueGenerated.HasFlag(ValueGenerated.OnAdd) ? key : null;
+        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        string Name(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(Name))}) "
+            + $"VALUES ({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder($"v{i}")))})"
+            + (generated is null ? "" : $" RETURNING {Name(generated)}");
+        return (command, columns, generated);
+    }
+
+    /// <summary>
+    /// Sets each foreign key that has a navigation to its principal from the principal's (by now written) key; a key
+    /// still temporary after that (its principal not written) is refused rather than written as a wrong value.
+    /// </summary>
+    private static void CopyPrincipalKeys(EntityEntry entry)
+    {
+        foreach (var fk in entry.Metadata.GetForeignKeys())
+        {
+            if (fk.DependentToPrincipal?.GetGetter().GetClrValueUsingContainingEntity(entry.Entity) is { } principal)
+                SetForeignKey(entry, fk, principal);
+            if (fk.Properties.FirstOrDefault(p => entry.Property(p).IsTemporary) is { } temporary)
+                throw new InvalidOperationException($"{entry.Metadata.DisplayName()}.{temporary.Name} has no value yet: its principal was not written first.");
+        }
+    }
+
+    /// <summary>Sets the foreign key of the dependents a principal reaches through its own navigations (no way back from them).</summary>
+    private static void CopyKeyToDependents(HotlineDbContext db, EntityEntry principal)
+    {
+        foreach (var fk in principal.Metadata.GetReferencingForeignKeys())
+        {
+            var reached = fk.PrincipalToDependent?.GetGetter().GetClrValueUsingContainingEntity(principal.Entity);
+            foreach (var dependent in reached is System.Collections.IEnumerable many ? many.Cast<object>() : reached is null ? [] : [reached])
+                SetForeignKey(db.Entry(dependent), fk, principal.Entity);
+        }
+    }
+
+    private static void SetForeignKey(EntityEntry dependent, IForeignKey fk, object principal)
+    {
+        for (var i = 0; i < fk.Properties.Count; i++)
+        {
+            var property = dependent.Property(fk.Properties[i]);
+            property.CurrentValue = fk.PrincipalKey.Properties[i].GetGetter().GetClrValueUsingContainingEntity(principal);
+            property.IsTemporary = false;
+        }
+    }
+
+    /// <summary>The types in an order where each comes after the types its foreign keys point to (among those given).</summary>
+    private static List<IEntityType> InsertOrder(IEnumerable<IEntityType> types)
+    {
+        var left = types.ToList();
+        var order = new List<IEntityType>(left.Count);
+        while (left.Count > 0)
+        {
+            var next = left.Find(t => !t.GetForeignKeys().Any(fk => fk.PrincipalEntityType != t && left.Contains(fk.PrincipalEntityType)))
+                ?? throw new InvalidOperationException($"Foreign keys form a cycle among {string.Join(", ", left.Select(t => t.DisplayName()))}.");
+            order.Add(next);
+            left.Remove(next);
+        }
+        return order;
     }
 
     /// <summary>Parameters per multi-row INSERT on PostgreSQL (its limit is 65,535).</summary>

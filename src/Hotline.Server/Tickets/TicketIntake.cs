@@ -53,7 +53,8 @@ public sealed class TicketIntake(
         if (answer is not null && TicketWorkflow.Check(TicketAction.ResolveAtIntake, TicketStatus.Registered, null, actor) == TransitionVerdict.RoleNotAllowed)
             throw new ActionForbiddenException(TicketAction.ResolveAtIntake);
 
-        var pending = new Pending(draft, actor, idempotencyKey, Fingerprint(draft, requested), answer);
+        // The fingerprint only serves to tell a retry from a different request under the same key.
+        var pending = new Pending(draft, actor, idempotencyKey, idempotencyKey is null ? null : Fingerprint(draft, requested), answer);
         await queue.Writer.WriteAsync(pending, ct);
         // Once queued the registration completes even if this caller goes away; a retry finds it by its key.
         return await pending.Completion.Task.WaitAsync(ct);
@@ -116,8 +117,26 @@ public sealed class TicketIntake(
         var rows = await db.Database
             .SqlQuery<long>($"UPDATE daily_sequences SET \"LastValue\" = \"LastValue\" + {count} WHERE \"Day\" = {day} RETURNING \"LastValue\" AS \"Value\"")
             .ToListAsync(ct);
-        // None: a new day, inserted with SaveChanges; a node inserting the same day at once fails that batch, retried one by one.
+        // None: a new day, inserted with the batch; a node inserting the same day at once fails that batch, retried one by one.
         return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>
+    /// SQLite: the batch's rows go in through prepared single-row INSERTs (<see cref="DirectWriter.InsertAddedAsync"/>),
+    /// without SaveChanges' per-entity command building, the largest share of a registration's CPU (docs/benchmarks.md,
+    /// intake: notes), in one transaction taken at the write gate. The counter read before is advanced here and must land
+    /// where it was expected, or the batch fails (and is retried one by one) rather than issue a number twice.
+    /// </summary>
+    private async Task WriteOnSqliteAsync(HotlineDbContext db, DateOnly day, long? counted, int count, CancellationToken ct)
+    {
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (counted is not null && await ReserveAsync(db, day, count, ct) != counted + count)
+                throw new DbUpdateConcurrencyException($"The ticket numbers of {day} moved under an intake batch.");
+            await DirectWriter.InsertAddedAsync(db, ct);
+            await transaction.CommitAsync(ct);
+        }
     }
 
     private async Task CommitAsync(List<Pending> batch, CancellationToken ct)
@@ -153,31 +172,22 @@ public sealed class TicketIntake(
         {
             // PostgreSQL may have several nodes committing intake at once: the day's counter row is taken (locked until
             // this transaction ends) and advanced by the whole batch in one statement, so the nodes queue on it instead
-            // of losing whole batches to a concurrency conflict on LastValue. SQLite has one writer: read and advance.
-            await using var transaction = IsPostgres(db) ? await db.Database.BeginTransactionAsync(ct) : null;
-            var reserved = transaction is null ? null : await ReserveAsync(db, day, toCreate.Count, ct);
-            long next;
-            if (reserved is not null)
-            {
-                next = reserved.Value - toCreate.Count;
-            }
-            else
-            {
-                var sequence = transaction is null ? await db.DailySequences.FirstOrDefaultAsync(s => s.Day == day, ct) : null;
-                if (sequence is null)
-                {
-                    sequence = new DailySequence { Day = day, LastValue = 0 };
-                    db.DailySequences.Add(sequence);
-                }
-                next = sequence.LastValue;
-                sequence.LastValue += toCreate.Count;
-            }
+            // of losing whole batches to a concurrency conflict on LastValue. SQLite has one writer: it reads the counter
+            // now and takes the write lock only to write the batch (below), where the counter is advanced and checked.
+            var postgres = IsPostgres(db);
+            await using var transaction = postgres ? await db.Database.BeginTransactionAsync(ct) : null;
+            var counted = postgres
+                ? await ReserveAsync(db, day, toCreate.Count, ct) is { } reserved ? reserved - toCreate.Count : (long?)null
+                : await db.DailySequences.AsNoTracking().Where(s => s.Day == day).Select(s => (long?)s.LastValue).FirstOrDefaultAsync(ct);
+            if (counted is null)
+                db.DailySequences.Add(new DailySequence { Day = day, LastValue = toCreate.Count });
+            var next = counted ?? 0;
             foreach (var p in toCreate)
             {
                 var number = TicketNumber.Format(day, ++next);
                 var (ticket, registered) = Ticket.Register(number, p.Draft, p.Actor, now);
                 ticket.IdempotencyKey = p.IdempotencyKey;
-                ticket.IdempotencyFingerprint = p.IdempotencyKey is null ? null : p.Fingerprint;
+                ticket.IdempotencyFingerprint = p.Fingerprint;
                 db.Tickets.Add(ticket);
                 var events = new List<TicketEvent> { registered };
                 if (p.Answer is not null)
@@ -191,13 +201,16 @@ public sealed class TicketIntake(
                 var code = await effects.AddAsync(db, ticket, events, ct);
                 answers[p] = () => new IntakeResult(ticket, false, code);
             }
-            using (await writeGate.EnterAsync(ct))
-                await db.SaveChangesAsync(ct);
             if (transaction is not null)
             {
+                await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
-                commits.Notify(); // SaveChanges signalled before the commit: readers woken then may have missed these rows
             }
+            else
+            {
+                await WriteOnSqliteAsync(db, day, counted, toCreate.Count, ct);
+            }
+            commits.Notify(); // after the commit: readers woken by SaveChanges' signal may have missed these rows
         }
 
         foreach (var p in batch)
@@ -232,13 +245,13 @@ public sealed class TicketIntake(
     private static string Fingerprint(TicketDraft draft, ResolvedAtIntake? answer) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { draft, answer }, HotlineDbContext.PayloadJson)));
 
-    private sealed class Pending(TicketDraft draft, Actor actor, string? idempotencyKey, string fingerprint, ResolvedAtIntake? answer)
+    private sealed class Pending(TicketDraft draft, Actor actor, string? idempotencyKey, string? fingerprint, ResolvedAtIntake? answer)
     {
         public ResolvedAtIntake? Answer { get; } = answer;
         public TicketDraft Draft { get; } = draft;
         public Actor Actor { get; } = actor;
         public string? IdempotencyKey { get; } = idempotencyKey;
-        public string Fingerprint { get; } = fingerprint;
+        public string? Fingerprint { get; } = fingerprint;
         public TaskCompletionSource<IntakeResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -38,7 +38,7 @@ public static class TicketsApi
 
         group.MapPost("/", async Task<Results<Created<TicketView>, Ok<TicketView>>> (
             RegisterTicketRequest body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
-            HttpContext http, TicketIntake intake, TicketService tickets, CancellationToken ct) =>
+            HttpContext http, TicketIntake intake, TicketService tickets, Serilog.IDiagnosticContext log, CancellationToken ct) =>
         {
             var actor = http.User.ToActor();
             var (draft, errors) = body.ToDraft();
@@ -50,11 +50,8 @@ public static class TicketsApi
                 string.IsNullOrWhiteSpace(body.IntakeAnswer) ? null : new Domain.Tickets.ResolvedAtIntake(body.IntakeAnswer.Trim(), body.IntakeArticleId, body.IntakeArticleVersion));
             var view = tickets.View(result.Ticket, actor);
             http.Response.Headers.ETag = ETag(view.Version);
-            using (LogContext.PushProperty("TicketNumber", view.Number))
-            {
-                http.RequestServices.GetRequiredService<ILogger<TicketIntake>>()
-                    .LogInformation("Ticket {TicketNumber} registered (replayed: {Replayed})", view.Number, result.Replayed);
-            }
+            // On the request's one log line (a replay answers 200, a new ticket 201), not a second line of its own.
+            log.Set("TicketNumber", view.Number);
             if (result.Replayed)
             {
                 http.Response.Headers["Idempotent-Replayed"] = "true";

@@ -77,6 +77,60 @@ public sealed class DirectWriterTests(HotlineFixture fixture) : IClassFixture<Ho
         Assert.DoesNotContain(await check.TicketEvents.Where(e => e.TicketId == ticket.Id).Select(e => e.Action).ToListAsync(), a => a == TicketAction.SlaWarn);
     }
 
+    [Fact]
+    public async Task A_registration_inserted_directly_stores_the_same_rows_as_SaveChanges()
+    {
+        var contexts = Factory.Services.GetRequiredService<IDbContextFactory<HotlineDbContext>>();
+        var effects = Factory.Services.GetRequiredService<Hotline.Server.Tickets.TicketEventEffects>();
+        var agent = new Actor("direct-agent", "话务员", Roles.Agent, null);
+        var draft = new TicketDraft
+        {
+            Type = TicketType.Complaint, Channel = Channel.Phone, Priority = Priority.Urgent,
+            Requester = new Requester { Kind = RequesterKind.Citizen, Name = "张三丰", Phone = "13812345678", Email = "zhang@example.com" },
+            Title = "小区门口夜间占道经营", Description = "每天晚上九点后有摊贩在小区门口占道经营，希望城管部门处理。",
+            CategoryCode = "urban-management", DistrictCode = "tianning", Address = "天宁区延陵中路88号", Tags = ["占道经营"],
+        };
+        var sequence = Random.Shared.Next(1, 900_000);
+        var tickets = new List<Ticket>();
+        foreach (var direct in new[] { false, true })
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var (ticket, registered) = Ticket.Register(TicketNumber.Format(new DateOnly(2099, 1, 1), sequence + (direct ? 1 : 0)), draft, agent, HotlineFactory.Start);
+            db.Tickets.Add(ticket);
+            var dispatched = ticket.Act(new Dispatched("scjg", "自动派单：测试"), Actor.System, HotlineFactory.Start);
+            Assert.NotNull(await effects.AddAsync(db, ticket, [registered, dispatched], default)); // the access code
+            if (direct)
+                await DirectWriter.InsertAddedAsync(db, default);
+            else
+                await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+            Assert.NotEqual(0, ticket.Id);
+            tickets.Add(ticket);
+        }
+
+        await using var check = await contexts.CreateDbContextAsync();
+        var (saved, written) = (tickets[0], tickets[1]);
+        string Rows<T>(IEnumerable<T> rows, params string[] skip) => string.Join("\n", rows.Select(row =>
+            string.Join("; ", typeof(T).GetProperties().Where(p => !skip.Contains(p.Name))
+                .Select(p => $"{p.Name}={System.Text.Json.JsonSerializer.Serialize(p.GetValue(row), HotlineDbContext.PayloadJson)}"))))
+            .Replace(saved.Number, "N").Replace(written.Number, "N");
+        async Task<string> TicketOf(long id) => Rows([await check.Tickets.AsNoTracking().SingleAsync(t => t.Id == id)], "Id", "Number");
+        async Task<string> EventsOf(long id) => Rows(await check.TicketEvents.AsNoTracking().Where(e => e.TicketId == id).OrderBy(e => e.Id).ToListAsync(), "Id", "TicketId", "Ticket");
+        async Task<string> ClocksOf(long id) => Rows(await check.SlaClocks.AsNoTracking().Where(c => c.TicketId == id).OrderBy(c => c.Kind).ToListAsync(), "Id", "TicketId", "Ticket");
+        async Task<string> EmailsOf(long id) => Rows(await check.OutboxEmails.AsNoTracking().Where(m => m.TicketId == id).OrderBy(m => m.Id).ToListAsync(), "Id", "TicketId", "Ticket", "MessageId", "TextBody", "HtmlBody", "UnsubscribeUrl"); // bodies carry the access code
+
+        Assert.Equal(await TicketOf(saved.Id), await TicketOf(written.Id));
+        Assert.Equal(await EventsOf(saved.Id), await EventsOf(written.Id));
+        Assert.Contains("Version=2", await EventsOf(written.Id)); // registered, then dispatched, in id order
+        Assert.Equal(await ClocksOf(saved.Id), await ClocksOf(written.Id));
+        Assert.Equal(await EmailsOf(saved.Id), await EmailsOf(written.Id));
+        Assert.NotEmpty(await EmailsOf(written.Id));
+        Assert.Equal(1, await check.Set<Hotline.Server.Ratings.TicketAccessCode>().CountAsync(c => c.TicketId == written.Id));
+        var versions = await check.TicketEvents.AsNoTracking().Where(e => e.TicketId == written.Id).OrderBy(e => e.Id).Select(e => e.Version).ToListAsync();
+        Assert.Equal([1, 2], versions);
+    }
+
     private async Task<string> DispatchedAsync()
     {
         var number = (await Api.RegisterAsync(await Factory.AgentAsync(), Api.Enterprise())).Number();
