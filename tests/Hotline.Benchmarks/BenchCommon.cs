@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -273,4 +274,22 @@ public static class BenchReport
 
         Each benchmark replaces its own section below.
         """;
+}
+
+/// <summary>Servers the benchmarks start as their own processes (the durability phase, the scale-out nodes).</summary>
+public static class ChildServers
+{
+    /// <summary>Signs in as the server's first admin (its InitialAdmin settings) and creates an Agent API key.</summary>
+    public static async Task<string> AgentKeyAsync(Uri address, string admin, string password)
+    {
+        using var client = new HttpClient { BaseAddress = address };
+        using var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = admin, password });
+        login.EnsureSuccessStatusCode();
+        var cookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("hotline.auth=", StringComparison.Ordinal));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/api-keys") { Content = JsonContent.Create(new { name = "bench", role = "Agent" }) };
+        request.Headers.Add("Cookie", cookie);
+        using var created = await client.SendAsync(request);
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("key").GetString()!;
+    }
 }

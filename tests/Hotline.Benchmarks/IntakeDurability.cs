@@ -177,18 +177,7 @@ public static class IntakeDurability
         }
 
         /// <summary>Signs in as the first admin and creates an Agent API key.</summary>
-        public async Task<string> ApiKeyAsync()
-        {
-            using var client = new HttpClient { BaseAddress = Address };
-            using var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = AdminName, password = AdminPassword });
-            login.EnsureSuccessStatusCode();
-            var cookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("hotline.auth=", StringComparison.Ordinal));
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/api-keys") { Content = JsonContent.Create(new { name = "bench", role = "Agent" }) };
-            request.Headers.Add("Cookie", cookie);
-            using var created = await client.SendAsync(request);
-            created.EnsureSuccessStatusCode();
-            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        }
+        public Task<string> ApiKeyAsync() => ChildServers.AgentKeyAsync(Address, AdminName, AdminPassword);
 
         /// <summary>SIGKILL: the process ends at once and is gone when this returns.</summary>
         public void Kill()

@@ -439,18 +439,7 @@ public static class ScaleoutBenchmark
 
         public Uri NodeAddress(string id) => nodes.Single(n => n.Id == id).Address;
 
-        public async Task<string> ApiKeyAsync()
-        {
-            using var client = new HttpClient { BaseAddress = nodes[0].Address };
-            using var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = "bench-admin", password = "Bench-admin-password-1" });
-            login.EnsureSuccessStatusCode();
-            var cookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("hotline.auth=", StringComparison.Ordinal));
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/api-keys") { Content = JsonContent.Create(new { name = "bench", role = "Agent" }) };
-            request.Headers.Add("Cookie", cookie);
-            using var created = await client.SendAsync(request);
-            created.EnsureSuccessStatusCode();
-            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        }
+        public Task<string> ApiKeyAsync() => ChildServers.AgentKeyAsync(nodes[0].Address, "bench-admin", "Bench-admin-password-1");
 
         public TimeSpan CpuTime() =>
             nodes.Where(n => !n.Process.HasExited).Aggregate(TimeSpan.Zero, (sum, n) => { n.Process.Refresh(); return sum + n.Process.TotalProcessorTime; });
