@@ -131,6 +131,9 @@ public sealed class InProcessHotline : IAsyncDisposable
             config[k] = v;
         builder.Configuration.AddInMemoryCollection(config); // before AddHotline, which reads Serilog settings
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The console's scripts and styles (blazor.web.js, MudBlazor) from the build output, as the tests serve them: the
+        // content root is the benchmark's data folder, which has no published wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         builder.AddHotline();
 
         var app = builder.Build();
