@@ -59,8 +59,8 @@ public sealed class TicketFact : IFactDimensions
     public RatingLevel? Level { get; set; }
     public FactMeasures Measures { get; set; } = new();
 
-    /// <summary>The rollup this row adds to: its dimensions without the ticket.</summary>
-    public RollupKey Key => new(Day, Part, DepartmentCode, CategoryCode, DistrictCode, Type, Channel, RequesterKind);
+    /// <summary>The fine day rollup this row adds to (its dimensions without the ticket); <see cref="RollupKey.Rows"/> gives all of them.</summary>
+    public RollupKey Key => RollupKey.Fine(Day, Part, DepartmentCode, CategoryCode, DistrictCode, Type, Channel, RequesterKind);
 
     /// <summary>Same ticket, part and department, same values.</summary>
     public bool SameAs(TicketFact other) =>
@@ -69,20 +69,6 @@ public sealed class TicketFact : IFactDimensions
         && Measures.Equals(other.Measures);
 
     public override string ToString() => $"{TicketNumber} {Part} {DepartmentCode} {Day:yyyy-MM-dd} [{Measures}]";
-}
-
-/// <summary>
-/// The dimensions of a rollup row (日汇总): day × part × department × category × district × type × channel × requester
-/// kind. A <see cref="Coarse"/> key keeps only day × part × department (the other dimensions at their defaults): the
-/// rows a dashboard without those filters reads, a fraction of the fine ones.
-/// </summary>
-public sealed record RollupKey(DateOnly Day, FactPart Part, string DepartmentCode, string CategoryCode, string DistrictCode, TicketType Type, Channel Channel, RequesterKind RequesterKind, bool Coarse = false)
-{
-    /// <summary>One string for a unique index and IN-list lookups.</summary>
-    public string Text => string.Join('|', Coarse ? "C" : "F", Day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), Part, DepartmentCode, CategoryCode, DistrictCode, Type, Channel, RequesterKind);
-
-    /// <summary>The coarse key this fine key adds to.</summary>
-    public RollupKey ToCoarse() => new(Day, Part, DepartmentCode, "", "", default, default, default, Coarse: true);
 }
 
 /// <summary>What fact rows and rollup rows share: the dimensions figures are filtered by, and the counters.</summary>

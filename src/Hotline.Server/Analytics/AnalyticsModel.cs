@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Hotline.Server.Analytics;
 
 /// <summary>
-/// 日汇总: the sum of the fact rows of one day and one combination of dimensions. The dashboard reads these; the
-/// projector keeps them equal to the sum of <c>analytics_facts</c> by applying each ticket's difference.
+/// 日汇总/月汇总: the sum of the fact rows of one day (or one month) and one combination of the dimensions its grain
+/// keeps (<see cref="RollupKey"/>). The dashboard reads these; the projector keeps every grain and span equal to the sum
+/// of <c>analytics_facts</c> by applying each ticket's difference.
 /// </summary>
 public sealed class AnalyticsRollup : IFactDimensions
 {
@@ -21,13 +22,15 @@ public sealed class AnalyticsRollup : IFactDimensions
     public TicketType Type { get; set; }
     public Channel Channel { get; set; }
     public RequesterKind RequesterKind { get; set; }
-    /// <summary>A coarse row (day × part × department only): see <see cref="RollupKey.Coarse"/>.</summary>
-    public bool Coarse { get; set; }
+    /// <summary>Which dimensions the row keeps (<see cref="RollupGrains"/>).</summary>
+    public RollupGrain Grain { get; set; }
+    /// <summary>A day's row, or a month's (dated the month's first day).</summary>
+    public RollupSpan Span { get; set; }
     public FactMeasures Measures { get; set; } = new();
 
     public static AnalyticsRollup For(RollupKey key) => new()
     {
-        Key = key.Text, Coarse = key.Coarse, Day = key.Day, Part = key.Part, DepartmentCode = key.DepartmentCode, CategoryCode = key.CategoryCode,
+        Key = key.Text, Grain = key.Grain, Span = key.Span, Day = key.Day, Part = key.Part, DepartmentCode = key.DepartmentCode, CategoryCode = key.CategoryCode,
         DistrictCode = key.DistrictCode, Type = key.Type, Channel = key.Channel, RequesterKind = key.RequesterKind,
     };
 }
@@ -114,8 +117,11 @@ public static class AnalyticsModel
         {
             r.ToTable("analytics_rollups");
             r.HasIndex(x => x.Key).IsUnique();
-            r.HasIndex(x => new { x.Coarse, x.Day, x.DepartmentCode });
+            // A figure reads one grain's month rows and day rows over a range of days (of one department, or all).
+            r.HasIndex(x => new { x.Grain, x.Span, x.Day, x.DepartmentCode });
             r.Property(x => x.Key).HasMaxLength(300);
+            r.Property(x => x.Grain).HasConversion<string>().HasMaxLength(24);
+            r.Property(x => x.Span).HasConversion<string>().HasMaxLength(8);
             r.Property(x => x.Part).HasConversion<string>().HasMaxLength(12);
             r.Property(x => x.DepartmentCode).HasMaxLength(64);
             r.Property(x => x.CategoryCode).HasMaxLength(64);

@@ -106,7 +106,7 @@ public sealed class AnalyticsProjector(
             .GroupBy(e => e.TicketId).ToDictionary(g => g.Key, g => g.OrderBy(e => e.Version).ToList());
         var oldFacts = (await db.Set<TicketFact>().Where(f => ticketIds.Contains(f.TicketId)).ToListAsync(ct)).ToLookup(f => f.TicketId);
         var repeats = await RepeatsAsync(db, histories.Values.Select(h => h[0]).Where(e => !oldFacts.Contains(e.TicketId)).ToList(), ct);
-        var deltas = new Dictionary<string, (RollupKey Key, FactMeasures Delta)>(StringComparer.Ordinal);
+        var deltas = new RollupDeltas();
         // New rows (most of a catch-up) are inserted in bulk; changed and removed rows go through the tracker.
         var newFacts = new List<TicketFact>();
         var words = new List<TicketWord>();
@@ -118,7 +118,7 @@ public sealed class AnalyticsProjector(
             var rebuilt = TicketFacts.Build(history, Context(repeat));
             foreach (var row in old)
             {
-                Add(deltas, row.Key, row.Measures, -1);
+                deltas.Add(row.Key, row.Measures, -1);
                 var now = rebuilt.FirstOrDefault(r => r.Part == row.Part && r.DepartmentCode == row.DepartmentCode);
                 if (now is null)
                     db.Remove(row);
@@ -129,14 +129,14 @@ public sealed class AnalyticsProjector(
             }
             foreach (var row in rebuilt)
             {
-                Add(deltas, row.Key, row.Measures, +1);
+                deltas.Add(row.Key, row.Measures, +1);
                 if (!old.Any(o => o.Part == row.Part && o.DepartmentCode == row.DepartmentCode))
                     newFacts.Add(row);
             }
             if (old.Count == 0)
                 words.AddRange(Words(history[0]));
         }
-        var newRollups = await ApplyRollupsAsync(db, deltas.Values.Where(d => !d.Delta.IsZero).ToList(), ct);
+        var newRollups = await ApplyRollupsAsync(db, deltas.Changes, ct);
         // The checkpoint moves first, from where this batch started: a projector elsewhere that applied the same events
         // holds (or has committed) that row, so this one finds it moved, writes nothing and reads again. Nothing fails,
         // so nothing is logged as an error; two batches never both write a rollup key.
@@ -261,17 +261,6 @@ public sealed class AnalyticsProjector(
             .Concat(prefixes.Where(p => p.Value >= 3).Select(p => p.Key)).ToFrozenSet(StringComparer.Ordinal);
         placeWords = (districts, departments, words);
         return words;
-    }
-
-    /// <summary>Adds a row's counters (or takes them out) to its fine rollup and to its coarse one.</summary>
-    private static void Add(Dictionary<string, (RollupKey Key, FactMeasures Delta)> deltas, RollupKey key, FactMeasures measures, int sign)
-    {
-        foreach (var k in new[] { key, key.ToCoarse() })
-        {
-            if (!deltas.TryGetValue(k.Text, out var entry))
-                deltas[k.Text] = entry = (k, new FactMeasures());
-            entry.Delta.Add(measures, sign);
-        }
     }
 
     /// <summary>Applies the deltas to the existing rollup rows (tracked); returns the rows to insert.</summary>

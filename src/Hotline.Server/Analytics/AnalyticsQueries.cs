@@ -93,8 +93,11 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
     public async Task<IReadOnlyList<TrendPoint>> TrendAsync(AnalyticsFilter f, CancellationToken ct)
     {
         var scheme = schemes.For(f.Period.From);
-        var days = (await FactSet.SumAsync(FactSet.Rollups(db, f), r => r.Day, ct)).ToDictionary(d => d.Key, d => d.Measures);
-        return f.Period.Buckets().Select(bucket =>
+        var buckets = f.Period.Buckets();
+        // Month rows are dated their month's first day, inside its bucket; finer buckets read day rows only.
+        var byDay = buckets.Any(b => b.Kind != PeriodKind.Month);
+        var days = (await FactSet.SumAsync(FactSet.Rollups(db, f, byDay: byDay), r => r.Day, ct)).ToDictionary(d => d.Key, d => d.Measures);
+        return buckets.Select(bucket =>
         {
             var m = new FactMeasures();
             foreach (var (day, measures) in days.Where(d => bucket.Contains(d.Key)))
@@ -109,7 +112,7 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
     public async Task<IReadOnlyList<BreakdownRow>> BreakdownAsync(AnalyticsFilter f, Dimension by, CancellationToken ct)
     {
         var scheme = schemes.For(f.Period.From);
-        var rollups = FactSet.Rollups(db, f, fine: by is not Dimension.Department);
+        var rollups = FactSet.Rollups(db, f, GroupedBy(by));
         if (by == Dimension.Department)
             rollups = rollups.Where(r => r.Part == FactPart.Main);
         var groups = by switch
@@ -159,6 +162,17 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
 
     private static double? Value(FactMeasures m, FigureScope scope, string key, AssessmentScheme scheme) =>
         Assessment.Compute(Assessment.Definition(scope, key)!, m, scheme).Value;
+
+    /// <summary>The rollup dimension a breakdown groups by (every rollup row keeps the department).</summary>
+    public static RollupDimensions GroupedBy(Dimension by) => by switch
+    {
+        Dimension.Department => RollupDimensions.None,
+        Dimension.District => RollupDimensions.District,
+        Dimension.Category => RollupDimensions.Category,
+        Dimension.Type => RollupDimensions.Type,
+        Dimension.Channel => RollupDimensions.Channel,
+        _ => RollupDimensions.RequesterKind,
+    };
 
     private static List<Summed<string>> Named<T>(List<Summed<T>> groups) where T : struct, Enum =>
         groups.Select(g => new Summed<string> { Key = g.Key.ToString(), Measures = g.Measures }).ToList();

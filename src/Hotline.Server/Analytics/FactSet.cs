@@ -3,6 +3,7 @@ using System.Reflection;
 using Hotline.Domain.Analytics;
 using Hotline.Server.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace Hotline.Server.Analytics;
 
@@ -42,14 +43,40 @@ public static class FactSet
     }
 
     /// <summary>
-    /// The rollups of the filter: the coarse ones (day × department) when it filters by nothing finer and no finer
-    /// grouping is asked for, the fine ones otherwise. Both sum the same fact rows.
+    /// The rollups of the filter, from the smallest grain that keeps its filters and <paramref name="groupedBy"/>
+    /// (<see cref="GrainFor"/>): the period's whole months from month rows and the days at either end from day rows
+    /// (<paramref name="byDay"/>: day rows only, for figures per day or week). Every grain and span sums the same fact rows.
     /// </summary>
-    public static IQueryable<AnalyticsRollup> Rollups(HotlineDbContext db, AnalyticsFilter f, bool fine = false)
+    public static IQueryable<AnalyticsRollup> Rollups(HotlineDbContext db, AnalyticsFilter f, RollupDimensions groupedBy = RollupDimensions.None, bool byDay = false) =>
+        Rollups(db, f, GrainFor(f, groupedBy), byDay);
+
+    /// <summary>The rollups of the filter from one grain (which must keep the filter's dimensions).</summary>
+    public static IQueryable<AnalyticsRollup> Rollups(HotlineDbContext db, AnalyticsFilter f, RollupGrain grain, bool byDay = false)
     {
-        var coarse = !fine && f is { District: null, CategoryCodes: null, Type: null, Channel: null, RequesterKind: null };
-        return Where(db.Set<AnalyticsRollup>().AsNoTracking().Where(r => r.Coarse == coarse), f);
+        if ((RollupGrains.Of(grain).Keeps & Filtered(f)) != Filtered(f))
+            throw new ArgumentException($"The {grain} rollups do not keep the filter's dimensions.", nameof(grain));
+        var spans = byDay || !RollupGrains.Of(grain).Months ? new RollupSpans(f.Period.From, f.Period.To, null, null) : RollupSpans.Of(f.Period.From, f.Period.To);
+        // One range per span, each with the grain, so each is a range of the (grain, span, day) index: SQLite reads an OR of
+        // indexable terms as a union of index ranges, PostgreSQL as a bitmap OR.
+        var ranges = new List<Expression<Func<AnalyticsRollup, bool>>>();
+        if (spans is { FirstMonth: { } first, LastMonth: { } last })
+            ranges.Add(r => r.Grain == grain && r.Span == RollupSpan.Month && r.Day >= first && r.Day <= last);
+        foreach (var (start, end) in new[] { spans.LeadingDays, spans.TrailingDays }.OfType<(DateOnly From, DateOnly To)>())
+            ranges.Add(r => r.Grain == grain && r.Span == RollupSpan.Day && r.Day >= start && r.Day <= end);
+        var row = ranges[0].Parameters[0];
+        var any = ranges.Skip(1).Aggregate(ranges[0].Body, (body, next) => Expression.OrElse(body, ReplacingExpressionVisitor.Replace(next.Parameters[0], row, next.Body)));
+        return Where(db.Set<AnalyticsRollup>().AsNoTracking().Where(Expression.Lambda<Func<AnalyticsRollup, bool>>(any, row)), f);
     }
+
+    /// <summary>The smallest grain that keeps the filter's dimensions and <paramref name="groupedBy"/>.</summary>
+    public static RollupGrain GrainFor(AnalyticsFilter f, RollupDimensions groupedBy = RollupDimensions.None) =>
+        RollupGrains.Holding(Filtered(f) | groupedBy);
+
+    /// <summary>The dimensions the filter keeps values of (besides period and department).</summary>
+    private static RollupDimensions Filtered(AnalyticsFilter f) =>
+        (f.CategoryCodes is null ? 0 : RollupDimensions.Category) | (f.District is null ? 0 : RollupDimensions.District)
+        | (f.Type is null ? 0 : RollupDimensions.Type) | (f.Channel is null ? 0 : RollupDimensions.Channel)
+        | (f.RequesterKind is null ? 0 : RollupDimensions.RequesterKind);
 
     /// <summary>The fact rows of the filter; with a topic word, those of the tickets whose text has it (热点).</summary>
     public static IQueryable<TicketFact> Facts(HotlineDbContext db, AnalyticsFilter f)

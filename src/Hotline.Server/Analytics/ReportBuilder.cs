@@ -164,7 +164,7 @@ public sealed class ReportBuilder(
     private async Task<IReadOnlyList<BlockingPoint>> BlockingPointsAsync(HotlineDbContext db, AnalyticsFilter f, CancellationToken ct)
     {
         var scheme = schemes.For(f.Period.From); // the period's scheme, as its figures use
-        var groups = await FactSet.SumAsync(FactSet.Rollups(db, f, fine: true), r => r.CategoryCode, ct);
+        var groups = await FactSet.SumAsync(FactSet.Rollups(db, f, RollupDimensions.Category), r => r.CategoryCode, ct);
         return groups.Select(g => new BlockingPoint(reference.Categories.GetValueOrDefault(g.Key)?.Name ?? g.Key, g.Measures.Registered,
                 Assessment.SatisfactionRate(g.Measures, scheme), g.Measures.Rated - g.Measures.Resolved,
                 g.Measures.Dissatisfied + g.Measures.VeryDissatisfied, g.Measures.Repeat))

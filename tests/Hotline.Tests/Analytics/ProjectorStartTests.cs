@@ -54,7 +54,7 @@ public sealed class ProjectorStartTests
             var tickets = await check.Tickets.CountAsync();
             Assert.True(tickets >= 5);
             Assert.Equal(tickets, await check.Set<TicketFact>().CountAsync(r => r.Part == FactPart.Centre));
-            Assert.Equal(tickets, await check.Set<AnalyticsRollup>().Where(r => !r.Coarse && r.Part == FactPart.Centre).SumAsync(r => r.Measures.Registered));
+            Assert.Equal(tickets, await check.Set<AnalyticsRollup>().Where(r => r.Grain == RollupGrain.Fine && r.Part == FactPart.Centre).SumAsync(r => r.Measures.Registered));
         }, new Dictionary<string, string?> { ["Analytics:Projector"] = "false" });
 
     /// <summary>
@@ -93,7 +93,7 @@ public sealed class ProjectorStartTests
             Assert.Equal(await check.TicketEvents.MaxAsync(e => e.Id), await restarted.PositionAsync(CancellationToken.None));
             var tickets = await check.Tickets.CountAsync();
             Assert.Equal(tickets, await check.Set<TicketFact>().CountAsync(r => r.Part == FactPart.Centre));
-            Assert.Equal(tickets, await check.Set<AnalyticsRollup>().Where(r => !r.Coarse && r.Part == FactPart.Centre).SumAsync(r => r.Measures.Registered));
+            Assert.Equal(tickets, await check.Set<AnalyticsRollup>().Where(r => r.Grain == RollupGrain.Fine && r.Part == FactPart.Centre).SumAsync(r => r.Measures.Registered));
             Assert.Equal(tickets, await check.Set<TicketWord>().Select(w => w.TicketId).Distinct().CountAsync());
         }, new Dictionary<string, string?> { ["Analytics:Projector"] = "false" });
 
