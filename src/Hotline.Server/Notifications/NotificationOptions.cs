@@ -37,11 +37,11 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>
     /// The most messages one sender hands to the SMTP server per second; 0 sends as fast as the server takes them. At
     /// full speed the sender and a local relay took most of two cores (about 800 a second) and doubled the p99 of ticket
-    /// registrations meanwhile (docs/benchmarks.md, email); 100 a second is 360,000 an hour, far above what a centre
-    /// sends, and leaves the CPU to the requests.
+    /// registrations meanwhile (docs/benchmarks.md, email; 1.10× at 100 a second). 50 a second is 180,000 an hour: a
+    /// centre of 30,000 tickets a day sends a few emails per ticket, plus pushes at 20 a second.
     /// </summary>
     [Range(0, 100_000)]
-    public int MaxMessagesPerSecond { get; set; } = 100;
+    public int MaxMessagesPerSecond { get; set; } = 50;
 
     /// <summary>Email the head of the department whose sign-for or handling deadline passed (超时通报).</summary>
     public bool BreachEmailToDepartmentHead { get; set; } = true;

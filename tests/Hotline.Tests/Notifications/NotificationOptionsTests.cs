@@ -12,7 +12,7 @@ public sealed class NotificationOptionsTests
         var options = new NotificationOptions();
 
         Assert.Empty(Errors(options));
-        Assert.Equal(100, options.MaxMessagesPerSecond);
+        Assert.Equal(50, options.MaxMessagesPerSecond);
     }
 
     [Fact]
