@@ -74,24 +74,6 @@ public sealed class DirectWriter : IAsyncDisposable
             throw new DbUpdateConcurrencyException($"{type.DisplayName()} changed since it was read.");
     }
 
-    /// <summary>Inserts a new row; store-generated columns (identity keys) are left to the database.</summary>
-    public async Task InsertAsync<T>(T entity, CancellationToken ct) where T : class
-    {
-        var type = EntityType<T>();
-        var columns = Columns<T>().Where(p => !(p.ValueGenerated.HasFlag(ValueGenerated.OnAdd) && p.IsPrimaryKey())).ToList();
-        var key = $"I:{type.Name}";
-        if (!commands.TryGetValue(key, out var command))
-        {
-            var table = sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
-            command = commands[key] = Create(
-                $"INSERT INTO {table} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder($"v{i}")))})");
-        }
-        command.Parameters.Clear();
-        for (var i = 0; i < columns.Count; i++)
-            command.Parameters.Add(Parameter(command, columns[i], $"v{i}", columns[i].GetGetter().GetClrValue(entity)));
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
     /// <summary>
     /// Inserts many new rows, for bulk paths such as the analytics projector's catch-up, where EF's change tracking and
     /// command batching were most of the time. Columns of complex properties (counters) are written too; store-generated
@@ -112,18 +94,10 @@ public sealed class DirectWriter : IAsyncDisposable
         {
             var key = $"M:{type.Name}:{chunk.Length}";
             if (!commands.TryGetValue(key, out var command))
-            {
-                var table = sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
-                var rows = Enumerable.Range(0, chunk.Length).Select(r =>
-                    $"({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder($"p{r}_{i}")))})");
-                command = commands[key] = Create($"INSERT INTO {table} ({string.Join(", ", columns.Select(Column))}) VALUES {string.Join(", ", rows)}");
-            }
+                command = commands[key] = Create(InsertSql(sql, type, columns, chunk.Length));
             command.Parameters.Clear();
             for (var r = 0; r < chunk.Length; r++)
-            {
-                for (var i = 0; i < columns.Count; i++)
-                    command.Parameters.Add(Parameter(command, columns[i], $"p{r}_{i}", columns[i].GetGetter().GetClrValueUsingContainingEntity(chunk[r])));
-            }
+                Bind(command, columns, r, chunk[r]);
             try
             {
                 await command.ExecuteNonQueryAsync(ct);
@@ -165,8 +139,7 @@ public sealed class DirectWriter : IAsyncDisposable
                 {
                     CopyPrincipalKeys(entry);
                     insert.Command.Parameters.Clear();
-                    for (var i = 0; i < insert.Columns.Count; i++)
-                        insert.Command.Parameters.Add(Parameter(insert.Command, insert.Columns[i], $"v{i}", insert.Columns[i].GetGetter().GetClrValueUsingContainingEntity(entry.Entity)));
+                    Bind(insert.Command, insert.Columns, 0, entry.Entity);
                     try
                     {
                         if (insert.Generated is { } generated)
@@ -203,14 +176,33 @@ public sealed class DirectWriter : IAsyncDisposable
             throw new InvalidOperationException($"{type.DisplayName()}.{shadow.Name} is a shadow property, which this writer does not write.");
         var columns = FlatColumns(type);
         var generated = type.FindPrimaryKey()!.Properties is [var key] && key.ValueGenerated.HasFlag(ValueGenerated.OnAdd) ? key : null;
-        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-        string Name(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(Name))}) "
-            + $"VALUES ({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder($"v{i}")))})"
-            + (generated is null ? "" : $" RETURNING {Name(generated)}");
+        command.CommandText = InsertSql(sql, type, columns, 1, returning: generated);
         return (command, columns, generated);
+    }
+
+    /// <summary>
+    /// The one INSERT text of this writer: <paramref name="rows"/> rows of <paramref name="columns"/>, parameters named by
+    /// <see cref="ParameterName"/>, and the generated key read back when <paramref name="returning"/> is given.
+    /// </summary>
+    private static string InsertSql(ISqlGenerationHelper sql, IEntityType type, IReadOnlyList<IProperty> columns, int rows, IProperty? returning = null)
+    {
+        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        string Name(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
+        var values = Enumerable.Range(0, rows).Select(r =>
+            $"({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder(ParameterName(r, i))))})");
+        return $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(Name))}) VALUES {string.Join(", ", values)}"
+            + (returning is null ? "" : $" RETURNING {Name(returning)}");
+    }
+
+    private static string ParameterName(int row, int column) => $"p{row}_{column}";
+
+    /// <summary>Binds one entity's values as row <paramref name="row"/> of an <see cref="InsertSql"/> command.</summary>
+    private static void Bind(DbCommand command, IReadOnlyList<IProperty> columns, int row, object entity)
+    {
+        for (var i = 0; i < columns.Count; i++)
+            command.Parameters.Add(Parameter(command, columns[i], ParameterName(row, i), columns[i].GetGetter().GetClrValueUsingContainingEntity(entity)));
     }
 
     /// <summary>

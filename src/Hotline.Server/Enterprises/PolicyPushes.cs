@@ -136,7 +136,7 @@ public sealed class PolicyPushes(
         push.Round++;
         try
         {
-            using (await writeGate.EnterAsync(ct))
+            await using (await writeGate.EnterRelaxedAsync(db, ct))
                 await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException ex)

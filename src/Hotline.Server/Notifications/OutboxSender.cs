@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Hotline.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -92,10 +93,12 @@ public sealed class OutboxSender(
         var marks = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
         var marker = MarkSentAsync(marks.Reader);
         int sent = 0, retrying = 0, failed = 0;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             foreach (var row in rows)
             {
+                await PaceAsync(started, sent + retrying + failed, o.MaxMessagesPerSecond, ct);
                 // Stop before the lease runs out: past it another instance may take the row and both would send it.
                 if (time.GetUtcNow() >= leaseUntil.AddSeconds(-Math.Min(o.LeaseSeconds / 2, smtp.Value.TimeoutSeconds * 2)))
                     break;
@@ -129,6 +132,20 @@ public sealed class OutboxSender(
         return new(rows.Count, sent, retrying, failed);
     }
 
+    /// <summary>
+    /// Waits until the round's next message is due at <paramref name="perSecond"/> (0: no limit). Wall time: this spaces
+    /// the sender's CPU and the relay's, it is not a business instant (and a test's fake clock must not stop it).
+    /// Waits under a few milliseconds are let pass, so the rate is kept on average over the round, not per message.
+    /// </summary>
+    private static async Task PaceAsync(long started, int attempted, int perSecond, CancellationToken ct)
+    {
+        if (perSecond <= 0)
+            return;
+        var wait = TimeSpan.FromSeconds((double)attempted / perSecond) - Stopwatch.GetElapsedTime(started);
+        if (wait >= TimeSpan.FromMilliseconds(5))
+            await Task.Delay(wait, ct);
+    }
+
     private async Task<List<OutboxEmail>> ClaimAsync(string token, DateTimeOffset now, DateTimeOffset leaseUntil, int batch, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -139,7 +156,7 @@ public sealed class OutboxSender(
             return [];
         // The condition is checked again by the UPDATE itself: a row another instance leased meanwhile is not taken
         // (PostgreSQL re-reads a row changed by a concurrent commit before updating it; SQLite has one writer).
-        using (await writeGate.EnterAsync(ct))
+        await using (await writeGate.EnterRelaxedAsync(db, ct))
             await db.OutboxEmails
                 .Where(r => due.Contains(r.Id) && r.Status == OutboxStatus.Pending && (r.LeaseUntil == null || r.LeaseUntil < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseToken, token).SetProperty(r => r.LeaseUntil, leaseUntil), ct);
@@ -162,7 +179,7 @@ public sealed class OutboxSender(
             var at = time.GetUtcNow();
             await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
             // Not cancellable: the server has the message; losing the mark would send it again.
-            using (await writeGate.EnterAsync(CancellationToken.None))
+            await using (await writeGate.EnterRelaxedAsync(db, CancellationToken.None))
                 await db.OutboxEmails.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s
                     .SetProperty(r => r.Status, OutboxStatus.Sent).SetProperty(r => r.SentAt, at).SetProperty(r => r.Attempts, r => r.Attempts + 1)
                     .SetProperty(r => r.LastError, (string?)null).SetProperty(r => r.LeaseToken, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null),

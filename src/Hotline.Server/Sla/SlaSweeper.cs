@@ -104,10 +104,8 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
         }
         foreach (var ticket in tickets.Values)
             await writer.UpdateAsync(ticket, ticketsBefore[ticket.Id], ct);
-        foreach (var e in events)
-            await writer.InsertAsync(e, ct);
-        foreach (var email in emails)
-            await writer.InsertAsync(email, ct);
+        await writer.InsertManyAsync(events, ct);
+        await writer.InsertManyAsync(emails, ct);
         await writer.CommitAsync(ct);
         commits.Notify();
         if (steps > 0)

@@ -32,8 +32,7 @@ public sealed class DirectWriterTests(HotlineFixture fixture) : IClassFixture<Ho
                 ticket.Act(new SupervisionRaised(ticket.SupervisionCount + 1, "自动督办：请立即签收。", at.AddDays(1)), Actor.System, at),
             };
             await writer.UpdateAsync(ticket, before, default);
-            foreach (var e in events)
-                await writer.InsertAsync(e, default);
+            await writer.InsertManyAsync(events, default);
             await writer.CommitAsync(default);
         }
 

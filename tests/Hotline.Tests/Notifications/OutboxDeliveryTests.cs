@@ -226,6 +226,27 @@ public sealed class OutboxDeliveryTests
     }
 
     [SmtpFact]
+    public async Task A_round_is_spaced_to_the_configured_pace_and_sends_everything()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var server = Mail.Server(sink.Port);
+        server.Settings["Notifications:MaxMessagesPerSecond"] = "20";
+        await RunAsync(server, async factory =>
+        {
+            var agent = await factory.AgentAsync();
+            for (var i = 0; i < 11; i++)
+                await Api.RegisterAsync(agent, Api.Citizen(title: $"限速发送 {i}"));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+
+            Assert.Equal(11, (await Mail.SendAsync(factory)).Sent);
+
+            // At 20 a second the 11th message is not due before 10/20 s after the first: a floor, which a slow machine only raises.
+            Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(500 - 5), $"11 messages at 20/s went in {watch.Elapsed}");
+            Assert.Equal(11, (await sink.WaitForAsync(11)).Count);
+        });
+    }
+
+    [SmtpFact]
     public async Task STARTTLS_to_a_relay_with_its_own_certificate_works_when_pinned_and_is_refused_otherwise()
     {
         await using var sink = await SmtpSink.StartAsync(tls: true);
