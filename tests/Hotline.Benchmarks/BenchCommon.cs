@@ -178,36 +178,47 @@ public static class BenchCache
 
     /// <param name="root">The server's root folder inside the cache (its data/hotline.db), when it is not the cache itself.</param>
     public static async Task<T> GetOrBuildAsync<T>(string cache, string metaName, bool regenerate, Func<T, bool> fits, Func<Task<T>> build,
-        string? root = null)
+        string? root = null) where T : class
     {
-        var meta = Path.Combine(cache, metaName);
-        if (!regenerate && File.Exists(meta))
-        {
-            var cached = System.Text.Json.JsonSerializer.Deserialize<Entry<T>>(await File.ReadAllTextAsync(meta));
-            // Metadata from before the schema was recorded has no Schema and no Value: rebuild.
-            if (cached is { Value: { } hit } && fits(hit))
-            {
-                if (cached.Schema == SchemaVersion)
-                    return hit;
-                if (Migrations.Contains(cached.Schema))
-                {
-                    Console.WriteLine($"upgrading {cache} from migration {cached.Schema} to {SchemaVersion} ...");
-                    var started = Stopwatch.GetTimestamp();
-                    var settings = BackgroundOff();
-                    settings["Sla:SweepIntervalMilliseconds"] = "0";
-                    await using (await InProcessHotline.StartAsync(root ?? cache, settings)) { } // startup applies the migrations
-                    SqliteConnection.ClearAllPools();
-                    await File.WriteAllTextAsync(meta, System.Text.Json.JsonSerializer.Serialize(new Entry<T>(SchemaVersion, hit)));
-                    Console.WriteLine($"upgraded in {BenchReport.Fmt(Stopwatch.GetElapsedTime(started).TotalSeconds, 0)} s");
-                    return hit;
-                }
-            }
-        }
+        if (!regenerate && await ReuseAsync(cache, metaName, fits, root) is { } reused)
+            return reused;
         if (Directory.Exists(cache))
             Directory.Delete(cache, recursive: true);
         var value = await build();
-        await File.WriteAllTextAsync(meta, System.Text.Json.JsonSerializer.Serialize(new Entry<T>(SchemaVersion, value)));
+        await File.WriteAllTextAsync(Path.Combine(cache, metaName), System.Text.Json.JsonSerializer.Serialize(new Entry<T>(SchemaVersion, value)));
         return value;
+    }
+
+    /// <summary>
+    /// A cache named on the command line (a copy of one of the caches above, e.g. <c>--cache DIR</c>): its recorded value,
+    /// upgraded in place to the current migration when it is older; never rebuilt or deleted.
+    /// </summary>
+    public static async Task<T> OpenAsync<T>(string cache, string metaName, string? root = null) where T : class =>
+        await ReuseAsync<T>(cache, metaName, _ => true, root)
+            ?? throw new InvalidOperationException($"{cache} holds no {metaName} of a known migration: copy a prepared cache there first.");
+
+    private static async Task<T?> ReuseAsync<T>(string cache, string metaName, Func<T, bool> fits, string? root) where T : class
+    {
+        var meta = Path.Combine(cache, metaName);
+        if (!File.Exists(meta))
+            return null;
+        var cached = System.Text.Json.JsonSerializer.Deserialize<Entry<T>>(await File.ReadAllTextAsync(meta));
+        // Metadata from before the schema was recorded has no Schema and no Value: rebuild.
+        if (cached is not { Value: { } hit } || !fits(hit))
+            return null;
+        if (cached.Schema == SchemaVersion)
+            return hit;
+        if (!Migrations.Contains(cached.Schema))
+            return null;
+        Console.WriteLine($"upgrading {cache} from migration {cached.Schema} to {SchemaVersion} ...");
+        var started = Stopwatch.GetTimestamp();
+        var settings = BackgroundOff();
+        settings["Sla:SweepIntervalMilliseconds"] = "0";
+        await using (await InProcessHotline.StartAsync(root ?? cache, settings)) { } // startup applies the migrations
+        SqliteConnection.ClearAllPools();
+        await File.WriteAllTextAsync(meta, System.Text.Json.JsonSerializer.Serialize(new Entry<T>(SchemaVersion, hit)));
+        Console.WriteLine($"upgraded in {BenchReport.Fmt(Stopwatch.GetElapsedTime(started).TotalSeconds, 0)} s");
+        return hit;
     }
 
     private sealed record Entry<T>(string Schema, T Value);

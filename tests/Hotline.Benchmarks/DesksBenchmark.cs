@@ -18,7 +18,8 @@ namespace Hotline.Benchmarks;
 /// (every statement EF sent during the page load or request, caught from EF's DiagnosticSource), timed on a raw read-only
 /// connection to the same file. Goals: first load ≤ 1 s; API p99 ≤ 50 ms; raw SQL ÷ HTTP ≥ 0.8.
 /// Options: --tickets 1000000 --open 10000 --department scjg --runs 3 --loads 10 --reps 100 --seed 20261123 --no-doc
-/// (--runs 0 builds the caches only; --explain prints each statement of the first run taking ≥ 2 ms raw, with its query plan).
+/// (--runs 0 builds the caches only; --explain prints each statement of the first run taking ≥ 2 ms raw, with its query plan;
+/// --cache DIR measures a copy of a prepared cache instead of the shared one, upgrading it in place).
 /// </summary>
 public static class DesksBenchmark
 {
@@ -51,14 +52,27 @@ public static class DesksBenchmark
         Console.WriteLine($"desks: {command}");
         Console.WriteLine($"machine: {MachineSummary()}");
 
-        // The analytics benchmark's database: the search benchmark's demo tickets, projected into analytics as a running
-        // centre's are (a desk measured while the projector catches up on a year of tickets would measure the catch-up).
-        var analyticsCache = Path.Combine(Path.GetTempPath(), $"hotline-bench-analytics-{o.Tickets}");
-        var generation = await AnalyticsBenchmark.EnsureDatabaseAsync(analyticsCache, o.Tickets, o.Seed, args.Flag("regenerate"));
-        var cache = Path.Combine(Path.GetTempPath(), $"hotline-bench-desks-{o.Tickets}-{o.Open}-{o.Department}");
-        var prepared = await BenchCache.GetOrBuildAsync(cache, "prepared.json", args.Flag("regenerate"),
-            p => p.Tickets == o.Tickets && p.Open == o.Open && p.Department == o.Department, () => PrepareAsync(analyticsCache, cache, o));
-        Console.WriteLine($"database: {generation.Tickets} tickets + {prepared.Open} open in {prepared.Department} (added in {Fmt(prepared.Seconds, 0)} s); cache {cache}");
+        string cache;
+        Prepared prepared;
+        if (args.Text("cache") is { } copy)
+        {
+            // A copy of a prepared desks cache (--cache DIR): measured, and upgraded to the current migration, in place. The
+            // shared caches are never opened, so a branch with a new migration cannot upgrade them under another's feet.
+            cache = Path.GetFullPath(copy);
+            prepared = await BenchCache.OpenAsync<Prepared>(cache, "prepared.json");
+            o = o with { Tickets = prepared.Tickets, Open = prepared.Open, Department = prepared.Department };
+        }
+        else
+        {
+            // The analytics benchmark's database: the search benchmark's demo tickets, projected into analytics as a running
+            // centre's are (a desk measured while the projector catches up on a year of tickets would measure the catch-up).
+            var analyticsCache = Path.Combine(Path.GetTempPath(), $"hotline-bench-analytics-{o.Tickets}");
+            await AnalyticsBenchmark.EnsureDatabaseAsync(analyticsCache, o.Tickets, o.Seed, args.Flag("regenerate"));
+            cache = Path.Combine(Path.GetTempPath(), $"hotline-bench-desks-{o.Tickets}-{o.Open}-{o.Department}");
+            prepared = await BenchCache.GetOrBuildAsync(cache, "prepared.json", args.Flag("regenerate"),
+                p => p.Tickets == o.Tickets && p.Open == o.Open && p.Department == o.Department, () => PrepareAsync(analyticsCache, cache, o));
+        }
+        Console.WriteLine($"database: {prepared.Tickets} tickets + {prepared.Open} open in {prepared.Department} (added in {Fmt(prepared.Seconds, 0)} s); cache {cache}");
 
         if (o.Runs == 0)
         {
@@ -75,7 +89,7 @@ public static class DesksBenchmark
             SqliteConnection.ClearAllPools();
         }
 
-        var report = Report(runs, o, command, generation.Tickets);
+        var report = Report(runs, o, command, prepared.Tickets);
         Console.WriteLine();
         Console.WriteLine(report);
         if (!args.Flag("no-doc"))

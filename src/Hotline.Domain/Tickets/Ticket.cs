@@ -45,6 +45,11 @@ public sealed class Ticket
 
     /// <summary>协办单位 of the current dispatch.</summary>
     public List<string> CoHandlingDepartmentCodes { get; private set; } = [];
+    /// <summary>
+    /// Has co-handling departments (<see cref="CoHandlingDepartmentCodes"/> not empty), kept after every event: a partial
+    /// index on it makes a department's co-handled tickets an index range (no index reads inside the list).
+    /// </summary>
+    public bool CoHandled { get; private set; }
     /// <summary>Every department that returned this ticket, once per return: counts against them, limits ping-pong.</summary>
     public List<string> ReturnedBy { get; private set; } = [];
 
@@ -292,6 +297,7 @@ public sealed class Ticket
 
         Status = e.ToStatus;
         InSupervisionQueue = UnderSupervision.Holds(this);
+        CoHandled = CoHandlingDepartmentCodes.Count > 0;
         Version = e.Version;
         UpdatedAt = e.OccurredAt;
     }

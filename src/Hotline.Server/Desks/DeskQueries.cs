@@ -129,7 +129,7 @@ public sealed class DeskQueries(
     public async Task<IReadOnlyList<OrderRow>> OpenOrdersAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).Where(WorkQueues.OpenOrders)
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor, WorkQueues.OpenOrders)
             .OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
         var ids = tickets.Select(t => t.Id).ToList();
         var raised = await db.TicketEvents.AsNoTracking()
@@ -196,11 +196,15 @@ public sealed class DeskQueries(
     public Task<IReadOnlyList<ReasonRow>> LeaderQueueAsync(Actor actor, CancellationToken ct) =>
         WithReasonAsync(actor, WorkQueues.Leader.Filter, TicketAction.EscalateToLeader, c => (c as EscalatedToLeader)?.Reason, ct);
 
-    /// <summary>重复件提示 for one ticket, as <c>GET /api/tickets/{number}/duplicate-hints</c> gives them.</summary>
-    public async Task<DuplicateHintsView> HintsAsync(string number, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// 重复件提示 for a page of tickets, each as <c>GET /api/tickets/{number}/duplicate-hints</c> gives them, in a few
+    /// statements for the page (one per ticket made the dispatch desk's 50 hinted rows about 300 statements); tickets gone
+    /// from the actor's sight meanwhile are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, DuplicateHintsView>> HintsAsync(IReadOnlyCollection<string> numbers, Actor actor, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DuplicateHints>().ForTicketAsync(number, actor, ct);
+        return await scope.ServiceProvider.GetRequiredService<DuplicateHints>().ForTicketsAsync(numbers, actor, ct);
     }
 
     /// <summary>Any ticket the actor may see, for forms that take a ticket number (raise supervision).</summary>
@@ -258,7 +262,7 @@ public sealed class DeskQueries(
         TicketAction action, Func<TicketChange, string?> reason, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor).Where(filter).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
+        var tickets = await TicketService.VisibleTo(db.Tickets.AsNoTracking(), actor, filter).OrderBy(t => t.Id).Take(Max).ToListAsync(ct);
         var events = await LatestEventsAsync(db, tickets.Select(t => t.Id).ToList(), [action], ct);
         var ratings = await UnsatisfiedRatingsAsync(db, tickets, ct);
         return tickets.Select(t =>
@@ -304,10 +308,13 @@ public sealed class DeskQueries(
     {
         if (ids.Count == 0)
             return [];
+        // Running and without a problem is tested here, not in SQL: with StoppedAt IS NULL in the query SQLite read every running
+        // clock through the (StoppedAt, PausedAt, DueAt) index (220–280 ms at 1M tickets) instead of these tickets' few clocks.
         var rows = await db.SlaClocks.AsNoTracking()
-            .Where(c => ids.Contains(c.TicketId) && kinds.Contains(c.Kind) && c.StoppedAt == null && c.Problem == null)
-            .Select(c => new { c.TicketId, c.Kind, c.DueAt, c.Stage, c.PausedAt }).ToListAsync(ct);
-        return rows.ToDictionary(r => (r.TicketId, r.Kind), r => new DeskClock(r.Kind, r.DueAt, r.Stage, r.PausedAt is not null));
+            .Where(c => ids.Contains(c.TicketId) && kinds.Contains(c.Kind))
+            .Select(c => new { c.TicketId, c.Kind, c.DueAt, c.Stage, c.PausedAt, c.StoppedAt, c.Problem }).ToListAsync(ct);
+        return rows.Where(r => r.StoppedAt == null && r.Problem == null)
+            .ToDictionary(r => (r.TicketId, r.Kind), r => new DeskClock(r.Kind, r.DueAt, r.Stage, r.PausedAt is not null));
     }
 
     private static int? OrderNumberOf(TicketChange change) => change switch

@@ -18,7 +18,7 @@ namespace Hotline.Server.Queues;
 public sealed record QueueDefinition(string Name, string[] Roles, Expression<Func<Ticket, bool>> Filter, IReadOnlySet<string> ChangedBy)
 {
     /// <summary>The queue's tickets as <paramref name="actor"/> may see them.</summary>
-    public IQueryable<Ticket> Of(IQueryable<Ticket> tickets, Actor actor) => TicketService.VisibleTo(tickets, actor).Where(Filter);
+    public IQueryable<Ticket> Of(IQueryable<Ticket> tickets, Actor actor) => TicketService.VisibleTo(tickets, actor, Filter);
 }
 
 /// <summary>

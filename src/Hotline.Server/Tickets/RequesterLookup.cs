@@ -23,6 +23,10 @@ public static class RequesterLookup
     public static IQueryable<Ticket> ByCreditCode(IQueryable<Ticket> visible, string creditCode, Actor viewer) =>
         Searchable(visible, viewer).Where(t => t.RequesterCreditCode == creditCode);
 
+    /// <summary>Several credit codes at once (the dispatch desk's duplicate hints for a page of tickets).</summary>
+    public static IQueryable<Ticket> ByCreditCodes(IQueryable<Ticket> visible, IReadOnlyCollection<string> creditCodes, Actor viewer) =>
+        Searchable(visible, viewer).Where(t => creditCodes.Contains(t.RequesterCreditCode!));
+
     /// <summary>A requester's whole name or its start, as a range of the name index.</summary>
     public static IQueryable<Ticket> ByNamePrefix(IQueryable<Ticket> visible, string name, Actor viewer)
     {
@@ -38,6 +42,9 @@ public static class RequesterLookup
 
     public static IQueryable<Ticket> HiddenByCreditCode(IQueryable<Ticket> visible, string creditCode) =>
         visible.Where(t => t.RequesterConfidential && t.RequesterCreditCode == creditCode);
+
+    public static IQueryable<Ticket> HiddenByCreditCodes(IQueryable<Ticket> visible, IReadOnlyCollection<string> creditCodes) =>
+        visible.Where(t => t.RequesterConfidential && creditCodes.Contains(t.RequesterCreditCode!));
 }
 
 /// <summary>
@@ -51,16 +58,21 @@ public static class RequesterLookup
 public sealed class ConfidentialNotices(IOptions<Security.SecurityOptions> options, Security.ILookupAllowance allowance, ILogger<ConfidentialNotices> logger)
 {
     /// <summary>Whether to tell <paramref name="viewer"/> that <paramref name="hidden"/> has a ticket; spends the allowance first.</summary>
-    public async Task<bool> ExistsAsync(Actor viewer, string probe, IQueryable<Ticket> hidden, CancellationToken ct)
+    public async Task<bool> ExistsAsync(Actor viewer, string probe, IQueryable<Ticket> hidden, CancellationToken ct) =>
+        await MayTellAsync(viewer, probe, ct) && await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(hidden, ct);
+
+    /// <summary>
+    /// Whether <paramref name="viewer"/> may hear of a hidden ticket for <paramref name="probe"/>: spends the allowance first,
+    /// as <see cref="ExistsAsync"/> does, for a caller that read the hidden tickets of many values at once.
+    /// </summary>
+    public async Task<bool> MayTellAsync(Actor viewer, string probe, CancellationToken ct)
     {
         if (viewer.SeesConfidentialRequesters)
             return false;
         var limit = options.Value.ConfidentialNoticesPerHour;
-        if (!await allowance.SpendAsync(viewer.Id, probe, limit, ct))
-        {
-            logger.LogWarning("User {UserId} looked up more than {Limit} requesters in an hour; confidential notices withheld", viewer.Id, limit);
-            return false;
-        }
-        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(hidden, ct);
+        if (await allowance.SpendAsync(viewer.Id, probe, limit, ct))
+            return true;
+        logger.LogWarning("User {UserId} looked up more than {Limit} requesters in an hour; confidential notices withheld", viewer.Id, limit);
+        return false;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
 using Hotline.Server.Queues;
@@ -33,35 +32,7 @@ public sealed class SupervisionQueuePlanTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>The plan's lines for the SQL EF generates for <paramref name="query"/>, its parameters bound.</summary>
-    private static async Task<string[]> PlanAsync(HotlineDbContext db, IQueryable<Ticket> query)
-    {
-        var text = query.ToQueryString();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        var sql = new List<string>();
-        foreach (var line in text.Split('\n'))
-        {
-            // EF writes the parameters as sqlite3 shell commands: .param set @p 200
-            if (line.StartsWith(".param set ", StringComparison.Ordinal))
-            {
-                var parts = line.Split(' ', 4);
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = parts[2];
-                parameter.Value = long.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : parts[3].Trim('\'');
-                command.Parameters.Add(parameter);
-            }
-            else if (!line.StartsWith("--", StringComparison.Ordinal))
-                sql.Add(line);
-        }
-        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', sql);
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            plan.Add(reader.GetString(reader.GetOrdinal("detail")));
-        return [.. plan];
-    }
+    private static Task<string[]> PlanAsync(HotlineDbContext db, IQueryable<Ticket> query) => QueryPlans.ExplainAsync(db, query);
 
     private static void AssertReadsTheQueuesIndexOnly(string[] plan)
     {

@@ -238,6 +238,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("CoHandled")
+                        .HasColumnType("boolean");
+
                     b.PrimitiveCollection<List<string>>("CoHandlingDepartmentCodes")
                         .IsRequired()
                         .HasColumnType("text[]");
@@ -441,7 +444,11 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasIndex("AssignedDepartmentCode", "Id");
 
+                    b.HasIndex("AssignedDepartmentCode", "Status");
+
                     b.HasIndex("CategoryCode", "Id");
+
+                    b.HasIndex("CategoryCode", "RegisteredAt");
 
                     b.HasIndex("DistrictCode", "Id");
 
@@ -453,6 +460,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("Type", "Id");
+
+                    b.HasIndex(new[] { "Status", "Id" }, "IX_tickets_CoHandled")
+                        .HasFilter("\"CoHandled\"");
 
                     b.HasIndex(new[] { "Id" }, "IX_tickets_InSupervisionQueue")
                         .HasFilter("\"InSupervisionQueue\"");

@@ -231,6 +231,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("CoHandled")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("CoHandlingDepartmentCodes")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -434,7 +437,11 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("AssignedDepartmentCode", "Id");
 
+                    b.HasIndex("AssignedDepartmentCode", "Status");
+
                     b.HasIndex("CategoryCode", "Id");
+
+                    b.HasIndex("CategoryCode", "RegisteredAt");
 
                     b.HasIndex("DistrictCode", "Id");
 
@@ -446,6 +453,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("Type", "Id");
+
+                    b.HasIndex(new[] { "Status", "Id" }, "IX_tickets_CoHandled")
+                        .HasFilter("\"CoHandled\"");
 
                     b.HasIndex(new[] { "Id" }, "IX_tickets_InSupervisionQueue")
                         .HasFilter("\"InSupervisionQueue\"");
