@@ -751,9 +751,6 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
-                    b.Property<bool>("Coarse")
-                        .HasColumnType("boolean");
-
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
 
@@ -766,6 +763,11 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Grain")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("Key")
                         .IsRequired()
@@ -781,6 +783,11 @@ namespace Hotline.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(12)
                         .HasColumnType("character varying(12)");
+
+                    b.Property<string>("Span")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -893,7 +900,7 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("Coarse", "Day", "DepartmentCode");
+                    b.HasIndex("Grain", "Span", "Day", "DepartmentCode");
 
                     b.ToTable("analytics_rollups", (string)null);
                 });

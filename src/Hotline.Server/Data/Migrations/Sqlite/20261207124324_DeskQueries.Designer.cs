@@ -736,9 +736,6 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Coarse")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
@@ -750,6 +747,11 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<string>("DistrictCode")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Grain")
+                        .IsRequired()
+                        .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Key")
@@ -765,6 +767,11 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<string>("RequesterKind")
                         .IsRequired()
                         .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Span")
+                        .IsRequired()
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Type")
@@ -878,7 +885,7 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("Coarse", "Day", "DepartmentCode");
+                    b.HasIndex("Grain", "Span", "Day", "DepartmentCode");
 
                     b.ToTable("analytics_rollups", (string)null);
                 });
