@@ -2,6 +2,7 @@ using Hotline.Domain.Sla;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
 using Hotline.Server.Queues;
+using Hotline.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Tests.Desks;
@@ -10,25 +11,9 @@ namespace Hotline.Tests.Desks;
 /// The desks' statements that were slow at 1M tickets are index ranges: SQLite's plans (EXPLAIN QUERY PLAN on a migrated
 /// file, no statistics) for the SQL EF generates, as docs/benchmarks.md "desks: notes" describes them.
 /// </summary>
-public sealed class DeskQueryPlanTests : IAsyncLifetime
+public sealed class DeskQueryPlanTests : MigratedSqliteFile
 {
     private static readonly Actor Scjg = new("plan-scjg", "测试承办人", Roles.DepartmentHandler, "scjg");
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "hotline-tests", Guid.NewGuid().ToString("N"));
-    private SqliteHotlineDbContext Context() => new(new DbContextOptionsBuilder<SqliteHotlineDbContext>()
-        .UseSqlite($"Data Source={Path.Combine(folder, "hotline.db")};Pooling=False").Options);
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(folder);
-        await using var db = Context();
-        await db.Database.MigrateAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(folder, recursive: true);
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task A_departments_inbox_is_two_index_ranges_its_own_tickets_and_its_co_handled_ones()

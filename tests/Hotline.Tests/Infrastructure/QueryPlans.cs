@@ -38,3 +38,25 @@ public static class QueryPlans
         return [.. plan];
     }
 }
+
+/// <summary>A test class on its own migrated SQLite file (no pooling), deleted afterwards: for reading plans of the real schema.</summary>
+public abstract class MigratedSqliteFile : IAsyncLifetime
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "hotline-tests", Guid.NewGuid().ToString("N"));
+
+    protected SqliteHotlineDbContext Context() => new(new DbContextOptionsBuilder<SqliteHotlineDbContext>()
+        .UseSqlite($"Data Source={Path.Combine(folder, "hotline.db")};Pooling=False").Options);
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(folder);
+        await using var db = Context();
+        await db.Database.MigrateAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}

@@ -2,6 +2,7 @@ using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
 using Hotline.Server.Queues;
 using Hotline.Server.Tickets;
+using Hotline.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Tests.Tickets;
@@ -11,26 +12,10 @@ namespace Hotline.Tests.Tickets;
 /// generates (EXPLAIN QUERY PLAN on a migrated file) reads <c>IX_tickets_InSupervisionQueue</c>. Before the stored flag the
 /// queue's filter tested the JSON list of open orders on every row (<c>SCAN t</c>), about 1.5 s at 1M tickets.
 /// </summary>
-public sealed class SupervisionQueuePlanTests : IAsyncLifetime
+public sealed class SupervisionQueuePlanTests : MigratedSqliteFile
 {
     private const string Index = "IX_tickets_InSupervisionQueue";
     private static readonly Actor Supervisor = new("s1", "陈静", Roles.Supervisor, null);
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "hotline-tests", Guid.NewGuid().ToString("N"));
-    private SqliteHotlineDbContext Context() => new(new DbContextOptionsBuilder<SqliteHotlineDbContext>()
-        .UseSqlite($"Data Source={Path.Combine(folder, "hotline.db")};Pooling=False").Options);
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(folder);
-        await using var db = Context();
-        await db.Database.MigrateAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(folder, recursive: true);
-        return Task.CompletedTask;
-    }
 
     private static Task<string[]> PlanAsync(HotlineDbContext db, IQueryable<Ticket> query) => QueryPlans.ExplainAsync(db, query);
 
