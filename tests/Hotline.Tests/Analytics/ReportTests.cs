@@ -55,7 +55,7 @@ public class ReportTests
     public async Task Two_schedulers_build_each_due_report_once_and_email_each_recipient_once()
     {
         var first = Server();
-        await using var second = Server(sharing: first);
+        var second = Server(sharing: first);
         try
         {
             await WeekOfWorkAsync(first);
@@ -76,6 +76,9 @@ public class ReportTests
         }
         finally
         {
+            // Both servers stopped before their shared folder goes: the second one's logs and SQLite files were still
+            // being written while it was deleted ("Directory not empty", stop 21's suite).
+            await second.DisposeAsync();
             await first.DisposeAsync();
             first.DeleteData();
         }
