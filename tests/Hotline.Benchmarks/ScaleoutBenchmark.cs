@@ -33,7 +33,7 @@ namespace Hotline.Benchmarks;
 /// two nodes, fan-out: --fanout-clients .NET SignalR clients (centre connections, each hears every event) connect through the
 /// balancer, which spreads them over both nodes; tickets registered on node a at --fanout-rate per second for
 /// --fanout-seconds are timed from their OccurredAt to receipt and counted per client (0 lost is the goal).
-/// Options: --postgres "Host=…" (else HOTLINE_TEST_POSTGRES) --nodes 1,2,3 --tickets 5000 --clients 32 --warmup 300
+/// Options: --postgres "Host=…" (else HOTLINE_TEST_POSTGRES) --nodes 1,2,3 --tickets 5000 --clients 32 --warmup 300 (tickets, repeated until --warmup-seconds 45 have passed)
 /// --fanout-clients 5000 (0 skips) --fanout-seconds 30 --fanout-rate 5 --no-doc.
 /// Needs /usr/bin/redis-server. CPU: nodes = sum of the node processes' CPU time over the measured phase.
 /// </summary>
@@ -53,6 +53,7 @@ public static class ScaleoutBenchmark
         var tickets = args.Whole("tickets", 5_000);
         var clients = args.Whole("clients", 32);
         var warmup = args.Whole("warmup", 300);
+        var warmupSeconds = args.Number("warmup-seconds", 45);
         var fanoutClients = args.Whole("fanout-clients", 5_000);
         var fanoutSeconds = args.Number("fanout-seconds", 30);
         var fanoutRate = args.Number("fanout-rate", 5);
@@ -68,7 +69,12 @@ public static class ScaleoutBenchmark
             var key = await cluster.ApiKeyAsync();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = cluster.Balancer, Timeout = TimeSpan.FromMinutes(2) };
             http.DefaultRequestHeaders.Add("X-Api-Key", key);
-            await LoadAsync(http, bodies.AsMemory(0, warmup), clients, new Latencies(warmup));
+            // Fresh node processes spend their first minute recompiling hot code (tiered JIT; see the intake benchmark's
+            // warm-up): warm up for a while, not only for a count, so every cluster size is measured at steady state.
+            var warming = Stopwatch.StartNew();
+            do
+                await LoadAsync(http, bodies.AsMemory(0, warmup), clients, new Latencies(warmup));
+            while (warming.Elapsed.TotalSeconds < warmupSeconds);
             var cpuBefore = cluster.CpuTime();
             var latencies = new Latencies(tickets);
             var wall = Stopwatch.StartNew();
