@@ -151,7 +151,6 @@ public sealed class AnalyticsProjector(
         }
         await RecountWordsAsync(db, recounted, wordDeltas, ct);
         var newRollups = await ApplyRollupsAsync(db, deltas.Changes, ct);
-        var newWordRollups = await ApplyWordRollupsAsync(db, wordDeltas.Changes, ct);
         // The checkpoint moves first, from where this batch started: a projector elsewhere that applied the same events
         // holds (or has committed) that row, so this one finds it moved, writes nothing and reads again. Nothing fails,
         // so nothing is logged as an error; two batches never both write a rollup key.
@@ -168,7 +167,7 @@ public sealed class AnalyticsProjector(
         await writer.InsertManyAsync(newFacts, ct);
         await writer.InsertManyAsync(newRollups, ct);
         await writer.InsertManyAsync(words, ct);
-        await writer.InsertManyAsync(newWordRollups, ct);
+        await WordRollupWriter.AddAsync(db, wordDeltas.Changes, ct);
         ct.ThrowIfCancellationRequested();
         await writer.CommitAsync(CancellationToken.None); // the rest of the writes (changed rows) and the commit: short
         return taken.Count;
@@ -294,30 +293,6 @@ public sealed class AnalyticsProjector(
                 deltas.Add(r.NewDay, stored[r.TicketId], r.NewRegistered);
             }
         }
-    }
-
-    /// <summary>Applies the deltas to the existing word rollup rows (tracked); returns the rows to insert.</summary>
-    private static async Task<List<WordRollup>> ApplyWordRollupsAsync(HotlineDbContext db, IReadOnlyList<(WordRollupKey Key, long Delta)> deltas, CancellationToken ct)
-    {
-        var added = new List<WordRollup>();
-        var existing = new Dictionary<string, WordRollup>(StringComparer.Ordinal);
-        foreach (var chunk in deltas.Select(d => d.Key.Text).Chunk(500))
-        {
-            foreach (var row in await db.Set<WordRollup>().Where(r => chunk.Contains(r.Key)).ToListAsync(ct))
-                existing[row.Key] = row;
-        }
-        foreach (var (key, delta) in deltas)
-        {
-            if (!existing.TryGetValue(key.Text, out var row))
-            {
-                row = WordRollup.For(key);
-                added.Add(row);
-            }
-            row.Registered += delta;
-            if (row.Registered == 0 && row.Id != 0)
-                db.Remove(row);
-        }
-        return added;
     }
 
     /// <summary>Applies the deltas to the existing rollup rows (tracked); returns the rows to insert.</summary>
