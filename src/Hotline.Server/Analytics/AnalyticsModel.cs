@@ -54,6 +54,23 @@ public sealed class TicketWord
     public string CategoryCode { get; set; } = "";
 }
 
+/// <summary>
+/// 热点词汇总: how many tickets registered on a day (or in a month) have a topic word (<see cref="WordRollupKey"/>):
+/// the sum of their centre rows' <see cref="FactMeasures.Registered"/>. Kept by the projector with the facts.
+/// </summary>
+public sealed class WordRollup
+{
+    public long Id { get; set; }
+    /// <summary><see cref="WordRollupKey.Text"/>: unique, so the projector finds a row in one indexed lookup.</summary>
+    public string Key { get; set; } = "";
+    public RollupSpan Span { get; set; }
+    public DateOnly Day { get; set; }
+    public string Word { get; set; } = "";
+    public long Registered { get; set; }
+
+    public static WordRollup For(WordRollupKey key) => new() { Key = key.Text, Span = key.Span, Day = key.Day, Word = key.Word };
+}
+
 /// <summary>One saved version of the assessment scheme (考核方案), as JSON, by the day it applies from.</summary>
 public sealed class AssessmentSchemeRow
 {
@@ -148,6 +165,16 @@ public static class AnalyticsModel
             w.Property(x => x.Word).HasMaxLength(40);
             w.Property(x => x.DistrictCode).HasMaxLength(64);
             w.Property(x => x.CategoryCode).HasMaxLength(64);
+        });
+        b.Entity<WordRollup>(w =>
+        {
+            w.ToTable("analytics_word_rollups");
+            w.HasIndex(x => x.Key).IsUnique();
+            // Hot topics read one span's rows over a range of days, all words or a few.
+            w.HasIndex(x => new { x.Span, x.Day, x.Word });
+            w.Property(x => x.Key).HasMaxLength(60);
+            w.Property(x => x.Span).HasConversion<string>().HasMaxLength(8);
+            w.Property(x => x.Word).HasMaxLength(40);
         });
         b.Entity<AnalysisReport>(r =>
         {

@@ -110,12 +110,16 @@ public sealed class AnalyticsProjector(
         // New rows (most of a catch-up) are inserted in bulk; changed and removed rows go through the tracker.
         var newFacts = new List<TicketFact>();
         var words = new List<TicketWord>();
+        var wordDeltas = new WordRollupDeltas();
+        var recounted = new List<(long TicketId, DateOnly OldDay, int OldRegistered, DateOnly NewDay, int NewRegistered)>();
 
         foreach (var (ticketId, history) in histories)
         {
             var old = oldFacts[ticketId].ToList();
             var repeat = old.FirstOrDefault(f => f.Part == FactPart.Centre) is { } centre ? centre.Measures.Repeat == 1 : repeats.Contains(ticketId);
             var rebuilt = TicketFacts.Build(history, Context(repeat));
+            // Read before the loop below gives the tracked old rows their new values.
+            var oldCentre = old.FirstOrDefault(r => r.Part == FactPart.Centre) is { } c ? (c.Day, c.Measures.Registered) : ((DateOnly Day, int Registered)?)null;
             foreach (var row in old)
             {
                 deltas.Add(row.Key, row.Measures, -1);
@@ -133,9 +137,19 @@ public sealed class AnalyticsProjector(
                 if (!old.Any(o => o.Part == row.Part && o.DepartmentCode == row.DepartmentCode))
                     newFacts.Add(row);
             }
+            // The word rollups count the centre row's Registered: a new ticket adds it to each of its words; an old one's
+            // words (already stored) are read again only if its centre row's day or counter changed, which they do not today.
+            var newCentre = rebuilt.Single(r => r.Part == FactPart.Centre);
             if (old.Count == 0)
-                words.AddRange(Words(history[0]));
+            {
+                var mine = Words(history[0]).ToList();
+                words.AddRange(mine);
+                wordDeltas.Add(newCentre.Day, mine.Select(w => w.Word), newCentre.Measures.Registered);
+            }
+            else if (oldCentre != (newCentre.Day, newCentre.Measures.Registered))
+                recounted.Add((ticketId, oldCentre?.Day ?? newCentre.Day, oldCentre?.Registered ?? 0, newCentre.Day, newCentre.Measures.Registered));
         }
+        await RecountWordsAsync(db, recounted, wordDeltas, ct);
         var rollups = await ApplyRollupsAsync(db, deltas.Changes, ct);
         // The checkpoint moves first, from where this batch started: a projector elsewhere that applied the same events
         // holds (or has committed) that row, so this one finds it moved, writes nothing and reads again. Nothing fails,
@@ -160,6 +174,7 @@ public sealed class AnalyticsProjector(
         if (rollups.Emptied.Count > 0)
             await db.Set<AnalyticsRollup>().Where(r => rollups.Emptied.Contains(r.Id)).ExecuteDeleteAsync(ct);
         await writer.InsertManyAsync(words, ct);
+        await WordRollupWriter.AddAsync(db, wordDeltas.Changes, ct);
         ct.ThrowIfCancellationRequested();
         await writer.CommitAsync(CancellationToken.None); // the rest of the writes (changed rows) and the commit: short
         return taken.Count;
@@ -268,6 +283,23 @@ public sealed class AnalyticsProjector(
             .Concat(prefixes.Where(p => p.Value >= 3).Select(p => p.Key)).ToFrozenSet(StringComparer.Ordinal);
         placeWords = (districts, departments, words);
         return words;
+    }
+
+    /// <summary>Moves the stored words of tickets whose centre row changed its day or counter from the old values to the new.</summary>
+    private static async Task RecountWordsAsync(HotlineDbContext db, List<(long TicketId, DateOnly OldDay, int OldRegistered, DateOnly NewDay, int NewRegistered)> recounted,
+        WordRollupDeltas deltas, CancellationToken ct)
+    {
+        foreach (var chunk in recounted.Chunk(500))
+        {
+            var ids = chunk.Select(r => r.TicketId).ToList();
+            var stored = (await db.Set<TicketWord>().AsNoTracking().Where(w => ids.Contains(w.TicketId)).Select(w => new { w.TicketId, w.Word }).ToListAsync(ct))
+                .ToLookup(w => w.TicketId, w => w.Word);
+            foreach (var r in chunk)
+            {
+                deltas.Add(r.OldDay, stored[r.TicketId], -r.OldRegistered);
+                deltas.Add(r.NewDay, stored[r.TicketId], r.NewRegistered);
+            }
+        }
     }
 
     /// <summary>

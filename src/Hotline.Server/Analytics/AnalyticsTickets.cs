@@ -46,8 +46,10 @@ public sealed class AnalyticsTickets(HotlineDbContext db, ReferenceData referenc
             errors.Add(new("offset", "OutOfRange", 0, int.MaxValue));
         if (errors.Count > 0)
             throw new RequestValidationException(errors);
+        // Newest first by day, then ticket: the order of the (day, ticket) and (department, day, ticket) indexes read
+        // backwards, so a list streams from the period's last day without sorting the period's rows first.
         return FactSet.Behind(FactSet.Facts(db, f), counter)
-            .OrderByDescending(r => r.TicketId).ThenBy(r => r.DepartmentCode);
+            .OrderByDescending(r => r.Day).ThenByDescending(r => r.TicketId).ThenBy(r => r.DepartmentCode);
     }
 
     private async IAsyncEnumerable<FactTicket> Read(IQueryable<TicketFact> rows, Actor actor)

@@ -28,7 +28,8 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
 {
     public static TopicRules Rules { get; } = TopicRules.Default;
 
-    public async Task<IReadOnlyList<TopicView>> TopicsAsync(AnalyticsFilter f, CancellationToken ct)
+    /// <param name="withPlaces">Whether to name each topic's dominant district and category (the dashboard shows them; a report does not).</param>
+    public async Task<IReadOnlyList<TopicView>> TopicsAsync(AnalyticsFilter f, CancellationToken ct, bool withPlaces = true)
     {
         var counter = f.Department is null ? nameof(FactMeasures.Registered) : nameof(FactMeasures.Tickets);
         // Generic words recorded before they were topic stop words (the projector no longer records them) are left out.
@@ -43,11 +44,11 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
         // IDF from the centre's own tickets of the year to the period's end: a word in every kind of matter (办理, 企业)
         // weighs nothing, a word of one matter (停水) weighs much.
         var year = f with { Word = null, Period = Period.Range(end.AddDays(-364), end) };
-        var documents = await FactSet.Behind(FactSet.Facts(db, year), counter).LongCountAsync(ct);
+        var documents = (await FactSet.SumAsync(FactSet.Rollups(db, year), ct)).Get(counter); // a counter is 0 or 1 on a row: its sum counts the rows
         var frequency = await CountsAsync(year, counter, ct, candidates);
         double Idf(string word) => Math.Log((1.0 + documents) / (1.0 + frequency.GetValueOrDefault(word)));
         var ranked = HotTopicRules.Rank(period.Where(p => candidates.Contains(p.Key)).Select(p => (p.Key, p.Value)), Idf, latest, before, Rules);
-        var places = await PlacesAsync(f with { Word = null }, counter, ranked.Select(t => t.Word).ToList(), ct);
+        var places = withPlaces ? await PlacesAsync(f with { Word = null }, counter, ranked.Select(t => t.Word).ToList(), ct) : [];
         return ranked.Select(t => new TopicView(t.Word, t.Tickets, t.Score, t.LatestWindow, t.TrailingMean, t.Burst, counter)
         {
             District = HotTopicRules.Dominant(places.Where(p => p.Word == t.Word).GroupBy(p => p.District).Select(g => (g.Key, g.Sum(p => p.Count))), t.Tickets, Rules)
@@ -84,8 +85,40 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
             a.TicketIds.Where(tickets.ContainsKey).Select(id => new AlertTicket(tickets[id].Number, tickets[id].Title, tickets[id].RegisteredAt)).ToList())).ToList();
     }
 
-    /// <summary>Tickets per word among the filter's rows where the counter is set (the same rows a topic's link lists).</summary>
-    private async Task<Dictionary<string, long>> CountsAsync(AnalyticsFilter f, string counter, CancellationToken ct, IReadOnlyList<string>? only = null)
+    /// <summary>
+    /// Tickets per word among the filter's rows where the counter is set (the same rows a topic's link lists): from the
+    /// word rollups when they hold the filter (<see cref="InWordRollups"/>), otherwise by joining the fact rows with the words.
+    /// </summary>
+    private Task<Dictionary<string, long>> CountsAsync(AnalyticsFilter f, string counter, CancellationToken ct, IReadOnlyList<string>? only = null) =>
+        InWordRollups(f, counter) ? WordRollupCountsAsync(f.Period, only, ct) : FactCountsAsync(f, counter, ct, only);
+
+    /// <summary>
+    /// The word rollups count the centre rows' <see cref="FactMeasures.Registered"/> per word and day or month: they hold
+    /// the whole city's tickets of a period, without a department or a dimension filtered.
+    /// </summary>
+    public static bool InWordRollups(AnalyticsFilter f, string counter) =>
+        counter == nameof(FactMeasures.Registered) && f is { Department: null, District: null, CategoryCodes: null, Type: null, Channel: null, RequesterKind: null, Word: null };
+
+    /// <summary>Tickets per word of a period from the word rollups: its whole months from month rows, the days at either end from day rows.</summary>
+    internal async Task<Dictionary<string, long>> WordRollupCountsAsync(Period period, IReadOnlyList<string>? only, CancellationToken ct)
+    {
+        var spans = RollupSpans.Of(period.From, period.To);
+        // An absent span is an empty range; the three ranges of the (span, day, word) index are read as one OR.
+        var (monthFrom, monthTo) = spans is { FirstMonth: { } first, LastMonth: { } last } ? (first, last) : (DateOnly.MaxValue, DateOnly.MinValue);
+        var (leadFrom, leadTo) = spans.LeadingDays ?? (DateOnly.MaxValue, DateOnly.MinValue);
+        var (trailFrom, trailTo) = spans.TrailingDays ?? (DateOnly.MaxValue, DateOnly.MinValue);
+        var rows = db.Set<WordRollup>().AsNoTracking().Where(r =>
+            (r.Span == RollupSpan.Month && r.Day >= monthFrom && r.Day <= monthTo)
+            || (r.Span == RollupSpan.Day && r.Day >= leadFrom && r.Day <= leadTo)
+            || (r.Span == RollupSpan.Day && r.Day >= trailFrom && r.Day <= trailTo));
+        if (only is not null)
+            rows = rows.Where(r => only.Contains(r.Word));
+        return await rows.GroupBy(r => r.Word).Select(g => new { g.Key, Count = g.Sum(r => r.Registered) })
+            .Where(g => g.Count != 0).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    }
+
+    /// <summary>Tickets per word among the filter's rows where the counter is set, by joining the fact rows with the words.</summary>
+    internal async Task<Dictionary<string, long>> FactCountsAsync(AnalyticsFilter f, string counter, CancellationToken ct, IReadOnlyList<string>? only = null)
     {
         var rows = FactSet.Behind(FactSet.Facts(db, f), counter);
         var words = db.Set<TicketWord>().AsNoTracking().AsQueryable();

@@ -83,11 +83,13 @@ public sealed class ReportBuilder(
         }
 
         var content = await ContentAsync(period, ct);
+        var laps = new SectionLaps(logger, period);
         var report = new AnalysisReport
         {
             Kind = kind, PeriodKey = period.Key, From = period.From, To = period.To, CreatedAt = clock.Now, CreatedBy = by,
             Summary = string.Concat(content.Summary), ContentJson = JsonSerializer.Serialize(content, Json), Workbook = await WorkbookAsync(content, ct),
         };
+        laps.Lap("workbook");
         try
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
@@ -100,6 +102,7 @@ public sealed class ReportBuilder(
                 await hook(ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            laps.Lap("emails and commit");
         }
         catch (DbUpdateException)
         {
@@ -137,17 +140,29 @@ public sealed class ReportBuilder(
         var reader = new Actor("system", "系统", Roles.Leader, null); // lists in reports never show requesters
         var f = new AnalyticsFilter(period, null, null, null, null, null, null, null);
 
+        var laps = new SectionLaps(logger, period);
         var card = await queries.ScorecardAsync(f, ct);
+        laps.Lap("figures");
         var ranking = await queries.RankingAsync(f, ct);
-        var hot = (await topics.TopicsAsync(f, ct)).Take(10).ToList();
+        laps.Lap("ranking");
+        var hot = (await topics.TopicsAsync(f, ct, withPlaces: false)).Take(10).ToList();
+        laps.Lap("hot topics");
         var reportTopics = new List<ReportTopic>();
         foreach (var t in hot)
             reportTopics.Add(new(t.Word, t.Tickets, t.Burst, await ListAsync(tickets.StreamAsync(f with { Word = t.Word }, t.ListCounter, reader), 3, ct)));
-        var overdue = await ListAsync(tickets.StreamAsync(f, nameof(FactMeasures.Overdue), reader), ListLength, ct);
-        var unsatisfied = await ListAsync(tickets.StreamAsync(f, Assessment.Unsatisfied, reader), ListLength, ct);
+        laps.Lap("topic examples");
+        // The lists read the period's rows newest first until they are full; the totals (from the rollups) let them stop at
+        // the last row there is instead of reading to the period's first day when fewer rows than a list's length exist.
+        var totals = await FactSet.SumAsync(FactSet.Rollups(db, f), ct);
+        var overdue = await ListAsync(tickets.StreamAsync(f, nameof(FactMeasures.Overdue), reader), (int)Math.Min(ListLength, totals.Overdue), ct);
+        laps.Lap("overdue list");
+        var unsatisfied = await ListAsync(tickets.StreamAsync(f, Assessment.Unsatisfied, reader), (int)Math.Min(ListLength, totals.Dissatisfied + totals.VeryDissatisfied), ct);
+        laps.Lap("unsatisfied list");
         var enterprise = f with { RequesterKind = Domain.Tickets.RequesterKind.Enterprise };
         var hotSpots = (await queries.BreakdownAsync(enterprise, Dimension.Category, ct)).Take(10).ToList();
+        laps.Lap("enterprise hot spots");
         var blocking = await BlockingPointsAsync(db, enterprise, ct);
+        laps.Lap("blocking points");
         var overdueByDepartment = ranking.Where(r => r.Overdue > 0).OrderByDescending(r => r.Overdue).Select(r => (r.DepartmentName, r.Overdue)).ToList();
 
         var kind = KindOf(period.Kind);
@@ -175,12 +190,14 @@ public sealed class ReportBuilder(
     private static async Task<IReadOnlyList<ReportTicket>> ListAsync(IAsyncEnumerable<FactTicket> rows, int max, CancellationToken ct)
     {
         var list = new List<ReportTicket>();
+        if (max <= 0)
+            return list; // not even one row to look for: no query
         await foreach (var t in rows.WithCancellation(ct))
         {
-            if (list.Count == max)
-                break;
             if (list.All(x => x.Number != t.Number))
                 list.Add(new(t.Number, t.Title, t.DepartmentName, t.CategoryName, t.RegisteredAt, t.Level is { } l ? Domain.Tickets.RatingRules.Label(l) : null));
+            if (list.Count == max)
+                break; // full: no further row is read
         }
         return list;
     }
@@ -234,5 +251,19 @@ public sealed class ReportBuilder(
             if (seen.Add(d.HeadEmail!.Trim()))
                 yield return (d.HeadEmail.Trim(), d.HeadName);
         }
+    }
+}
+
+/// <summary>Logs how long each section of a report took (Debug), to find what a slow report spends its time on.</summary>
+internal sealed class SectionLaps(ILogger logger, Period period)
+{
+    private long started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    public void Lap(string section)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        logger.LogDebug("Report {Period}: {Section} in {Milliseconds} ms", period.Key, section,
+            (long)System.Diagnostics.Stopwatch.GetElapsedTime(started, now).TotalMilliseconds);
+        started = now;
     }
 }

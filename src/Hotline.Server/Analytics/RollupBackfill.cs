@@ -61,3 +61,39 @@ public static class RollupBackfill
             """;
     }
 }
+
+/// <summary>
+/// Builds the word rollups (<see cref="WordRollupKey"/>) from the stored words and the centre fact rows, in SQL: day rows
+/// sum the centre rows' Registered per day and word, month rows sum the day rows; the key text built in SQL as
+/// <see cref="WordRollupKey.Text"/> builds it (<c>WordRollupTests</c> checks the rows against the projector's). The
+/// WordRollups migration runs it; rows already there are kept, so running it again changes nothing.
+/// </summary>
+public static class WordRollupBackfill
+{
+    public static IEnumerable<string> Statements(bool postgres)
+    {
+        string DayText(string day, RollupSpan span) => postgres
+            ? $"to_char({day}, '{(span == RollupSpan.Day ? "YYYYMMDD" : "YYYYMM")}')"
+            : $"substr(replace({day}, '-', ''), 1, {(span == RollupSpan.Day ? 8 : 6)})";
+        yield return $"""
+            INSERT INTO analytics_word_rollups ("Key", "Span", "Day", "Word", "Registered")
+            SELECT 'W|' || {DayText("f.\"Day\"", RollupSpan.Day)} || '|' || w."Word", 'Day', f."Day", w."Word", SUM(f."Measures_Registered")
+            FROM ticket_words AS w
+            JOIN analytics_facts AS f ON f."TicketId" = w."TicketId" AND f."Part" = 'Centre' AND f."DepartmentCode" = ''
+            WHERE true
+            GROUP BY f."Day", w."Word"
+            HAVING SUM(f."Measures_Registered") <> 0
+            ON CONFLICT ("Key") DO NOTHING;
+            """;
+        var month = postgres ? "CAST(date_trunc('month', \"Day\") AS date)" : "substr(\"Day\", 1, 8) || '01'";
+        yield return $"""
+            INSERT INTO analytics_word_rollups ("Key", "Span", "Day", "Word", "Registered")
+            SELECT 'W|' || {DayText("s.\"Day\"", RollupSpan.Month)} || '|' || s."Word", 'Month', s."Day", s."Word", SUM(s."Registered")
+            FROM (SELECT {month} AS "Day", "Word", "Registered" FROM analytics_word_rollups WHERE "Span" = 'Day') AS s
+            WHERE true
+            GROUP BY s."Day", s."Word"
+            HAVING SUM(s."Registered") <> 0
+            ON CONFLICT ("Key") DO NOTHING;
+            """;
+    }
+}

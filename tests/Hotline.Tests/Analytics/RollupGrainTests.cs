@@ -17,7 +17,7 @@ public class RollupGrainTests
 {
     private static readonly DateOnly Day0 = new(2025, 11, 20);
 
-    private static readonly Period[] Periods =
+    internal static readonly Period[] Periods =
     [
         Period.Range(new(2025, 11, 25), new(2026, 1, 20)), // partial months at both ends, across the year's end
         Period.Range(new(2025, 12, 1), new(2026, 1, 31)), // whole months
@@ -107,8 +107,11 @@ public class RollupGrainTests
         Assert.Throws<ArgumentException>(() => FactSet.Rollups(null!, all with { District = "tianning" }, RollupGrain.Category));
     }
 
-    /// <summary>Random histories from 20 November 2025 over some two to three months (a round every few days, steps within the hour), projected.</summary>
-    private static async Task HistoriesAsync(HotlineFactory factory, int seed)
+    /// <summary>
+    /// Random histories from 20 November 2025 over some two to three months (a round every few days, steps within the hour),
+    /// projected; <paramref name="draft"/> may change each registration's draft (its text, for hot topics).
+    /// </summary>
+    internal static async Task HistoriesAsync(HotlineFactory factory, int seed, Func<TicketDraft, TicketDraft>? draft = null)
     {
         var random = new Random(seed);
         var histories = new RandomHistories(random, Day0.ToDateTime(new TimeOnly(1, 0), DateTimeKind.Utc));
@@ -124,7 +127,7 @@ public class RollupGrainTests
             for (var i = random.Next(3, 8); i > 0; i--)
             {
                 var number = $"HL{histories.Now:yyyyMMdd}{tickets.Count + 1:000000}";
-                var (ticket, registered) = Ticket.Register(number, histories.Draft(), new("agent", "王芳", Roles.Agent, null), histories.Tick(2));
+                var (ticket, registered) = Ticket.Register(number, draft is null ? histories.Draft() : draft(histories.Draft()), new("agent", "王芳", Roles.Agent, null), histories.Tick(2));
                 db.Tickets.Add(ticket);
                 db.TicketEvents.Add(registered);
                 tickets.Add(ticket);
