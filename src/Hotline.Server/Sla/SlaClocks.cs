@@ -60,7 +60,12 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
                     break;
             }
         }
+        KeepHandlingDeadline(ticket, rows.FirstOrDefault(c => c.Kind == SlaClockKind.Handling));
     }
+
+    /// <summary>The inbox's order on the ticket (<see cref="Ticket.HandlingDueAt"/>): the handling clock's deadline while it is not stopped.</summary>
+    private static void KeepHandlingDeadline(Ticket ticket, SlaClockRow? handling) =>
+        ticket.KeepHandlingDeadline(handling is { StoppedAt: null } ? handling.DueAt : null);
 
     /// <summary>After a calendar change: every running clock gets its schedule again (and unschedulable ones a second chance), in batches.</summary>
     public async Task<int> RecomputeRunningAsync(HotlineDbContext db, DateTimeOffset now, CancellationToken ct)
@@ -74,7 +79,11 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
             if (rows.Count == 0)
                 return count;
             foreach (var row in rows)
+            {
                 Reschedule(row, LimitsOf(row.Ticket!), row.Ticket!, now);
+                if (row.Kind == SlaClockKind.Handling)
+                    KeepHandlingDeadline(row.Ticket!, row);
+            }
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             count += rows.Count;
