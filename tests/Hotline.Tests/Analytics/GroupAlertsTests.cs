@@ -8,9 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hotline.Tests.Analytics;
 
 /// <summary>
-/// 可能的群体性诉求 read less (the supervision and leader desks at 1M tickets): the word-district groups with enough tickets
-/// are counted in SQL first, only their mentions are read, and only the tickets shown. The alerts are those computed from
-/// every mention of the window, as before.
+/// 可能的群体性诉求 read less (the supervision and leader desks at 1M tickets): the mentions from one covering index, and the
+/// tickets of the alerts a panel shows only. The alerts are those computed from every mention of the window, as before.
 /// </summary>
 public class GroupAlertsTests
 {

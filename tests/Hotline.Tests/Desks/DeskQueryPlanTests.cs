@@ -59,6 +59,20 @@ public sealed class DeskQueryPlanTests : MigratedSqliteFile
     }
 
     [Fact]
+    public async Task The_group_alerts_read_the_mentions_of_the_last_hours_from_one_covering_index()
+    {
+        await using var db = Context();
+        var since = HotlineFactory.Start.AddHours(-12);
+        var mentions = db.Set<Hotline.Server.Analytics.TicketWord>().AsNoTracking().Where(w => w.RegisteredAt >= since && w.DistrictCode != "")
+            .Select(w => new { w.TicketId, w.Word, w.DistrictCode, w.RegisteredAt });
+
+        var plan = await QueryPlans.ExplainAsync(db, mentions);
+
+        // Before: SEARCH t USING INDEX IX_ticket_words_RegisteredAt (RegisteredAt>?), a table row read per mention.
+        Assert.Contains(plan, line => line.Contains("SEARCH t USING COVERING INDEX IX_ticket_words_RegisteredAt_DistrictCode_Word_TicketId (RegisteredAt>?)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_duplicate_hints_candidates_of_a_category_family_are_a_range_of_the_last_30_days()
     {
         await using var db = Context();

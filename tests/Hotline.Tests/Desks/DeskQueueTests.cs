@@ -125,6 +125,31 @@ public sealed class DeskQueueTests(HotlineFixture fixture) : IClassFixture<Hotli
     }
 
     [Fact]
+    public async Task A_recompute_of_the_running_clocks_moves_the_inbox_order_with_them()
+    {
+        var agent = await Factory.AgentAsync();
+        var dispatcher = await Factory.DispatcherAsync();
+        var number = (await Api.RegisterAsync(agent, Api.Citizen(title: "队列：单位作息调整"))).Number();
+        await Api.ActAsync(dispatcher, number, "dispatch", DispatchTo("slj"));
+        async Task<DateTimeOffset?> KeyAsync()
+        {
+            await using var scope = Factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HotlineDbContext>();
+            await AssertHandlingDeadlinesKeptAsync(db);
+            return await db.Tickets.AsNoTracking().Where(t => t.Number == number).Select(t => t.HandlingDueAt).SingleAsync();
+        }
+        var before = await KeyAsync();
+
+        var admin = await Factory.ClientAsync(Roles.Admin);
+        using (var set = await admin.PutAsJsonAsync("/api/sla/departments/slj/working-hours", new JsonObject { ["workingHours"] = "08:00-12:00,14:00-18:00" }))
+            await Api.ExpectAsync(set, HttpStatusCode.OK);
+
+        var after = await KeyAsync();
+        Assert.NotEqual(before, after);
+        Assert.Equal(18, after!.Value.ToOffset(TimeSpan.FromHours(8)).Hour); // the end of its own working day
+    }
+
+    [Fact]
     public async Task The_open_orders_are_the_tickets_whose_orders_a_department_still_has_to_answer()
     {
         var agent = await Factory.AgentAsync();
@@ -189,6 +214,8 @@ public sealed class DeskQueueTests(HotlineFixture fixture) : IClassFixture<Hotli
             await db.Database.ExecuteSqlRawAsync("ALTER TABLE tickets DROP COLUMN \"AwaitsOrderAnswer\"");
             await db.Database.ExecuteSqlRawAsync("CREATE INDEX \"IX_tickets_AssignedDepartmentCode_Status\" ON tickets (\"AssignedDepartmentCode\", \"Status\")");
             await db.Database.ExecuteSqlRawAsync("CREATE INDEX \"IX_tickets_CoHandled\" ON tickets (\"Status\", \"Id\") WHERE \"CoHandled\"");
+            await db.Database.ExecuteSqlRawAsync("DROP INDEX \"IX_ticket_words_RegisteredAt_DistrictCode_Word_TicketId\"");
+            await db.Database.ExecuteSqlRawAsync("CREATE INDEX \"IX_ticket_words_RegisteredAt\" ON ticket_words (\"RegisteredAt\")");
             var migration = Assert.Single(await db.Database.GetAppliedMigrationsAsync(), m => m.EndsWith("_DeskQueue", StringComparison.Ordinal));
             await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = {0}", migration);
 

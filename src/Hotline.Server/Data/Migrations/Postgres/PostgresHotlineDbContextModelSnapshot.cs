@@ -970,12 +970,12 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RegisteredAt");
-
                     b.HasIndex("Day", "Word");
 
                     b.HasIndex("TicketId", "Word")
                         .IsUnique();
+
+                    b.HasIndex("RegisteredAt", "DistrictCode", "Word", "TicketId");
 
                     b.ToTable("ticket_words", (string)null);
                 });

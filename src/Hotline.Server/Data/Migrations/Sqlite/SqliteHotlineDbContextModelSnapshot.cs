@@ -953,12 +953,12 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RegisteredAt");
-
                     b.HasIndex("Day", "Word");
 
                     b.HasIndex("TicketId", "Word")
                         .IsUnique();
+
+                    b.HasIndex("RegisteredAt", "DistrictCode", "Word", "TicketId");
 
                     b.ToTable("ticket_words", (string)null);
                 });

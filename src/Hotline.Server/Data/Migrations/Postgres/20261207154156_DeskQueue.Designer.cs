@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Hotline.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresHotlineDbContext))]
-    [Migration("20261207151558_DeskQueue")]
+    [Migration("20261207154156_DeskQueue")]
     partial class DeskQueue
     {
         /// <inheritdoc />
@@ -973,12 +973,12 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RegisteredAt");
-
                     b.HasIndex("Day", "Word");
 
                     b.HasIndex("TicketId", "Word")
                         .IsUnique();
+
+                    b.HasIndex("RegisteredAt", "DistrictCode", "Word", "TicketId");
 
                     b.ToTable("ticket_words", (string)null);
                 });

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Hotline.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteHotlineDbContext))]
-    [Migration("20261207151552_DeskQueue")]
+    [Migration("20261207154150_DeskQueue")]
     partial class DeskQueue
     {
         /// <inheritdoc />
@@ -956,12 +956,12 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RegisteredAt");
-
                     b.HasIndex("Day", "Word");
 
                     b.HasIndex("TicketId", "Word")
                         .IsUnique();
+
+                    b.HasIndex("RegisteredAt", "DistrictCode", "Word", "TicketId");
 
                     b.ToTable("ticket_words", (string)null);
                 });

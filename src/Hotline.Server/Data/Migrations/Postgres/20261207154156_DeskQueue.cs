@@ -19,6 +19,10 @@ namespace Hotline.Server.Data.Migrations.Postgres
                 name: "IX_tickets_CoHandled",
                 table: "tickets");
 
+            migrationBuilder.DropIndex(
+                name: "IX_ticket_words_RegisteredAt",
+                table: "ticket_words");
+
             migrationBuilder.AddColumn<bool>(
                 name: "AwaitsOrderAnswer",
                 table: "tickets",
@@ -65,6 +69,11 @@ namespace Hotline.Server.Data.Migrations.Postgres
                 table: "tickets",
                 columns: new[] { "Status", "HandlingDueAt", "Id" },
                 filter: "\"CoHandled\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ticket_words_RegisteredAt_DistrictCode_Word_TicketId",
+                table: "ticket_words",
+                columns: new[] { "RegisteredAt", "DistrictCode", "Word", "TicketId" });
         }
 
         /// <inheritdoc />
@@ -86,6 +95,10 @@ namespace Hotline.Server.Data.Migrations.Postgres
                 name: "IX_tickets_CoHandled",
                 table: "tickets");
 
+            migrationBuilder.DropIndex(
+                name: "IX_ticket_words_RegisteredAt_DistrictCode_Word_TicketId",
+                table: "ticket_words");
+
             migrationBuilder.DropColumn(
                 name: "AwaitsOrderAnswer",
                 table: "tickets");
@@ -104,6 +117,11 @@ namespace Hotline.Server.Data.Migrations.Postgres
                 table: "tickets",
                 columns: new[] { "Status", "Id" },
                 filter: "\"CoHandled\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ticket_words_RegisteredAt",
+                table: "ticket_words",
+                column: "RegisteredAt");
         }
     }
 }

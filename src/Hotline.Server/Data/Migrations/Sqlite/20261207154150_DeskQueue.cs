@@ -18,6 +18,10 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                 name: "IX_tickets_CoHandled",
                 table: "tickets");
 
+            migrationBuilder.DropIndex(
+                name: "IX_ticket_words_RegisteredAt",
+                table: "ticket_words");
+
             migrationBuilder.AddColumn<bool>(
                 name: "AwaitsOrderAnswer",
                 table: "tickets",
@@ -64,6 +68,11 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                 table: "tickets",
                 columns: new[] { "Status", "HandlingDueAt", "Id" },
                 filter: "\"CoHandled\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ticket_words_RegisteredAt_DistrictCode_Word_TicketId",
+                table: "ticket_words",
+                columns: new[] { "RegisteredAt", "DistrictCode", "Word", "TicketId" });
         }
 
         /// <inheritdoc />
@@ -85,6 +94,10 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                 name: "IX_tickets_CoHandled",
                 table: "tickets");
 
+            migrationBuilder.DropIndex(
+                name: "IX_ticket_words_RegisteredAt_DistrictCode_Word_TicketId",
+                table: "ticket_words");
+
             migrationBuilder.DropColumn(
                 name: "AwaitsOrderAnswer",
                 table: "tickets");
@@ -103,6 +116,11 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                 table: "tickets",
                 columns: new[] { "Status", "Id" },
                 filter: "\"CoHandled\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ticket_words_RegisteredAt",
+                table: "ticket_words",
+                column: "RegisteredAt");
         }
     }
 }
