@@ -23,7 +23,7 @@ namespace Hotline.Server.Analytics;
 /// </summary>
 public sealed class AnalyticsProjector(
     IDbContextFactory<HotlineDbContext> contexts, CityClock clock, SlaRules rules, ChineseText text, SchemeStore schemes, Reference.ReferenceData reference,
-    ILogger<AnalyticsProjector> logger) : IDisposable
+    SqliteWriteGate writeGate, ILogger<AnalyticsProjector> logger) : IDisposable
 {
     public const string CheckpointName = "facts";
     private const int BatchSize = 5000;
@@ -136,12 +136,16 @@ public sealed class AnalyticsProjector(
             if (old.Count == 0)
                 words.AddRange(Words(history[0]));
         }
-        var newRollups = await ApplyRollupsAsync(db, deltas.Changes, ct);
+        var rollups = await ApplyRollupsAsync(db, deltas.Changes, ct);
         // The checkpoint moves first, from where this batch started: a projector elsewhere that applied the same events
         // holds (or has committed) that row, so this one finds it moved, writes nothing and reads again. Nothing fails,
         // so nothing is logged as an error; two batches never both write a rollup key.
         // The transaction begins and commits without the caller's token: EF logs a cancelled BEGIN or COMMIT as "An error
         // occurred using a transaction" (a server stopping mid-batch did). A write cancelled inside it just rolls back.
+        // On SQLite the batch waits its turn at the write lock beside intake (not in SQLite's sleeping busy handler) and
+        // commits without an fsync: it is derived data with its checkpoint in the same transaction, so a power loss
+        // takes back whole batches at most, and the events are projected again from the log (see SqliteWriteGate).
+        await using var turn = await writeGate.EnterRelaxedAsync(db, CancellationToken.None);
         await using var writer = await DirectWriter.BeginAsync(db, CancellationToken.None);
         var moved = await db.Set<AnalyticsCheckpoint>().Where(c => c.Name == CheckpointName && c.Position == position)
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.Position, last), ct);
@@ -151,7 +155,10 @@ public sealed class AnalyticsProjector(
             return LostRace; // disposing the writer rolls its transaction back
         }
         await writer.InsertManyAsync(newFacts, ct);
-        await writer.InsertManyAsync(newRollups, ct);
+        await writer.InsertManyAsync(rollups.Added, ct);
+        await writer.UpdateManyAsync(rollups.Changed, nameof(AnalyticsRollup.Measures), ct);
+        if (rollups.Emptied.Count > 0)
+            await db.Set<AnalyticsRollup>().Where(r => rollups.Emptied.Contains(r.Id)).ExecuteDeleteAsync(ct);
         await writer.InsertManyAsync(words, ct);
         ct.ThrowIfCancellationRequested();
         await writer.CommitAsync(CancellationToken.None); // the rest of the writes (changed rows) and the commit: short
@@ -263,14 +270,18 @@ public sealed class AnalyticsProjector(
         return words;
     }
 
-    /// <summary>Applies the deltas to the existing rollup rows (tracked); returns the rows to insert.</summary>
-    private static async Task<List<AnalyticsRollup>> ApplyRollupsAsync(HotlineDbContext db, IReadOnlyList<(RollupKey Key, FactMeasures Delta)> deltas, CancellationToken ct)
+    /// <summary>
+    /// The rollup rows after the deltas: new ones to insert, existing ones (read untracked) with their new sums to update,
+    /// and the ids of rows whose every measure came to zero, to delete. Written by the batch's writer, not by SaveChanges.
+    /// </summary>
+    private static async Task<(List<AnalyticsRollup> Added, List<AnalyticsRollup> Changed, List<long> Emptied)> ApplyRollupsAsync(
+        HotlineDbContext db, IReadOnlyList<(RollupKey Key, FactMeasures Delta)> deltas, CancellationToken ct)
     {
-        var added = new List<AnalyticsRollup>();
+        var (added, changed, emptied) = (new List<AnalyticsRollup>(), new List<AnalyticsRollup>(), new List<long>());
         var existing = new Dictionary<string, AnalyticsRollup>(StringComparer.Ordinal);
         foreach (var chunk in deltas.Select(d => d.Key.Text).Chunk(500))
         {
-            foreach (var row in await db.Set<AnalyticsRollup>().Where(r => chunk.Contains(r.Key)).ToListAsync(ct))
+            foreach (var row in await db.Set<AnalyticsRollup>().AsNoTracking().Where(r => chunk.Contains(r.Key)).ToListAsync(ct))
                 existing[row.Key] = row;
         }
         foreach (var (key, delta) in deltas)
@@ -278,14 +289,16 @@ public sealed class AnalyticsProjector(
             if (!existing.TryGetValue(key.Text, out var row))
             {
                 row = AnalyticsRollup.For(key);
+                row.Measures.Add(delta);
                 added.Add(row);
+                continue;
             }
-            var sum = row.Measures.Copy();
-            sum.Add(delta);
-            row.Measures = sum; // a new instance, so EF sees the complex property change
-            if (sum.IsZero && row.Id != 0)
-                db.Remove(row);
+            row.Measures.Add(delta);
+            if (row.Measures.IsZero)
+                emptied.Add(row.Id);
+            else
+                changed.Add(row);
         }
-        return added;
+        return (added, changed, emptied);
     }
 }

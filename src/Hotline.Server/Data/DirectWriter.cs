@@ -110,6 +110,41 @@ public sealed class DirectWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// Writes the columns of one complex property (<paramref name="complexProperty"/>, e.g. a rollup's measures) of rows
+    /// read earlier untracked, one prepared single-row UPDATE by primary key per row, as <see cref="InsertManyAsync"/>
+    /// inserts. Only those columns are set, so SQLite touches no index of the row's other columns (an UPDATE that sets an
+    /// indexed column rewrites its index entries even to the same value). No concurrency check: for a writer that holds its
+    /// rows by other means (the analytics projector's rollups, guarded by its checkpoint in the same transaction). A row
+    /// that is not there any more is an error.
+    /// </summary>
+    public async Task UpdateManyAsync<T>(IReadOnlyList<T> entities, string complexProperty, CancellationToken ct) where T : class
+    {
+        if (entities.Count == 0)
+            return;
+        var type = EntityType<T>();
+        var keys = type.FindPrimaryKey()!.Properties;
+        var columns = (type.FindComplexProperty(complexProperty) ?? throw new InvalidOperationException($"{type.DisplayName()} has no complex property {complexProperty}."))
+            .ComplexType.GetFlattenedProperties().ToList();
+        var name = $"U:{type.Name}.{complexProperty}";
+        if (!commands.TryGetValue(name, out var command))
+        {
+            var set = string.Join(", ", columns.Select((p, i) => $"{Column(p)} = {sql.GenerateParameterNamePlaceholder($"s{i}")}"));
+            var where = string.Join(" AND ", keys.Select((p, i) => $"{Column(p)} = {sql.GenerateParameterNamePlaceholder($"k{i}")}"));
+            command = commands[name] = Create($"UPDATE {sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema())} SET {set} WHERE {where}");
+        }
+        foreach (var entity in entities)
+        {
+            command.Parameters.Clear();
+            for (var i = 0; i < columns.Count; i++)
+                command.Parameters.Add(Parameter(command, columns[i], $"s{i}", columns[i].GetGetter().GetClrValueUsingContainingEntity(entity)));
+            for (var i = 0; i < keys.Count; i++)
+                command.Parameters.Add(Parameter(command, keys[i], $"k{i}", keys[i].GetGetter().GetClrValueUsingContainingEntity(entity)));
+            if (await command.ExecuteNonQueryAsync(ct) != 1)
+                throw new DbUpdateConcurrencyException($"{type.DisplayName()} is not there any more.");
+        }
+    }
+
+    /// <summary>
     /// Inserts every entity <paramref name="db"/> tracks as Added, in the context's current transaction: one prepared single-row INSERT per table, tables in foreign-key order (principals first), rows in the order
     /// they were added (a ticket's events by version). A store-generated key is read back (RETURNING) and set on its
     /// entity; a dependent's foreign key is taken from its principal as it is written. The context then tracks nothing. For the intake's group commit on
@@ -282,8 +317,13 @@ public sealed class DirectWriter : IAsyncDisposable
         return command;
     }
 
+    /// <remarks>
+    /// On SQLite the parameter is named with its prefix as the SQL text has it (<c>@p0_1</c>): Microsoft.Data.Sqlite looks
+    /// a name up among the statement's parameters on every execution, and a name without its prefix is first looked for
+    /// in vain, then again with each prefix.
+    /// </remarks>
     private static DbParameter Parameter(DbCommand command, IProperty property, string name, object? value) =>
-        property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable);
+        property.GetRelationalTypeMapping().CreateParameter(command, command is Microsoft.Data.Sqlite.SqliteCommand ? "@" + name : name, value, property.IsNullable);
 
     private string Column(IProperty p) =>
         sql.DelimitIdentifier(p.GetColumnName(StoreObjectIdentifier.Table(p.DeclaringType.ContainingEntityType.GetTableName()!, p.DeclaringType.ContainingEntityType.GetSchema()))!);

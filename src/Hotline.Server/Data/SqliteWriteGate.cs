@@ -25,7 +25,8 @@ public sealed class SqliteWriteGate(bool enabled) : IDisposable
     /// <summary>
     /// The turn for a write whose loss in a power failure is recovered by design: an outbox claim (its lease would lapse
     /// anyway), a sent mark (the message is sent again: delivery is at least once, with the same Message-ID), a policy
-    /// push's batch (its emails, deliveries and cursor go together, and the push writes the batch again). Its commit on
+    /// push's batch (its emails, deliveries and cursor go together, and the push writes the batch again), an analytics
+    /// projector batch (derived rows and their checkpoint go together; the events are projected again). Its commit on
     /// <paramref name="db"/>'s connection skips the fsync (synchronous=NORMAL; WAL keeps the file consistent, and a
     /// crash of the process loses nothing, only the power going off before the next fsync does), so it holds the write
     /// lock for a fraction of a millisecond instead of an fsync's few. The next open of a pooled connection sets FULL

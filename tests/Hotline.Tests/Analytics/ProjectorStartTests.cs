@@ -31,7 +31,7 @@ public sealed class ProjectorStartTests
                 .UseNpgsql(TestDatabases.ForDatabase(f.PostgresDatabase!)).UseLoggerFactory(loggers).Options;
             AnalyticsProjector Node() => new(new PostgresContexts(options), f.Services.GetRequiredService<CityClock>(), f.Services.GetRequiredService<SlaRules>(),
                 f.Services.GetRequiredService<ChineseText>(), f.Services.GetRequiredService<SchemeStore>(), f.Services.GetRequiredService<ReferenceData>(),
-                loggers.CreateLogger<AnalyticsProjector>());
+                f.Services.GetRequiredService<SqliteWriteGate>(), loggers.CreateLogger<AnalyticsProjector>());
             using var first = Node();
             using var second = Node();
 
@@ -79,7 +79,7 @@ public sealed class ProjectorStartTests
             var contexts = new Contexts(f, loggers, cancel);
             AnalyticsProjector Node(IDbContextFactory<HotlineDbContext> c) => new(c, f.Services.GetRequiredService<CityClock>(),
                 f.Services.GetRequiredService<SlaRules>(), f.Services.GetRequiredService<ChineseText>(), f.Services.GetRequiredService<SchemeStore>(),
-                f.Services.GetRequiredService<ReferenceData>(), loggers.CreateLogger<AnalyticsProjector>());
+                f.Services.GetRequiredService<ReferenceData>(), f.Services.GetRequiredService<SqliteWriteGate>(), loggers.CreateLogger<AnalyticsProjector>());
 
             using (var stopped = Node(contexts))
                 await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped.CatchUpAsync(stopping.Token));

@@ -77,6 +77,48 @@ public sealed class DirectWriterTests(HotlineFixture fixture) : IClassFixture<Ho
     }
 
     [Fact]
+    public async Task Measures_written_directly_change_only_the_measures_of_the_rows_given_and_a_missing_row_is_an_error()
+    {
+        var contexts = Factory.Services.GetRequiredService<IDbContextFactory<HotlineDbContext>>();
+        var key = Hotline.Domain.Analytics.RollupKey.Fine(new DateOnly(2031, 3, 4), Hotline.Domain.Analytics.FactPart.Centre, "scjg", "consult", "tianning",
+            TicketType.Complaint, Channel.Phone, RequesterKind.Citizen);
+        var (a, b) = (Hotline.Server.Analytics.AnalyticsRollup.For(key), Hotline.Server.Analytics.AnalyticsRollup.For(key.To(Hotline.Domain.Analytics.RollupGrain.Department, Hotline.Domain.Analytics.RollupSpan.Day)));
+        a.Measures.Registered = 2;
+        b.Measures.Registered = 5;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.AddRange(a, b);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            var row = await db.Set<Hotline.Server.Analytics.AnalyticsRollup>().AsNoTracking().SingleAsync(r => r.Id == a.Id);
+            row.Measures.Registered = 3;
+            row.Measures.Repeat = 1;
+            row.DepartmentCode = "not-written"; // not a measure: left as stored
+            await using var writer = await DirectWriter.BeginAsync(db, default);
+            await writer.UpdateManyAsync([row], nameof(Hotline.Server.Analytics.AnalyticsRollup.Measures), default);
+            await writer.CommitAsync(default);
+        }
+
+        await using (var check = await contexts.CreateDbContextAsync())
+        {
+            var rows = await check.Set<Hotline.Server.Analytics.AnalyticsRollup>().AsNoTracking().Where(r => r.Id == a.Id || r.Id == b.Id).ToDictionaryAsync(r => r.Id);
+            Assert.Equal((3, 1, "scjg", key.Text), (rows[a.Id].Measures.Registered, rows[a.Id].Measures.Repeat, rows[a.Id].DepartmentCode, rows[a.Id].Key));
+            Assert.Equal((5, 0), (rows[b.Id].Measures.Registered, rows[b.Id].Measures.Repeat));
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            var gone = Hotline.Server.Analytics.AnalyticsRollup.For(key.To(Hotline.Domain.Analytics.RollupGrain.Department, Hotline.Domain.Analytics.RollupSpan.Month));
+            gone.Id = -1;
+            await using var writer = await DirectWriter.BeginAsync(db, default);
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => writer.UpdateManyAsync([gone], nameof(Hotline.Server.Analytics.AnalyticsRollup.Measures), default));
+        }
+    }
+
+    [Fact]
     public async Task A_registration_inserted_directly_stores_the_same_rows_as_SaveChanges()
     {
         var contexts = Factory.Services.GetRequiredService<IDbContextFactory<HotlineDbContext>>();
