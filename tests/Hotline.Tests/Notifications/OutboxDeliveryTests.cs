@@ -247,6 +247,30 @@ public sealed class OutboxDeliveryTests
     }
 
     [SmtpFact]
+    public async Task The_pace_holds_across_rounds_not_only_within_one()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var server = Mail.Server(sink.Port);
+        server.Settings["Notifications:MaxMessagesPerSecond"] = "2";
+        server.Settings["Notifications:BatchSize"] = "1";
+        await RunAsync(server, async factory =>
+        {
+            var agent = await factory.AgentAsync();
+            for (var i = 0; i < 4; i++)
+                await Api.RegisterAsync(agent, Api.Citizen(title: $"跨轮限速 {i}"));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+
+            for (var round = 0; round < 4; round++)
+                Assert.Equal(1, (await Mail.SendAsync(factory)).Sent);
+
+            // Four messages at 2 a second: the fourth is due 3/2 s after the first, whatever the rounds. Paced per round,
+            // a round of one message never waited, and the four went as fast as the relay took them.
+            Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1500 - 5), $"4 messages at 2/s in rounds of 1 went in {watch.Elapsed}");
+            Assert.Equal(4, (await sink.WaitForAsync(4)).Count);
+        });
+    }
+
+    [SmtpFact]
     public async Task STARTTLS_to_a_relay_with_its_own_certificate_works_when_pinned_and_is_refused_otherwise()
     {
         await using var sink = await SmtpSink.StartAsync(tls: true);
