@@ -61,6 +61,12 @@ public sealed class Ticket
     /// <summary>Supervision orders raised so far (督办单), numbered 1, 2, ... per ticket.</summary>
     public int SupervisionCount { get; private set; }
     public List<int> OpenSupervisionOrders { get; private set; } = [];
+    /// <summary>
+    /// Has supervision orders the department still has to answer (open orders while the ticket is with a department: the
+    /// desks' 督办单 tabs), kept after every event like <see cref="InSupervisionQueue"/>: a partial index on it makes them a
+    /// range instead of a test of every open ticket's JSON list of orders.
+    /// </summary>
+    public bool AwaitsOrderAnswer { get; private set; }
     /// <summary>In the leaders' queue of difficult tickets (领导督办), waiting for a leader's instructions.</summary>
     public bool InLeaderQueue { get; private set; }
     /// <summary>In the supervision queue (督办) as <see cref="UnderSupervision"/> defines it, kept after every event.</summary>
@@ -71,6 +77,15 @@ public sealed class Ticket
     public DateTimeOffset? AwaitingRequesterSince { get; private set; }
     /// <summary>A deadline of this ticket has passed (超时).</summary>
     public bool Overdue { get; private set; }
+    /// <summary>
+    /// The running handling clock's deadline (办理时限), null when none runs (a paused clock keeps its deadline): the
+    /// department inbox's order, kept by the server's SLA clocks whenever they change the handling clock, so a page of the
+    /// inbox is a range of an index in that order instead of a join and a sort of all the department's open tickets.
+    /// </summary>
+    public DateTimeOffset? HandlingDueAt { get; private set; }
+
+    /// <summary>Sets <see cref="HandlingDueAt"/>; called by the SLA clocks only, after they have changed the handling clock.</summary>
+    public void KeepHandlingDeadline(DateTimeOffset? dueAt) => HandlingDueAt = dueAt;
 
     /// <summary>好差评: the latest rating's level, its round (the reopen count it was given in) and the department it rated.</summary>
     public RatingLevel? Rating { get; private set; }
@@ -298,6 +313,7 @@ public sealed class Ticket
         Status = e.ToStatus;
         InSupervisionQueue = UnderSupervision.Holds(this);
         CoHandled = CoHandlingDepartmentCodes.Count > 0;
+        AwaitsOrderAnswer = OpenSupervisionOrders.Count > 0 && TicketStates.WithDepartment.Contains(Status);
         Version = e.Version;
         UpdatedAt = e.OccurredAt;
     }

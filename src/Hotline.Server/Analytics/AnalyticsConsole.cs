@@ -48,11 +48,14 @@ public sealed class AnalyticsConsole(IServiceScopeFactory scopes, ReferenceData 
         return await scope.ServiceProvider.GetRequiredService<HotTopicQueries>().TopicsAsync(f, ct);
     }
 
-    /// <summary>Possible group complaints now; for the supervision desk (the actor is checked by the page's roles).</summary>
-    public async Task<IReadOnlyList<AlertView>> AlertsAsync(Actor actor, CancellationToken ct)
+    /// <summary>
+    /// Possible group complaints now, the tickets of the first <paramref name="alerts"/> only, their first
+    /// <paramref name="tickets"/>; for the supervision and leader desks (the actor is checked by the page's roles).
+    /// </summary>
+    public async Task<IReadOnlyList<AlertView>> AlertsAsync(Actor actor, int alerts, int tickets, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return actor.IsDepartmentHandler ? [] : await scope.ServiceProvider.GetRequiredService<HotTopicQueries>().AlertsAsync(ct);
+        return actor.IsDepartmentHandler ? [] : await scope.ServiceProvider.GetRequiredService<HotTopicQueries>().AlertsAsync(ct, (alerts, tickets));
     }
 
     public async Task<Scorecard?> ScorecardAsync(AnalyticsQuery query, Actor actor, CancellationToken ct)

@@ -120,8 +120,12 @@ public abstract class HotlineDbContext(DbContextOptions options) : IdentityDbCon
             t.HasIndex(x => x.Id, "IX_tickets_InSupervisionQueue").HasFilter("\"InSupervisionQueue\"");
             // A department's inbox and orders (TicketService.VisibleTo with a filter): its own tickets in a state, and the
             // few co-handled tickets in a state, each an index range (the OR of the co-handling list read every open ticket).
-            t.HasIndex(x => new { x.AssignedDepartmentCode, x.Status });
-            t.HasIndex(x => new { x.Status, x.Id }, "IX_tickets_CoHandled").HasFilter("\"CoHandled\"");
+            // The inbox's page is a range in its order (HandlingDueAt, Id) on each side (WorkQueueOrder.DepartmentPageAsync).
+            t.HasIndex(x => new { x.AssignedDepartmentCode, x.Status, x.HandlingDueAt, x.Id });
+            t.HasIndex(x => new { x.Status, x.HandlingDueAt, x.Id }, "IX_tickets_CoHandled").HasFilter("\"CoHandled\"");
+            // Orders a department still has to answer (WorkQueues.OpenOrders): the city's, and a department's own, by state.
+            t.HasIndex(x => new { x.Status, x.Id }, "IX_tickets_AwaitsOrderAnswer").HasFilter("\"AwaitsOrderAnswer\"");
+            t.HasIndex(x => new { x.AssignedDepartmentCode, x.Status, x.Id }, "IX_tickets_AwaitsOrderAnswer_Department").HasFilter("\"AwaitsOrderAnswer\"");
             // 重复件提示: a category family's tickets of the last 30 days are a range each, not all its tickets since the start.
             t.HasIndex(x => new { x.CategoryCode, x.RegisteredAt });
         });

@@ -3,6 +3,7 @@ using Hotline.Domain.Access;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
 using Hotline.Server.Tickets;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Server.Queues;
 
@@ -56,7 +57,12 @@ public static class WorkQueues
     public static IReadOnlyList<QueueDefinition> Centre { get; } = [Dispatch, Supervision, Leader, Revisit];
 
     /// <summary>Supervision orders a department still has to answer (督办单, 领导批示): only while the ticket is with it.</summary>
-    public static readonly Expression<Func<Ticket, bool>> OpenOrders = t => t.OpenSupervisionOrders.Count > 0 && TicketStates.WithDepartment.Contains(t.Status);
+    /// <remarks>
+    /// The ticket keeps the answer (<see cref="Ticket.AwaitsOrderAnswer"/>); the states, which it implies, are written again
+    /// so that SQLite reads each side of a handler's view as a range of the flag's partial indexes (by state), not a walk of
+    /// the whole table (a bare flag is no index constraint).
+    /// </remarks>
+    public static readonly Expression<Func<Ticket, bool>> OpenOrders = t => t.AwaitsOrderAnswer && TicketStates.WithDepartment.Contains(t.Status);
 
     private static HashSet<string> Actions(params TicketAction[] actions) =>
         new(actions.Select(a => TicketWorkflow.For(a).RouteName), StringComparer.Ordinal);
@@ -65,14 +71,42 @@ public static class WorkQueues
 /// <summary>The orders the queues are read in, shared by the API and the desks.</summary>
 public static class WorkQueueOrder
 {
-    /// <summary>By the running handling clock's deadline, tickets without one last: a department's inbox.</summary>
-    public static IQueryable<Ticket> ByHandlingDeadline(this IQueryable<Ticket> tickets, HotlineDbContext db)
+    /// <summary>
+    /// The first <paramref name="max"/> tickets of <see cref="WorkQueues.Department"/> as <paramref name="actor"/> sees it, by the
+    /// running handling clock's deadline (<see cref="Ticket.HandlingDueAt"/>), tickets without one last, then by Id: their Ids
+    /// in that order. Read as ranges of indexes already in that order, each stopping after <paramref name="max"/> rows, and
+    /// merged here: for each side of a handler's view (its own tickets by <c>(AssignedDepartmentCode, Status,
+    /// HandlingDueAt, Id)</c>, its co-handled ones by the partial <c>IX_tickets_CoHandled (Status, HandlingDueAt, Id)</c>),
+    /// each state of the queue, with and without a deadline. A join with the clocks and a sort of every open ticket of the
+    /// department (10,000 at the desks benchmark) took 70–110 ms for 200 rows.
+    /// </summary>
+    public static async Task<List<long>> DepartmentPageAsync(IQueryable<Ticket> tickets, Actor actor, int max, CancellationToken ct)
     {
-        var handling = db.SlaClocks.Where(c => c.Kind == Domain.Sla.SlaClockKind.Handling && c.StoppedAt == null);
-        return tickets.GroupJoin(handling, t => t.Id, c => c.TicketId, (t, cs) => new { t, cs })
-            .SelectMany(x => x.cs.DefaultIfEmpty(), (x, c) => new { x.t, Due = c == null ? (DateTimeOffset?)null : c.DueAt })
-            .OrderBy(x => x.Due == null).ThenBy(x => x.Due).ThenBy(x => x.t.Id).Select(x => x.t);
+        var rows = new List<InboxKey>();
+        foreach (var range in DepartmentRanges(tickets, actor, max))
+            rows.AddRange(await range.ToListAsync(ct));
+        return rows.DistinctBy(r => r.Id).OrderBy(r => r.Due is null).ThenBy(r => r.Due).ThenBy(r => r.Id).Take(max).Select(r => r.Id).ToList();
     }
+
+    /// <summary>The ranges <see cref="DepartmentPageAsync"/> reads, each in the inbox's order and at most <paramref name="max"/> long.</summary>
+    public static IEnumerable<IQueryable<InboxKey>> DepartmentRanges(IQueryable<Ticket> tickets, Actor actor, int max)
+    {
+        // The queue's filter is a set of states (TicketLists.WithDepartment): one range per state keeps the index's order.
+        Expression<Func<Ticket, bool>>[] sides = TicketService.HandlerSides(actor) is { } handler ? [handler.Own, handler.CoHandled] : [t => true];
+        foreach (var side in sides)
+        {
+            foreach (var status in TicketStates.WithDepartment)
+            {
+                var inState = tickets.Where(side).Where(t => t.Status == status);
+                yield return inState.Where(t => t.HandlingDueAt != null).OrderBy(t => t.HandlingDueAt).ThenBy(t => t.Id).Take(max)
+                    .Select(t => new InboxKey(t.Id, t.HandlingDueAt));
+                yield return inState.Where(t => t.HandlingDueAt == null).OrderBy(t => t.Id).Take(max).Select(t => new InboxKey(t.Id, null));
+            }
+        }
+    }
+
+    /// <summary>A ticket of the inbox and its place in the order.</summary>
+    public sealed record InboxKey(long Id, DateTimeOffset? Due);
 
     /// <summary>Only tickets whose return visit is still to be made (回访 clock running), the earliest deadline first.</summary>
     public static IQueryable<Ticket> ByRevisitDeadline(this IQueryable<Ticket> tickets, HotlineDbContext db)

@@ -1,4 +1,5 @@
 using Hotline.Server.Access;
+using Hotline.Domain.Access;
 using Hotline.Domain.Tickets;
 using Hotline.Server.Data;
 using Hotline.Server.Tickets;
@@ -27,15 +28,25 @@ public static class WorkQueuesApi
             "Difficult, long-standing tickets escalated for a leader's instructions, oldest first");
         Map(queues, WorkQueues.Revisit, (t, db) => t.ByRevisitDeadline(db),
             "Return visits to make (回访): replied or answered-at-intake tickets whose revisit clock runs, earliest deadline first");
-        Map(queues, WorkQueues.Department, (t, db) => t.ByHandlingDeadline(db),
+        Map(queues, WorkQueues.Department, async (db, actor, ct) =>
+            {
+                var ids = await WorkQueueOrder.DepartmentPageAsync(db.Tickets.AsNoTracking(), actor, Max, ct);
+                var rows = await TicketSearch.SummariesAsync(db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)), actor, ct);
+                return rows.OrderBy(r => ids.IndexOf(r.Id)).ToList();
+            },
             "The handler's department inbox: dispatched and signed-for tickets, main or co-handling, by handling deadline");
     }
 
+    private delegate Task<List<(long Id, TicketSummary Summary)>> Read(HotlineDbContext db, Actor actor, CancellationToken ct);
+
+    /// <summary>A queue read in one ordered statement of its tickets (<see cref="QueueDefinition.Of"/>), the first <see cref="Max"/>.</summary>
     private static void Map(RouteGroupBuilder group, QueueDefinition queue, Func<IQueryable<Ticket>, HotlineDbContext, IQueryable<Ticket>> order, string summary) =>
+        Map(group, queue, (db, actor, ct) => TicketSearch.SummariesAsync(order(queue.Of(db.Tickets.AsNoTracking(), actor), db).Take(Max), actor, ct), summary);
+
+    private static void Map(RouteGroupBuilder group, QueueDefinition queue, Read read, string summary) =>
         group.MapGet($"/{queue.Name}", async Task<Ok<IEnumerable<TicketSummary>>> (HttpContext http, HotlineDbContext db, CancellationToken ct) =>
         {
-            var actor = http.User.ToActor();
-            var rows = await TicketSearch.SummariesAsync(order(queue.Of(db.Tickets.AsNoTracking(), actor), db).Take(Max), actor, ct);
+            var rows = await read(db, http.User.ToActor(), ct);
             return TypedResults.Ok(rows.Select(r => r.Summary));
         })
         .RequireAuthorization(p => p.RequireRole(queue.Roles))

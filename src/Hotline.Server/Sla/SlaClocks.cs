@@ -60,7 +60,12 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
                     break;
             }
         }
+        if (commands.Any(c => c.Kind == SlaClockKind.Handling))
+            ticket.KeepHandlingDeadline(HandlingDeadline(rows.FirstOrDefault(c => c.Kind == SlaClockKind.Handling)));
     }
+
+    /// <summary>The inbox's order on the ticket (<see cref="Ticket.HandlingDueAt"/>): the handling clock's deadline while it is not stopped.</summary>
+    private static DateTimeOffset? HandlingDeadline(SlaClockRow? handling) => handling is { StoppedAt: null } ? handling.DueAt : null;
 
     /// <summary>After a calendar change: every running clock gets its schedule again (and unschedulable ones a second chance), in batches.</summary>
     public async Task<int> RecomputeRunningAsync(HotlineDbContext db, DateTimeOffset now, CancellationToken ct)
@@ -76,6 +81,13 @@ public sealed class SlaClocks(SlaRules rules, Reference.ReferenceData reference,
             foreach (var row in rows)
                 Reschedule(row, LimitsOf(row.Ticket!), row.Ticket!, now);
             await db.SaveChangesAsync(ct);
+            // The tickets' copy of the handling deadline is written apart (in the caller's transaction, where it has one):
+            // saving the tracked tickets would check their version and fail the recompute on any action taken meanwhile.
+            foreach (var row in rows.Where(r => r.Kind == SlaClockKind.Handling))
+            {
+                var due = HandlingDeadline(row);
+                await db.Tickets.Where(t => t.Id == row.TicketId).ExecuteUpdateAsync(u => u.SetProperty(t => t.HandlingDueAt, due), ct);
+            }
             db.ChangeTracker.Clear();
             count += rows.Count;
             after = rows[^1].Id;

@@ -225,6 +225,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("AwaitingRequesterSince")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("AwaitsOrderAnswer")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -262,6 +265,9 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.Property<int>("ExtensionCount")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("HandlingDueAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("IdempotencyFingerprint")
                         .HasMaxLength(64)
@@ -444,8 +450,6 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasIndex("AssignedDepartmentCode", "Id");
 
-                    b.HasIndex("AssignedDepartmentCode", "Status");
-
                     b.HasIndex("CategoryCode", "Id");
 
                     b.HasIndex("CategoryCode", "RegisteredAt");
@@ -461,7 +465,15 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Type", "Id");
 
-                    b.HasIndex(new[] { "Status", "Id" }, "IX_tickets_CoHandled")
+                    b.HasIndex("AssignedDepartmentCode", "Status", "HandlingDueAt", "Id");
+
+                    b.HasIndex(new[] { "Status", "Id" }, "IX_tickets_AwaitsOrderAnswer")
+                        .HasFilter("\"AwaitsOrderAnswer\"");
+
+                    b.HasIndex(new[] { "AssignedDepartmentCode", "Status", "Id" }, "IX_tickets_AwaitsOrderAnswer_Department")
+                        .HasFilter("\"AwaitsOrderAnswer\"");
+
+                    b.HasIndex(new[] { "Status", "HandlingDueAt", "Id" }, "IX_tickets_CoHandled")
                         .HasFilter("\"CoHandled\"");
 
                     b.HasIndex(new[] { "Id" }, "IX_tickets_InSupervisionQueue")
@@ -958,12 +970,12 @@ namespace Hotline.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RegisteredAt");
-
                     b.HasIndex("Day", "Word");
 
                     b.HasIndex("TicketId", "Word")
                         .IsUnique();
+
+                    b.HasIndex("RegisteredAt", "DistrictCode", "Word", "TicketId");
 
                     b.ToTable("ticket_words", (string)null);
                 });

@@ -218,6 +218,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.Property<long?>("AwaitingRequesterSince")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AwaitsOrderAnswer")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -254,6 +257,9 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ExtensionCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("HandlingDueAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("IdempotencyFingerprint")
@@ -437,8 +443,6 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("AssignedDepartmentCode", "Id");
 
-                    b.HasIndex("AssignedDepartmentCode", "Status");
-
                     b.HasIndex("CategoryCode", "Id");
 
                     b.HasIndex("CategoryCode", "RegisteredAt");
@@ -454,7 +458,15 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Type", "Id");
 
-                    b.HasIndex(new[] { "Status", "Id" }, "IX_tickets_CoHandled")
+                    b.HasIndex("AssignedDepartmentCode", "Status", "HandlingDueAt", "Id");
+
+                    b.HasIndex(new[] { "Status", "Id" }, "IX_tickets_AwaitsOrderAnswer")
+                        .HasFilter("\"AwaitsOrderAnswer\"");
+
+                    b.HasIndex(new[] { "AssignedDepartmentCode", "Status", "Id" }, "IX_tickets_AwaitsOrderAnswer_Department")
+                        .HasFilter("\"AwaitsOrderAnswer\"");
+
+                    b.HasIndex(new[] { "Status", "HandlingDueAt", "Id" }, "IX_tickets_CoHandled")
                         .HasFilter("\"CoHandled\"");
 
                     b.HasIndex(new[] { "Id" }, "IX_tickets_InSupervisionQueue")
@@ -941,12 +953,12 @@ namespace Hotline.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RegisteredAt");
-
                     b.HasIndex("Day", "Word");
 
                     b.HasIndex("TicketId", "Word")
                         .IsUnique();
+
+                    b.HasIndex("RegisteredAt", "DistrictCode", "Word", "TicketId");
 
                     b.ToTable("ticket_words", (string)null);
                 });
