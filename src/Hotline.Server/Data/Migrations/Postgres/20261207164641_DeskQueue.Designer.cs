@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Hotline.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresHotlineDbContext))]
-    [Migration("20261207154156_DeskQueue")]
+    [Migration("20261207164641_DeskQueue")]
     partial class DeskQueue
     {
         /// <inheritdoc />
@@ -981,6 +981,45 @@ namespace Hotline.Server.Data.Migrations.Postgres
                     b.HasIndex("RegisteredAt", "DistrictCode", "Word", "TicketId");
 
                     b.ToTable("ticket_words", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Analytics.WordRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<long>("Registered")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Span")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Word")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("Span", "Day", "Word");
+
+                    b.ToTable("analytics_word_rollups", (string)null);
                 });
 
             modelBuilder.Entity("Hotline.Server.Enterprises.Enterprise", b =>

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Hotline.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteHotlineDbContext))]
-    [Migration("20261207154150_DeskQueue")]
+    [Migration("20261207164559_DeskQueue")]
     partial class DeskQueue
     {
         /// <inheritdoc />
@@ -964,6 +964,43 @@ namespace Hotline.Server.Data.Migrations.Sqlite
                     b.HasIndex("RegisteredAt", "DistrictCode", "Word", "TicketId");
 
                     b.ToTable("ticket_words", (string)null);
+                });
+
+            modelBuilder.Entity("Hotline.Server.Analytics.WordRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Registered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Span")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Word")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("Span", "Day", "Word");
+
+                    b.ToTable("analytics_word_rollups", (string)null);
                 });
 
             modelBuilder.Entity("Hotline.Server.Enterprises.Enterprise", b =>
