@@ -19,7 +19,8 @@ namespace Hotline.Benchmarks;
 /// connection to the same file. Goals: first load ≤ 1 s; API p99 ≤ 50 ms; raw SQL ÷ HTTP ≥ 0.8.
 /// Options: --tickets 1000000 --open 10000 --department scjg --runs 3 --loads 10 --reps 100 --seed 20261123 --no-doc
 /// (--runs 0 builds the caches only; --explain prints each statement of the first run taking ≥ 2 ms raw, with its query plan;
-/// --cache DIR measures a copy of a prepared cache instead of the shared one, upgrading it in place).
+/// --cache DIR measures a copy of a prepared cache instead of the shared one, upgrading it in place; --pages /department,/leader
+/// measures only the pages whose path contains one of those, and no API, for a look at a few pages).
 /// </summary>
 public static class DesksBenchmark
 {
@@ -85,7 +86,7 @@ public static class DesksBenchmark
         for (var run = 1; run <= o.Runs; run++)
         {
             Console.WriteLine($"--- run {run}/{o.Runs}");
-            runs.Add(await RunOnceAsync(cache, o, capture, explain: run == 1 && args.Flag("explain")));
+            runs.Add(await RunOnceAsync(cache, o, capture, explain: run == 1 && args.Flag("explain"), args.Text("pages")?.Split(',')));
             SqliteConnection.ClearAllPools();
         }
 
@@ -203,7 +204,7 @@ public static class DesksBenchmark
         new("GET /api/tickets?status=Closed&district=tianning", "Agent", "api/tickets?limit=20&status=Closed&district=tianning"),
     ];
 
-    private static async Task<RunResult> RunOnceAsync(string cache, Options o, SearchBenchmark.SqlCapture capture, bool explain)
+    private static async Task<RunResult> RunOnceAsync(string cache, Options o, SearchBenchmark.SqlCapture capture, bool explain, string[]? only)
     {
         var server = await InProcessHotline.StartAsync(cache, Quiet);
         await using (server)
@@ -218,7 +219,7 @@ public static class DesksBenchmark
             {
                 ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--no-first-run"],
             });
-            foreach (var (k, index) in Pages(o).Select((k, i) => (k, i)))
+            foreach (var (k, index) in Pages(o).Select((k, i) => (k, i)).Where(p => only is null || only.Any(p.k.Path.Contains)))
             {
                 var user = $"bench-desks-{index}-{Guid.NewGuid():N}"[..30];
                 await UserAsync(server, user, k.Role, k.Role == "DepartmentHandler" ? o.Department : null);
@@ -265,7 +266,7 @@ public static class DesksBenchmark
 
             var apis = new List<Timing>();
             var keys = new Dictionary<string, HttpClient>();
-            foreach (var k in Apis(o))
+            foreach (var k in only is null ? Apis(o) : Array.Empty<ApiCase>())
             {
                 if (!keys.TryGetValue(k.Role, out var http))
                     keys[k.Role] = http = Client(server.Address, await KeyAsync(server, k.Role, k.Role == "DepartmentHandler" ? o.Department : null));

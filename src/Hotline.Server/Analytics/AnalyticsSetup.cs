@@ -83,6 +83,7 @@ public static class AnalyticsSetup
         services.AddScoped<AnalyticsQueries>();
         services.AddScoped<AnalyticsTickets>();
         services.AddScoped<HotTopicQueries>();
+        services.AddSingleton<GroupAlertCache>();
         services.AddScoped<ReportStore>();
         services.AddScoped<AnalyticsApi.Context>();
         services.AddSingleton<AnalyticsConsole>();

@@ -27,7 +27,7 @@ public sealed record AlertTicket(string Number, string Title, DateTimeOffset Reg
 /// in one district within hours. A topic's count is the number of the filter's tickets whose text has the word, which
 /// is what its link lists (<see cref="FactSet.Facts"/> with the word).
 /// </summary>
-public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, Common.CityClock clock, Text.ChineseText text)
+public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData reference, Common.CityClock clock, Text.ChineseText text, GroupAlertCache alertCache)
 {
     public static TopicRules Rules { get; } = TopicRules.Default;
 
@@ -80,16 +80,13 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
     /// others carry their count only.
     /// </summary>
     /// <remarks>
-    /// The mentions are read from one covering index, and only the tickets shown are read (the titles of every alert's
-    /// tickets took 0.4 s at the desks benchmark's burst). Counting the word-district groups in SQL first to read only the
-    /// candidates' mentions was tried and was slower there: in a burst nearly every group is a candidate.
+    /// The alerts are computed once for every viewer (<see cref="GroupAlertCache"/>), and only the tickets shown are read
+    /// (the titles of every alert's tickets took 0.4 s at the desks benchmark's burst). Counting the word-district groups in
+    /// SQL first to read only the candidates' mentions was tried and was slower there: in a burst nearly every group is a candidate.
     /// </remarks>
     public async Task<IReadOnlyList<AlertView>> AlertsAsync(CancellationToken ct, (int Alerts, int Tickets)? shown = null)
     {
-        var since = clock.Now.AddHours(-Rules.AlertHours * 2);
-        var mentions = await db.Set<TicketWord>().AsNoTracking().Where(w => w.RegisteredAt >= since && w.DistrictCode != "")
-            .Select(w => new WordMention(w.TicketId, w.Word, w.DistrictCode, w.RegisteredAt)).ToListAsync(ct);
-        var alerts = HotTopicRules.Alerts(mentions.Where(m => !text.IsTopicStopWord(m.Word)), Rules);
+        var alerts = await alertCache.AlertsAsync(db, ct);
         var (maxAlerts, maxTickets) = shown ?? (int.MaxValue, int.MaxValue);
         var ids = alerts.Take(maxAlerts).SelectMany(a => a.TicketIds.Take(maxTickets)).Distinct().ToList();
         var tickets = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Number, t.Title, t.RegisteredAt }).ToDictionaryAsync(t => t.Id, ct);

@@ -116,8 +116,7 @@ public sealed class DeskQueries(
     public async Task<IReadOnlyList<InboxRow>> InboxAsync(Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var ids = await WorkQueueOrder.DepartmentPageAsync(db.Tickets.AsNoTracking(), actor, Max, ct);
-        var tickets = (await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).ToListAsync(ct)).OrderBy(t => ids.IndexOf(t.Id)).ToList();
+        var tickets = await WorkQueueOrder.DepartmentPageAsync(db.Tickets.AsNoTracking(), actor, Max, page => page.ToListAsync(ct), t => t.Id, ct);
         var clocks = await ClocksAsync(db, tickets.Select(t => t.Id).ToList(), [SlaClockKind.SignFor, SlaClockKind.Handling], ct);
         var ratings = await UnsatisfiedRatingsAsync(db, tickets, ct);
         return tickets.Select(t => new InboxRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, !actor.IsDepartmentHandler || t.AssignedDepartmentCode == actor.DepartmentCode,

@@ -18,8 +18,21 @@ namespace Hotline.Server.Queues;
 /// <param name="ChangedBy">Route names of the actions that change it without a change of status.</param>
 public sealed record QueueDefinition(string Name, string[] Roles, Expression<Func<Ticket, bool>> Filter, IReadOnlySet<string> ChangedBy)
 {
+    /// <summary>The states <see cref="Filter"/> is made of, when it is a set of states (null otherwise).</summary>
+    public IReadOnlyList<TicketStatus>? States { get; init; }
+
     /// <summary>The queue's tickets as <paramref name="actor"/> may see them.</summary>
     public IQueryable<Ticket> Of(IQueryable<Ticket> tickets, Actor actor) => TicketService.VisibleTo(tickets, actor, Filter);
+
+    /// <summary>
+    /// <see cref="Of"/> in parts that are each one range of an index: each side of the actor's view
+    /// (<see cref="TicketService.VisibleSides"/>) in each of the queue's <see cref="States"/>.
+    /// </summary>
+    public IEnumerable<IQueryable<Ticket>> Parts(IQueryable<Ticket> tickets, Actor actor)
+    {
+        var states = States ?? throw new InvalidOperationException($"The {Name} queue is not a set of states.");
+        return TicketService.VisibleSides(tickets, actor).SelectMany(side => states.Select(status => side.Where(t => t.Status == status)));
+    }
 }
 
 /// <summary>
@@ -51,7 +64,7 @@ public static class WorkQueues
 
     /// <summary>承办收件箱: a department's dispatched and signed-for tickets, main or co-handling (isolation picks the department).</summary>
     public static readonly QueueDefinition Department = new(TicketLists.Department, [Roles.DepartmentHandler],
-        TicketLists.WithDepartment, Actions());
+        TicketLists.WithDepartment, Actions()) { States = TicketStates.WithDepartment };
 
     /// <summary>The queues whose roles hear live changes (a department hears its own tickets' events instead).</summary>
     public static IReadOnlyList<QueueDefinition> Centre { get; } = [Dispatch, Supervision, Leader, Revisit];
@@ -88,20 +101,31 @@ public static class WorkQueueOrder
         return rows.DistinctBy(r => r.Id).OrderBy(r => r.Due is null).ThenBy(r => r.Due).ThenBy(r => r.Id).Take(max).Select(r => r.Id).ToList();
     }
 
-    /// <summary>The ranges <see cref="DepartmentPageAsync"/> reads, each in the inbox's order and at most <paramref name="max"/> long.</summary>
+    /// <summary>
+    /// The rows <paramref name="read"/> makes of the first <paramref name="max"/> tickets of <see cref="WorkQueues.Department"/>
+    /// (<see cref="DepartmentPageAsync(IQueryable{Ticket}, Actor, int, CancellationToken)"/>), put back in the inbox's order.
+    /// </summary>
+    public static async Task<List<TRow>> DepartmentPageAsync<TRow>(IQueryable<Ticket> tickets, Actor actor, int max,
+        Func<IQueryable<Ticket>, Task<List<TRow>>> read, Func<TRow, long> idOf, CancellationToken ct)
+    {
+        var ids = await DepartmentPageAsync(tickets, actor, max, ct);
+        var place = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+        var rows = await read(tickets.Where(t => ids.Contains(t.Id)));
+        return rows.OrderBy(r => place[idOf(r)]).ToList();
+    }
+
+    /// <summary>
+    /// The ranges <see cref="DepartmentPageAsync(IQueryable{Ticket}, Actor, int, CancellationToken)"/> reads, each in the
+    /// inbox's order and at most <paramref name="max"/> long: each part of the queue (<see cref="QueueDefinition.Parts"/>),
+    /// with and without a deadline.
+    /// </summary>
     public static IEnumerable<IQueryable<InboxKey>> DepartmentRanges(IQueryable<Ticket> tickets, Actor actor, int max)
     {
-        // The queue's filter is a set of states (TicketLists.WithDepartment): one range per state keeps the index's order.
-        Expression<Func<Ticket, bool>>[] sides = TicketService.HandlerSides(actor) is { } handler ? [handler.Own, handler.CoHandled] : [t => true];
-        foreach (var side in sides)
+        foreach (var part in WorkQueues.Department.Parts(tickets, actor))
         {
-            foreach (var status in TicketStates.WithDepartment)
-            {
-                var inState = tickets.Where(side).Where(t => t.Status == status);
-                yield return inState.Where(t => t.HandlingDueAt != null).OrderBy(t => t.HandlingDueAt).ThenBy(t => t.Id).Take(max)
-                    .Select(t => new InboxKey(t.Id, t.HandlingDueAt));
-                yield return inState.Where(t => t.HandlingDueAt == null).OrderBy(t => t.Id).Take(max).Select(t => new InboxKey(t.Id, null));
-            }
+            yield return part.Where(t => t.HandlingDueAt != null).OrderBy(t => t.HandlingDueAt).ThenBy(t => t.Id).Take(max)
+                .Select(t => new InboxKey(t.Id, t.HandlingDueAt));
+            yield return part.Where(t => t.HandlingDueAt == null).OrderBy(t => t.Id).Take(max).Select(t => new InboxKey(t.Id, null));
         }
     }
 

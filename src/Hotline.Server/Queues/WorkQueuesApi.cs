@@ -28,12 +28,8 @@ public static class WorkQueuesApi
             "Difficult, long-standing tickets escalated for a leader's instructions, oldest first");
         Map(queues, WorkQueues.Revisit, (t, db) => t.ByRevisitDeadline(db),
             "Return visits to make (回访): replied or answered-at-intake tickets whose revisit clock runs, earliest deadline first");
-        Map(queues, WorkQueues.Department, async (db, actor, ct) =>
-            {
-                var ids = await WorkQueueOrder.DepartmentPageAsync(db.Tickets.AsNoTracking(), actor, Max, ct);
-                var rows = await TicketSearch.SummariesAsync(db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)), actor, ct);
-                return rows.OrderBy(r => ids.IndexOf(r.Id)).ToList();
-            },
+        Map(queues, WorkQueues.Department, (db, actor, ct) =>
+                WorkQueueOrder.DepartmentPageAsync(db.Tickets.AsNoTracking(), actor, Max, page => TicketSearch.SummariesAsync(page, actor, ct), r => r.Id, ct),
             "The handler's department inbox: dispatched and signed-for tickets, main or co-handling, by handling deadline");
     }
 

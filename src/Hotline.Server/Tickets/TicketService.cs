@@ -36,6 +36,13 @@ public sealed class TicketService(HotlineDbContext db, ReferenceData reference, 
     }
 
     /// <summary>
+    /// The sides of <paramref name="actor"/>'s view apart, for reads that take each side as a range of its own index: a
+    /// handler's own and co-handled tickets (<see cref="HandlerSides"/>); every ticket, one side, for the centre's roles.
+    /// </summary>
+    public static IReadOnlyList<IQueryable<Ticket>> VisibleSides(IQueryable<Ticket> tickets, Actor actor) =>
+        HandlerSides(actor) is { } sides ? [tickets.Where(sides.Own), tickets.Where(sides.CoHandled)] : [tickets];
+
+    /// <summary>
     /// The two sides of a handler's view, the one definition of it: the tickets their department handles (主办) and those it
     /// co-handles (协办); null for the centre's roles, who see every ticket.
     /// </summary>

@@ -76,4 +76,55 @@ public class GroupAlertsTests
             Assert.Equal(all[0].Tickets.Take(3), shown[0].Tickets);
             Assert.All(shown.Skip(1), a => Assert.Empty(a.Tickets));
         });
+
+    [Fact]
+    public Task One_computation_serves_every_viewer_until_a_new_call_is_recorded_or_it_is_a_minute_old() =>
+        HotlineFactory.RunAsync(async f =>
+        {
+            var agent = await f.AgentAsync();
+            var projector = f.Services.GetRequiredService<AnalyticsProjector>();
+            var cache = f.Services.GetRequiredService<GroupAlertCache>();
+            for (var i = 0; i < 6; i++)
+            {
+                await Api.RegisterAsync(agent, Call("小区突然停水", "家里从早上开始停水，自来水公司电话打不通。", "tianning", i));
+                f.Clock.Advance(TimeSpan.FromMinutes(10));
+            }
+            await projector.CatchUpAsync(CancellationToken.None);
+
+            async Task<IReadOnlyList<GroupAlert>> ViewAsync()
+            {
+                await using var scope = f.Services.CreateAsyncScope();
+                return await cache.AlertsAsync(scope.ServiceProvider.GetRequiredService<HotlineDbContext>(), CancellationToken.None);
+            }
+            async Task AsComputedFromEveryMentionAsync(IReadOnlyList<GroupAlert> alerts)
+            {
+                await using var scope = f.Services.CreateAsyncScope();
+                var old = await OldAlertsAsync(scope.ServiceProvider.GetRequiredService<HotlineDbContext>(), scope.ServiceProvider.GetRequiredService<ChineseText>(), f.Clock.GetUtcNow());
+                Assert.Equal(old.Select(a => (a.Word, a.DistrictCode, a.From, a.To, string.Join(",", a.TicketIds))),
+                    alerts.Select(a => (a.Word, a.DistrictCode, a.From, a.To, string.Join(",", a.TicketIds))));
+            }
+
+            // Two viewers (two desks, or a desk and the API) get the one computation.
+            var first = await ViewAsync();
+            Assert.Equal(6, Assert.Single(first).TicketIds.Count);
+            Assert.Same(first, await ViewAsync());
+            await AsComputedFromEveryMentionAsync(first);
+
+            // A new call counts as soon as its words are recorded (the projector reads its registration).
+            await Api.RegisterAsync(agent, Call("小区突然停水", "家里从早上开始停水，自来水公司电话打不通。", "tianning", 6));
+            await projector.CatchUpAsync(CancellationToken.None);
+            var second = await ViewAsync();
+            Assert.Equal(7, Assert.Single(second).TicketIds.Count);
+            await AsComputedFromEveryMentionAsync(second);
+
+            // The window moves on: at most a minute old, then computed again; hours later the burst is gone.
+            f.Clock.Advance(GroupAlertCache.Freshness - TimeSpan.FromSeconds(1));
+            Assert.Same(second, await ViewAsync());
+            f.Clock.Advance(TimeSpan.FromSeconds(1));
+            var third = await ViewAsync();
+            Assert.NotSame(second, third);
+            await AsComputedFromEveryMentionAsync(third);
+            f.Clock.Advance(TimeSpan.FromHours(HotTopicQueries.Rules.AlertHours * 2 + 1));
+            Assert.Empty(await ViewAsync());
+        });
 }
