@@ -346,7 +346,7 @@ public static class DesksBenchmark
         sb.Append(CultureInfo.InvariantCulture, $"Database: {tickets:N0} demo tickets (the search benchmark's cache) plus {o.Open:N0} tickets registered and dispatched to `{o.Department}` through the API, half of them signed for. ");
         sb.Append("The server is the real one in Production settings (Serilog at Warning), with the SLA sweep, the digest and the reminders off so nothing writes meanwhile. ");
         sb.Append(CultureInfo.InvariantCulture, $"**Pages**: Debian's Chromium (headless, 1366×768) signed in as the desk's user, {o.Loads} timed loads after 2 warm-ups, each from about:blank until the page's table has rendered in the live circuit ");
-        sb.Append("(the desks' `[data-live=on]` with rows; the search's `data-interactive` and its result rows). ");
+        sb.Append("(the desks' `[data-live=on]` with rows; the search's `data-interactive` and its result rows), checked on every animation frame. ");
         sb.Append(CultureInfo.InvariantCulture, $"**APIs**: {o.Reps} sequential requests with an API key after 3 warm-ups. **Raw SQL**: every statement EF sent for the page load (prerender and circuit) or the request, ");
         sb.Append("each run on a raw read-only connection to the same file (median of 5), summed. Figures are the median of the per-run values with [min–max] across runs.");
         sb.AppendLine();
