@@ -20,8 +20,8 @@ public sealed partial class AskHelpEmailTests
             var form = await client.GetStringAsync($"/ask/help?q={Uri.EscapeDataString("公园里的健身器材坏了")}");
             var fields = new Dictionary<string, string>
             {
-                ["_handler"] = "help", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(Token().Match(form).Groups[1].Value),
-                ["Form.Key"] = WebUtility.HtmlDecode(Key().Match(form).Groups[1].Value), ["Form.Question"] = "公园里的健身器材坏了",
+                ["_handler"] = "help", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AskPageTests.Token().Match(form).Groups[1].Value),
+                ["Form.Key"] = WebUtility.HtmlDecode(AskPageTests.Key().Match(form).Groups[1].Value), ["Form.Question"] = "公园里的健身器材坏了",
                 ["Form.Description"] = "红梅公园东门的健身器材断裂两周了，老人锻炼有危险。", ["Form.CategoryCode"] = "urban-management",
                 ["Form.DistrictCode"] = "tianning", ["Form.Kind"] = "Citizen", ["Form.Name"] = "吴女士", ["Form.Phone"] = "13912345000",
                 ["Form.Email"] = "wu.nvshi@example.com",
@@ -30,9 +30,9 @@ public sealed partial class AskHelpEmailTests
             using (var registered = await client.PostAsync("/ask/help", new FormUrlEncodedContent(fields)))
             {
                 var page = WebUtility.HtmlDecode(await registered.Content.ReadAsStringAsync());
-                number = Number().Match(page).Value;
+                number = AskPageTests.Number().Match(page).Value;
                 Assert.False(string.IsNullOrEmpty(number), page);
-                shown = ShownCode().Match(page).Groups[1].Value;
+                shown = AskPageTests.ShownCode().Match(page).Groups[1].Value;
                 Assert.Matches("^[0-9]{8}$", shown);
             }
 
@@ -55,18 +55,6 @@ public sealed partial class AskHelpEmailTests
         }
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
-
-    [GeneratedRegex("name=\"Form.Key\" value=\"([^\"]+)\"")]
-    private static partial Regex Key();
-
     [GeneratedRegex("(?:查询码：|Access code: )([0-9]{8})")]
     private static partial Regex Code();
-
-    [GeneratedRegex("id=\"access-code\">([0-9]{8})<")]
-    private static partial Regex ShownCode();
-
-    [GeneratedRegex("HL\\d{14}")]
-    private static partial Regex Number();
 }
