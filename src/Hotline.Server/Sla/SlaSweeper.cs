@@ -132,7 +132,11 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
             if (rows.Count == 0)
                 return (ids ?? [], 0);
             var ticketIds = rows.Select(r => r.TicketId).Distinct().ToList();
-            var tickets = await db.Tickets.AsNoTracking().Where(t => ticketIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
+            // With claims, the tickets are locked too, in Id order: two batches holding clocks of one ticket take turns on it
+            // (the second reads it as the first left it) instead of the second failing on its version and going one by one.
+            var tickets = claims
+                ? await db.Tickets.FromSql($"SELECT * FROM tickets WHERE \"Id\" = ANY({ticketIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE").AsNoTracking().ToDictionaryAsync(t => t.Id, ct)
+                : await db.Tickets.AsNoTracking().Where(t => ticketIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
             writer ??= await DirectWriter.BeginAsync(db, ct);
             var ticketsBefore = tickets.Values.ToDictionary(t => t.Id, writer.Snapshot);
             var events = new List<TicketEvent>();
