@@ -66,7 +66,8 @@ run_tests() { # label, then dotnet test arguments
   local out="$results/$label.log"
   # The test servers' Error log entries, kept before their data folders go (see HotlineFactory.KeepServerErrors).
   export HOTLINE_TEST_SERVER_ERRORS="$results/$label-server-errors.json"
-  dotnet test "$@" --no-build -c Release --blame-hang-timeout 5m 2>&1 | tee "$out" | grep -E '^(Passed!|Failed!)|\[FAIL\]|Skipped ' >&2
+  dotnet test "$@" --no-build -c Release --blame-hang-timeout 5m --logger trx --results-directory "$results/$label-trx" 2>&1 \
+    | tee "$out" | grep -E '^(Passed!|Failed!)|\[FAIL\]|Skipped ' >&2
   local code=${PIPESTATUS[0]}
   local line p f s found=0
   while IFS= read -r line; do
@@ -104,6 +105,25 @@ HOTLINE_TEST_POSTGRES="" run_tests sqlite Hotline.sln
 if [ -n "$pg_url" ]; then
   HOTLINE_TEST_POSTGRES="$pg_url" run_tests postgres tests/Hotline.Tests/Hotline.Tests.csproj
 fi
+
+# The slowest tests of each run, so the suite's time (CI allows 30 minutes) can be watched and spent where it matters.
+python3 - "$results" >&2 <<'PY' || true
+import glob, re, sys, xml.etree.ElementTree as ET
+def seconds(d):
+    h, m, s = d.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+for run in sorted(glob.glob(sys.argv[1] + "/*-trx")):
+    times = []
+    for trx in glob.glob(run + "/*.trx"):
+        for r in ET.parse(trx).getroot().iter():
+            if r.tag.endswith("UnitTestResult") and r.get("duration"):
+                times.append((seconds(r.get("duration")), r.get("testName")))
+    times.sort(reverse=True)
+    print(f"== slowest tests ({run.rsplit('/', 1)[1][:-4]}; {len(times)} results, {sum(t for t, _ in times) / 60:.1f} test-minutes)")
+    for t, name in times[:12]:
+        name = re.sub(r"^Hotline[.]Tests[.]", "", name)
+        print(f"  {t:7.1f} s  {name[:150]}")
+PY
 
 if [ -s "$results/failed-tests.txt" ]; then
   # Last before the summary, so the names survive in a log's tail.

@@ -11,7 +11,8 @@ public sealed record SummaryInput(
     IReadOnlyList<(string Department, double? Score)> Ranking,
     IReadOnlyList<(string Word, long Tickets, bool Burst)> Topics,
     long OverdueOpen, IReadOnlyList<(string Department, long Count)> OverdueByDepartment,
-    long EnterpriseTickets, IReadOnlyList<(string Category, long Tickets, double? Satisfaction, long Unresolved)> BlockingPoints);
+    long EnterpriseTickets, IReadOnlyList<(string Category, long Tickets, double? Satisfaction, long Unresolved)> BlockingPoints,
+    long OnlineResolved = 0, double? OnlineResolvedChangePrevious = null);
 
 /// <summary>
 /// 研判摘要: a few Chinese sentences written from the figures by fixed rules (no language model), so every sentence can
@@ -30,6 +31,8 @@ public static class ReportSummary
             $"响应率{Pct(s.ResponseRate)}，解决率{Pct(s.ResolutionRate)}，满意率{Pct(s.SatisfactionRate)}，综合得分{Score(s.CompositeScore)}"
             + (s.CompositeChangePrevious is { } c && c != 0 ? $"，较上期{(c > 0 ? "提高" : "下降")}{Math.Abs(c).ToString("0.0", Invariant)}分。" : "，与上期持平。"),
         };
+        if (s.OnlineResolved > 0)
+            sentences.Insert(1, $"另有{s.OnlineResolved.ToString("N0", Invariant)}个问题在线上由知识库直接解答（在线办结），{Trend("环比", s.OnlineResolvedChangePrevious)}。");
         var ranked = s.Ranking.Where(r => r.Score is not null).ToList();
         if (ranked.Count >= 2)
         {

@@ -56,6 +56,10 @@ public static class AnalyticsApi
             })
             .WithSummary("部门画像 (department= required, a handler's own by default): its rates beside the centre's average and its returns by reason");
 
+        api.MapGet("/online-resolutions", async Task<Results<Ok<OnlineResolutionFigures>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
+                c.Filter(q, http) is { } f && await c.Queries.OnlineResolutionsAsync(f, ct) is { } online ? TypedResults.Ok(online) : TypedResults.NotFound())
+            .WithSummary("在线办结: questions the public page's articles solved in the period, with 环比/同比 and the articles that solved most; the whole centre only (404 under a department, district or other filter)");
+
         api.MapGet("/trend", async Task<Results<Ok<IReadOnlyList<TrendPoint>>, NotFound>> ([AsParameters] AnalyticsQuery q, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
                 c.Filter(q, http) is { } f ? TypedResults.Ok(await c.Queries.TrendAsync(f, ct)) : TypedResults.NotFound())
             .WithSummary("Volume and the three rates per day, week or month of the period");
@@ -97,15 +101,16 @@ public static class AnalyticsApi
                 if (actor.IsDepartmentHandler)
                     ranking = ranking.Where(r => r.DepartmentCode == actor.DepartmentCode).ToList();
                 var sheets = AnalyticsExports.DashboardSheets(c.Text, await c.Queries.ScorecardAsync(f, ct), ranking, await c.Queries.TrendAsync(f, ct),
-                    await c.Queries.BreakdownAsync(f, Dimension.Category, ct), await c.Queries.BreakdownAsync(f, Dimension.District, ct), await topics.TopicsAsync(f, ct));
-                // CSV holds one table: the one named by table= (figures, ranking, trend, categories, districts, topics).
+                    await c.Queries.BreakdownAsync(f, Dimension.Category, ct), await c.Queries.BreakdownAsync(f, Dimension.District, ct), await topics.TopicsAsync(f, ct),
+                    await c.Queries.OnlineResolutionsAsync(f, ct));
+                // CSV holds one table: the one named by table= (figures, ranking, trend, categories, districts, topics, online).
                 var index = AnalyticsExports.DashboardTables.ToList().IndexOf(http.Request.Query["table"].ToString());
                 if (fmt == ExportFormat.Csv && index < 0)
                     throw new RequestValidationException([new("table", "InvalidValue")]);
                 return TableExport.Result(fmt, $"analytics-{f.Period.Key}", fmt == ExportFormat.Csv ? [sheets[index]] : [.. sheets]);
             })
             .Produces<Stream>(StatusCodes.Status200OK, TableExport.XlsxContentType, TableExport.CsvContentType)
-            .WithSummary("The dashboard's tables (figures, ranking, trend, categories, districts, topics) as one workbook, or one table as CSV (table=)");
+            .WithSummary("The dashboard's tables (figures, ranking, trend, categories, districts, topics, online) as one workbook, or one table as CSV (table=)");
 
         api.MapGet("/portrait/export", async Task<IResult> ([AsParameters] AnalyticsQuery q, string? format, string? table, HttpContext http, [FromServices] Context c, CancellationToken ct) =>
             {

@@ -8,7 +8,7 @@ namespace Hotline.Server.Analytics;
 /// <summary>What the analytics pages show for one query.</summary>
 public sealed record DashboardData(
     AnalyticsFilter Filter, Scorecard Scorecard, IReadOnlyList<TrendPoint> Trend, IReadOnlyList<RankingRow> Ranking,
-    IReadOnlyList<BreakdownRow> Categories, IReadOnlyList<BreakdownRow> Districts);
+    IReadOnlyList<BreakdownRow> Categories, IReadOnlyList<BreakdownRow> Districts, OnlineResolutionFigures? Online);
 
 /// <summary>
 /// The console's entry to analytics: the same checked filter (<see cref="AnalyticsFilter.Parse"/>, with department
@@ -29,7 +29,8 @@ public sealed class AnalyticsConsole(IServiceScopeFactory scopes, ReferenceData 
         if (actor.IsDepartmentHandler)
             ranking = ranking.Where(r => r.DepartmentCode == actor.DepartmentCode).ToList();
         return new(f, await queries.ScorecardAsync(f, ct), await queries.TrendAsync(f, ct), ranking,
-            await queries.BreakdownAsync(f, Dimension.Category, ct), await queries.BreakdownAsync(f, Dimension.District, ct));
+            await queries.BreakdownAsync(f, Dimension.Category, ct), await queries.BreakdownAsync(f, Dimension.District, ct),
+            await queries.OnlineResolutionsAsync(f, ct));
     }
 
     public async Task<DepartmentPortrait?> PortraitAsync(AnalyticsQuery query, Actor actor, CancellationToken ct)

@@ -8,10 +8,10 @@ namespace Hotline.Server.Analytics;
 public static class AnalyticsExports
 {
     /// <summary>The dashboard's tables, in the order of <see cref="DashboardTables"/>.</summary>
-    public static readonly IReadOnlyList<string> DashboardTables = ["figures", "ranking", "trend", "categories", "districts", "topics"];
+    public static readonly IReadOnlyList<string> DashboardTables = ["figures", "ranking", "trend", "categories", "districts", "topics", "online"];
 
     public static IReadOnlyList<ExportSheet> DashboardSheets(IStringLocalizer text, Scorecard card, IReadOnlyList<RankingRow> ranking, IReadOnlyList<TrendPoint> trend,
-        IReadOnlyList<BreakdownRow> categories, IReadOnlyList<BreakdownRow> districts, IReadOnlyList<TopicView> topics) =>
+        IReadOnlyList<BreakdownRow> categories, IReadOnlyList<BreakdownRow> districts, IReadOnlyList<TopicView> topics, OnlineResolutionFigures? online) =>
     [
         ExportSheet.Of(text["Analytics.Sheet.Figures"], [
             new ExportColumn<FigureView>(text["Analytics.Sheet.Figure"], f => text[$"Analytics.Figure.{f.Key}"].Value), new(text["Analytics.Sheet.Value"], f => f.Value),
@@ -34,6 +34,10 @@ public static class AnalyticsExports
             new ExportColumn<TopicView>(text["Analytics.Topic"], t => t.Word), new(text["Analytics.Column.District"], t => t.District),
             new(text["Analytics.Column.Category"], t => t.Category), new(text["Analytics.Sheet.Tickets"], t => t.Tickets),
             new("TF-IDF", t => t.Score), new(text["Analytics.Sheet.Burst"], t => t.Burst ? text["Analytics.Yes"].Value : text["Analytics.No"].Value)], topics),
+        // 在线办结: the period's total first, then the articles that solved most (empty under a filter: they have no department or district).
+        ExportSheet.Of(text["Analytics.OnlineResolutions"], [
+            new ExportColumn<OnlineResolutionArticle>(text["Analytics.OnlineResolutionsArticle"], a => a.Title), new(text["Analytics.OnlineResolutions"], a => a.Count)],
+            online is null ? [] : [new OnlineResolutionArticle(0, text["Analytics.OnlineResolutionsTotal"], online.Count), .. online.Articles]),
     ];
 
     /// <summary>The department portrait's tables (部门画像), in the order of <see cref="DepartmentPortraitTables"/>.</summary>
@@ -50,7 +54,7 @@ public static class AnalyticsExports
     ];
 
     /// <summary>The enterprise portrait's tables (企业画像), in the order of <see cref="EnterprisePortraitTables"/>.</summary>
-    public static readonly IReadOnlyList<string> EnterprisePortraitTables = ["categories", "departments", "timeline"];
+    public static readonly IReadOnlyList<string> EnterprisePortraitTables = ["categories", "departments", "timeline", "pushes"];
 
     public static IReadOnlyList<ExportSheet> EnterprisePortraitSheets(IStringLocalizer text, EnterprisePortrait p) =>
     [
@@ -62,6 +66,9 @@ public static class AnalyticsExports
             new(text["Analytics.Column.Department"], t => t.DepartmentName), new(text["Console.Status"], t => text[$"Status.{t.Status}"].Value),
             new(text["Analytics.Figure.Overdue"], t => t.Overdue ? text["Analytics.Yes"].Value : text["Analytics.No"].Value),
             new(text["Analytics.Column.Level"], t => t.Level)], p.Timeline),
+        ExportSheet.Of(text["Enterprises.Pushes"], [
+            new ExportColumn<EnterprisePush>(text["Analytics.Column.PushedAt"], d => d.QueuedAt), new(text["Analytics.Column.Policy"], d => d.PolicyTitle),
+            new(text["Analytics.Column.Delivery"], d => d.Status), new(text["Analytics.Column.Clicks"], d => d.Clicks)], p.Pushes),
     ];
 
     /// <summary>

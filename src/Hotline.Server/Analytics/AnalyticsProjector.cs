@@ -34,12 +34,21 @@ public sealed class AnalyticsProjector(
     private readonly SequenceGaps gaps = new(TimeSpan.MaxValue, logger);
     private (object Districts, object Departments, FrozenSet<string> Words)? placeWords;
 
-    /// <summary>Applies every committed event after the checkpoint; returns how many events it applied.</summary>
+    /// <summary>
+    /// Applies every committed event after the checkpoint; returns how many events it applied (0 also when another node
+    /// is projecting: it reads these events too).
+    /// </summary>
     public async Task<int> CatchUpAsync(CancellationToken ct)
     {
         await running.WaitAsync(ct);
+        NodeTurn? turn = null;
         try
         {
+            // One node projects at a time (PostgreSQL); the others' commits wake it too (NodeWakeups), so it finds their events.
+            await using (var db = await contexts.CreateDbContextAsync(ct))
+                turn = await NodeTurn.TryTakeAsync(db, "analytics-projector", ct);
+            if (turn is null)
+                return 0;
             var total = 0;
             for (var attempt = 0; ;)
             {
@@ -64,6 +73,8 @@ public sealed class AnalyticsProjector(
         }
         finally
         {
+            if (turn is not null)
+                await turn.DisposeAsync();
             running.Release();
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hotline.Domain.Access;
 using Hotline.Domain.Analytics;
 using Hotline.Domain.Tickets;
+using Hotline.Server.Common;
 using Hotline.Server.Data;
 using Hotline.Server.Reference;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +41,17 @@ public sealed record ReturnReasonRow(ReturnReason? Reason, long Count);
 /// <summary>部门画像: the department's rates beside the centre's, and its returns by reason.</summary>
 public sealed record DepartmentPortrait(string DepartmentCode, string DepartmentName, IReadOnlyList<PortraitRow> Rates, IReadOnlyList<ReturnReasonRow> Returns);
 
+/// <summary>An article that citizens said solved their question, with how often in the period.</summary>
+public sealed record OnlineResolutionArticle(long ArticleId, string Title, long Count);
+
+/// <summary>
+/// 在线办结: questions the public page's articles solved (the asker pressed "这解决了我的问题"), in the period, before and
+/// a year before, with the articles that solved most. No ticket was registered for them, so they stand beside the
+/// ticket figures, not inside them.
+/// </summary>
+public sealed record OnlineResolutionFigures(
+    long Count, long Previous, long LastYear, double? ChangeFromPrevious, double? ChangeFromLastYear, IReadOnlyList<OnlineResolutionArticle> Articles);
+
 /// <summary>The dimensions a breakdown groups by.</summary>
 public enum Dimension
 {
@@ -55,7 +67,7 @@ public enum Dimension
 /// The figures, from the rollups (日汇总): one grouped SQL query over a year's rollup rows per figure set, whatever the
 /// number of tickets. Every number is computed by <see cref="Assessment"/> from summed counters.
 /// </summary>
-public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData reference, SchemeStore schemes)
+public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData reference, SchemeStore schemes, CityClock clock)
 {
     public async Task<Scorecard> ScorecardAsync(AnalyticsFilter f, CancellationToken ct)
     {
@@ -155,6 +167,40 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
         return new(f.Department!, DepartmentName(f.Department!), rows, await ReturnReasonsAsync(f, ct) is var reasons
             ? reasons.Select(r => new ReturnReasonRow(r.Reason, r.Count)).ToList() : []);
     }
+
+    /// <summary>
+    /// 在线办结 of the period for the whole centre; null under any other filter, as an online resolution has no department,
+    /// district, category or ticket type of its own to be filtered by.
+    /// </summary>
+    public async Task<OnlineResolutionFigures?> OnlineResolutionsAsync(AnalyticsFilter f, CancellationToken ct, int articles = 10)
+    {
+        if ((f.Department ?? f.District ?? f.Category ?? f.Word) is not null || f.CategoryCodes is { Count: > 0 }
+            || f.Type is not null || f.Channel is not null || f.RequesterKind is not null)
+            return null;
+        var now = await OnlineResolvedAsync(f.Period, ct);
+        var before = await OnlineResolvedAsync(f.Period.Previous, ct);
+        var lastYear = await OnlineResolvedAsync(f.Period.SameLastYear, ct);
+        var (from, to) = Instants(f.Period);
+        var top = await db.OnlineResolutions.AsNoTracking().Where(o => o.At >= from && o.At < to)
+            .GroupBy(o => o.ArticleId).Select(g => new { ArticleId = g.Key, Count = g.LongCount() })
+            .OrderByDescending(g => g.Count).ThenBy(g => g.ArticleId).Take(articles).ToListAsync(ct);
+        var ids = top.Select(t => t.ArticleId).ToList();
+        var titles = await db.KnowledgeArticles.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Title, ct);
+        return new(now, before, lastYear, CountChange(now, before), CountChange(now, lastYear),
+            top.Select(t => new OnlineResolutionArticle(t.ArticleId, titles.GetValueOrDefault(t.ArticleId, $"#{t.ArticleId}"), t.Count)).ToList());
+    }
+
+    private async Task<long> OnlineResolvedAsync(Period period, CancellationToken ct)
+    {
+        var (from, to) = Instants(period);
+        return await db.OnlineResolutions.AsNoTracking().LongCountAsync(o => o.At >= from && o.At < to, ct);
+    }
+
+    /// <summary>A period's days as instants: from its first day's midnight in the city to the midnight after its last.</summary>
+    private (DateTimeOffset From, DateTimeOffset To) Instants(Period period) => (clock.StartOf(period.From), clock.StartOf(period.To.AddDays(1)));
+
+    private static double? CountChange(long now, long before) =>
+        Assessment.Change(new Figure("OnlineResolutions", FigureKind.Count, now, now, 0), new Figure("OnlineResolutions", FigureKind.Count, before, before, 0));
 
     public string DepartmentName(string code) => code.Length == 0 ? "12345" : reference.DepartmentName(code);
 

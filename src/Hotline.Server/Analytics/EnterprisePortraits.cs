@@ -16,16 +16,24 @@ public sealed record EnterpriseTicket(
 
 public sealed record CountRow(string Code, string Name, long Tickets);
 
-/// <summary>企业画像: every ticket of an enterprise, what about and with whom, how satisfied, what is open, and why it is watched.</summary>
+/// <summary>A policy pushed to the enterprise (政策推送): when, its delivery's state, and whether the link was opened.</summary>
+public sealed record EnterprisePush(long PolicyId, string PolicyTitle, DateTimeOffset QueuedAt, string? Status, int Clicks, DateTimeOffset? ClickedAt);
+
+/// <summary>
+/// 企业画像: every ticket of an enterprise, what about and with whom, how satisfied, what is open, why it is watched, and
+/// the policies the centre pushed to it.
+/// </summary>
 public sealed record EnterprisePortrait(
     string CreditCode, string Name, long Tickets, long Open, double? SatisfactionRate, double? ResolutionRate,
-    IReadOnlyList<CountRow> Categories, IReadOnlyList<CountRow> Departments, IReadOnlyList<WatchReason> Watch, IReadOnlyList<EnterpriseTicket> Timeline);
+    IReadOnlyList<CountRow> Categories, IReadOnlyList<CountRow> Departments, IReadOnlyList<WatchReason> Watch, IReadOnlyList<EnterpriseTicket> Timeline,
+    IReadOnlyList<EnterprisePush> Pushes);
 
 /// <summary>
 /// Enterprise portraits (by 统一社会信用代码) and the 重点关注 flag, from the fact rows. A department handler sees the
 /// enterprise's tickets their department handled; the flag (<see cref="WatchAsync"/>) is the centre's view, cached a minute.
 /// </summary>
-public sealed class EnterprisePortraits(IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, SchemeStore schemes, CityClock clock, IMemoryCache cache)
+public sealed class EnterprisePortraits(
+    IDbContextFactory<HotlineDbContext> contexts, ReferenceData reference, SchemeStore schemes, CityClock clock, IMemoryCache cache, Enterprises.EnterpriseLibrary library)
 {
     public const int MaxTimeline = 500;
 
@@ -52,6 +60,8 @@ public sealed class EnterprisePortraits(IDbContextFactory<HotlineDbContext> cont
         var name = tickets.FirstOrDefault(t => !t.RequesterConfidential)?.RequesterName
             ?? (tickets.Count > 0 && actor.SeesConfidentialRequesters ? tickets[0].RequesterName : Masking.MaskName(tickets.FirstOrDefault()?.RequesterName ?? code));
         var centre = rows.Where(r => r.Part == FactPart.Centre).ToList();
+        // The addresses stay in the enterprise library: the portrait says what reached the enterprise, not where.
+        var pushes = (await library.DeliveriesAsync(code, ct)).Select(d => new EnterprisePush(d.PolicyId, d.PolicyTitle, d.QueuedAt, d.Status, d.Clicks, d.ClickedAt)).ToList();
         return new EnterprisePortrait(
             code, name, ids.Count, rows.Count(r => r.Part == FactPart.Centre && r.Measures.Unfinished == 1),
             Assessment.SatisfactionRate(sum, schemes.Current), Assessment.ResolutionRate(sum),
@@ -62,7 +72,8 @@ public sealed class EnterprisePortraits(IDbContextFactory<HotlineDbContext> cont
             EnterpriseWatch.Reasons(Matters(rows), clock.Today),
             tickets.Select(t => new EnterpriseTicket(t.Number, t.Title, t.Status, reference.CategoryName(t.CategoryCode),
                 t.AssignedDepartmentCode is { } d ? reference.DepartmentName(d) : null, t.RegisteredAt,
-                t.Rating is { } l ? RatingRules.Label(l) : null, t.Overdue)).ToList());
+                t.Rating is { } l ? RatingRules.Label(l) : null, t.Overdue)).ToList(),
+            pushes);
     }
 
     /// <summary>Why the enterprise is watched (empty: it is not), over the last 90 days; cached for a minute.</summary>

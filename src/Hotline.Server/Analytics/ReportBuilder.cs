@@ -30,7 +30,7 @@ public sealed record ReportContent(
     string Kind, string Title, PeriodView Period, PeriodView Previous, PeriodView LastYear, IReadOnlyList<string> Summary,
     IReadOnlyList<FigureView> Figures, IReadOnlyList<RankingRow> Ranking, IReadOnlyList<ReportTopic> Topics,
     IReadOnlyList<ReportTicket> Overdue, IReadOnlyList<ReportTicket> Unsatisfied,
-    IReadOnlyList<BreakdownRow> EnterpriseHotSpots, IReadOnlyList<BlockingPoint> BlockingPoints);
+    IReadOnlyList<BreakdownRow> EnterpriseHotSpots, IReadOnlyList<BlockingPoint> BlockingPoints, OnlineResolutionFigures? Online = null);
 
 /// <summary>
 /// 研判报告: builds a period's report (figures with 环比/同比, ranking, hot topics with example tickets, overdue and
@@ -163,6 +163,8 @@ public sealed class ReportBuilder(
         laps.Lap("enterprise hot spots");
         var blocking = await BlockingPointsAsync(db, enterprise, ct);
         laps.Lap("blocking points");
+        var online = await queries.OnlineResolutionsAsync(f, ct);
+        laps.Lap("online resolutions");
         var overdueByDepartment = ranking.Where(r => r.Overdue > 0).OrderByDescending(r => r.Overdue).Select(r => (r.DepartmentName, r.Overdue)).ToList();
 
         var kind = KindOf(period.Kind);
@@ -171,8 +173,9 @@ public sealed class ReportBuilder(
             card["ResponseRate"].Value, card["ResolutionRate"].Value, card["SatisfactionRate"].Value, card["CompositeScore"].Value, card["CompositeScore"].ChangeFromPrevious,
             ranking.Select(r => (r.DepartmentName, r.Score)).ToList(), hot.Select(t => (t.Word, t.Tickets, t.Burst)).ToList(),
             (long)(card["Overdue"].Value ?? 0), overdueByDepartment,
-            hotSpots.Sum(h => h.Volume), blocking.Select(b => (b.Category, b.Tickets, b.SatisfactionRate, b.Unresolved)).ToList()));
-        return new(kind, TitleOf(kind, period), card.Period, card.Previous, card.LastYear, summary, card.Figures, ranking, reportTopics, overdue, unsatisfied, hotSpots, blocking);
+            hotSpots.Sum(h => h.Volume), blocking.Select(b => (b.Category, b.Tickets, b.SatisfactionRate, b.Unresolved)).ToList(),
+            online?.Count ?? 0, online?.ChangeFromPrevious));
+        return new(kind, TitleOf(kind, period), card.Period, card.Previous, card.LastYear, summary, card.Figures, ranking, reportTopics, overdue, unsatisfied, hotSpots, blocking, online);
     }
 
     /// <summary>堵点: enterprises' categories (3 tickets or more) ordered by what stays unsolved: unresolved, unsatisfied, repeated.</summary>

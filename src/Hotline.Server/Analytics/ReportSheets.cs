@@ -26,6 +26,8 @@ public static class ReportSheets
         ExportSheet.Of<BlockingPoint>("企业堵点", [
             new("分类", b => b.Category), new("工单数", b => b.Tickets), new("满意率", b => b.SatisfactionRate), new("未解决", b => b.Unresolved),
             new("不满意", b => b.Unsatisfied), new("重复诉求", b => b.Repeat)], c.BlockingPoints),
+        ExportSheet.Of<OnlineResolutionArticle>("在线办结", [
+            new("知识编号", a => a.ArticleId), new("知识标题", a => a.Title), new("在线办结", a => a.Count)], c.Online?.Articles ?? []),
     ];
 
     private static readonly IReadOnlyList<ExportColumn<ReportTicket>> TicketColumns =
@@ -50,6 +52,7 @@ public static class ReportSheets
         ("统计周期", $"{c.Period.From:yyyy-MM-dd} 至 {c.Period.To:yyyy-MM-dd}"),
         ("环比周期", $"{c.Previous.From:yyyy-MM-dd} 至 {c.Previous.To:yyyy-MM-dd}"),
         ("同比周期", $"{c.LastYear.From:yyyy-MM-dd} 至 {c.LastYear.To:yyyy-MM-dd}"),
+        .. c.Online is { } o ? [("在线办结", $"{o.Count}（上期 {o.Previous}，去年同期 {o.LastYear}）")] : Array.Empty<(string, string)>(),
         .. c.Summary.Select((s, i) => ($"摘要 {i + 1}", s)),
     ];
 }

@@ -221,8 +221,12 @@ public sealed class PolicyPushes(
     private static PushView View(PolicyPush p) => new(p.Id, p.PolicyId, p.Status, p.Matched, p.Queued, p.Skipped, p.StartedAt, p.StartedBy, p.CompletedAt);
 }
 
-/// <summary>Runs the pushes in the background, batch after batch at the configured rate.</summary>
-public sealed class PolicyPushWorker(PolicyPushes pushes, IOptions<PushOptions> options, ILogger<PolicyPushWorker> logger) : BackgroundService
+/// <summary>
+/// Runs the pushes in the background, batch after batch at the configured rate: after a batch it waits
+/// <c>PushBatchSize / PushEmailsPerMinute</c> minutes on the <see cref="TimeProvider"/> (the system clock in production,
+/// the test's fake clock in tests, which proves the pacing without timing anything).
+/// </summary>
+public sealed class PolicyPushWorker(PolicyPushes pushes, IOptions<PushOptions> options, TimeProvider time, ILogger<PolicyPushWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -244,8 +248,7 @@ public sealed class PolicyPushWorker(PolicyPushes pushes, IOptions<PushOptions> 
                     logger.LogError(ex, "Policy push batch failed");
                     written = -1;
                 }
-                // Wall time between batches: the rate limit of real sending, not a business instant.
-                await Task.Delay(written > 0 ? pause : TimeSpan.FromSeconds(o.PushPollSeconds), stoppingToken);
+                await Task.Delay(written > 0 ? pause : TimeSpan.FromSeconds(o.PushPollSeconds), time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

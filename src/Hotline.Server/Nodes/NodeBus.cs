@@ -60,6 +60,10 @@ public sealed class RedisNodeBus : INodeBus, IDisposable
         (prefix, self, this.logger) = (options.Value.ChannelPrefix, node.Id + "|", logger);
         var config = ConfigurationOptions.Parse(options.Value.Configuration!);
         config.AbortOnConnectFail = false; // start and keep serving without Redis; polling covers until it is back
+        // While Redis is away a command fails at once instead of waiting in the backlog for the 5 s timeout: every caller
+        // (rate limits, failed-attempt counts, lookups) falls back to this node's own state, and a public request or a
+        // sign-in during an outage is not held up 5 s by each call.
+        config.BacklogPolicy = BacklogPolicy.FailFast;
         config.ClientName = $"hotline-{node.Id}";
         redis = ConnectionMultiplexer.Connect(config);
         redis.ConnectionFailed += (_, e) =>

@@ -259,7 +259,7 @@ public class AnalyticsApiTests(AnalyticsWorld world) : IClassFixture<AnalyticsWo
         var xlsx = await leader.GetAsync($"/api/analytics/export?{November}&format=xlsx");
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
         using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
-        Assert.Equal(["指标", "部门排名", "受理量趋势", "按分类", "按区域", "热点诉求"], book.GetSheetNames());
+        Assert.Equal(["指标", "部门排名", "受理量趋势", "按分类", "按区域", "热点诉求", "在线办结"], book.GetSheetNames());
         book.Position = 0;
         var ranking = book.Query(useHeaderRow: true, sheetName: "部门排名").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(["常州市住房和城乡建设局", "常州市市场监督管理局"], ranking.Select(r => (string)r["单位"]!));

@@ -146,10 +146,11 @@ public class ReportTests
             await attachment.Content!.DecodeToAsync(workbook);
 
             workbook.Position = 0;
-            Assert.Equal(["概要", "指标", "部门排名", "热点诉求", "超期工单", "不满意工单", "企业热点", "企业堵点"], workbook.GetSheetNames());
+            Assert.Equal(["概要", "指标", "部门排名", "热点诉求", "超期工单", "不满意工单", "企业热点", "企业堵点", "在线办结"], workbook.GetSheetNames());
             var overview = Rows(workbook, "概要");
             Assert.Equal(("报告", "2026年11月23日至11月29日周研判报告"), Pair(overview[0]));
-            Assert.Equal(content.GetProperty("summary").EnumerateArray().Select(s => s.GetString()), overview.Skip(4).Select(r => (string?)r["内容"]));
+            Assert.Equal(("在线办结", "0（上期 0，去年同期 0）"), Pair(overview[4]));
+            Assert.Equal(content.GetProperty("summary").EnumerateArray().Select(s => s.GetString()), overview.Skip(5).Select(r => (string?)r["内容"]));
 
             var figures = Rows(workbook, "指标");
             foreach (var figure in content.GetProperty("figures").EnumerateArray())

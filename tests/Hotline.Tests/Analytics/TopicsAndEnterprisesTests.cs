@@ -73,7 +73,7 @@ public class TopicsAndEnterprisesTests
             Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
             using (var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()))
             {
-                Assert.Equal(["按分类", "按承办单位", "诉求时间线"], MiniExcelLibs.MiniExcel.GetSheetNames(book));
+                Assert.Equal(["按分类", "按承办单位", "诉求时间线", "政策推送记录"], MiniExcelLibs.MiniExcel.GetSheetNames(book));
                 book.Position = 0;
                 var timeline = MiniExcelLibs.MiniExcel.Query(book, useHeaderRow: true, sheetName: "诉求时间线").Cast<IDictionary<string, object?>>().ToList();
                 Assert.Equal(new[] { second, first }, timeline.Select(r => (string)r["工单编号"]!));

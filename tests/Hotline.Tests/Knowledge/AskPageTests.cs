@@ -73,16 +73,16 @@ public sealed partial class AskPageTests(AskPageTests.Fixture fixture) : IClassF
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
+    internal static partial Regex Token();
 
     [GeneratedRegex("name=\"Form.Key\" value=\"([^\"]+)\"")]
-    private static partial Regex Key();
+    internal static partial Regex Key();
 
     [GeneratedRegex("id=\"access-code\">([0-9]{8})<")]
-    private static partial Regex ShownCode();
+    internal static partial Regex ShownCode();
 
     [GeneratedRegex("HL\\d{14}")]
-    private static partial Regex Number();
+    internal static partial Regex Number();
 }
 
 /// <summary>The per-IP limit of the public Q&amp;A page, configured like the rating pages' (Knowledge:PublicRequestsPerMinute).</summary>

@@ -117,6 +117,48 @@ public sealed class KnowledgeFeedbackTests(KnowledgeFeedbackTests.Fixture fixtur
     }
 
     [Fact]
+    public async Task A_department_that_answers_its_own_articles_question_differently_flags_the_article_and_the_same_answer_does_not()
+    {
+        const string answer = "业主在自有或租赁的固定车位安装充电桩，物业服务企业应当配合，不得阻挠；遇到阻挠可向属地住建部门投诉。";
+        var editor = await factory.ClientAsync(Roles.KnowledgeEditor);
+        long article;
+        using (var created = await Api.PostAsync(editor, "/api/knowledge/articles", new JsonObject
+        {
+            ["title"] = "小区地下车库能否安装电动汽车充电桩", ["questions"] = new JsonArray("物业不让装充电桩怎么办"), ["answer"] = answer,
+            ["categoryCodes"] = new JsonArray("hs-property-service"), ["departmentCodes"] = new JsonArray("zjj"),
+        }))
+            article = (await Api.ExpectAsync(created, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        using (var published = await Api.PostAsync(editor, $"/api/knowledge/articles/{article}/actions/publish", new JsonObject { ["expectedVersion"] = 1 }))
+            await Api.ExpectAsync(published, HttpStatusCode.OK);
+
+        async Task<string> RepliedByZjjAsync(string resolution)
+        {
+            var body = Api.Citizen(title: "小区地下车库能否安装电动汽车充电桩", category: "hs-property-service", type: "Consultation");
+            body["description"] = "想在小区地下车库安装电动汽车充电桩，物业不让装充电桩怎么办？";
+            var number = (await Api.RegisterAsync(await factory.AgentAsync(), body)).Number();
+            await Api.ActAsync(await factory.DispatcherAsync(), number, "dispatch", Api.Dispatch("zjj"));
+            var zjj = await factory.HandlerAsync("zjj");
+            await Api.ActAsync(zjj, number, "sign-for");
+            await Api.ActAsync(zjj, number, "reply", new JsonObject { ["result"] = "Explained", ["resolution"] = resolution, ["legalBasis"] = "《物业管理条例》" });
+            await DrainAsync();
+            return number;
+        }
+        Task<List<KnowledgeFlag>> ChangedAnswerFlagsAsync() => DbAsync(db => db.KnowledgeFlags.AsNoTracking()
+            .Where(f => f.ArticleId == article && f.Reason == ReviewReason.DepartmentAnswerChanged).ToListAsync());
+
+        await RepliedByZjjAsync(answer); // the department answers as its article does
+        Assert.Empty(await ChangedAnswerFlagsAsync());
+
+        const string changed = "自今年十二月起由供电公司统一受理报装申请，携带产权证明到营业厅办理即可。";
+        var number = await RepliedByZjjAsync(changed);
+        var flag = Assert.Single(await ChangedAnswerFlagsAsync());
+        Assert.Equal((number, changed, (DateTimeOffset?)null), (flag.TicketNumber, flag.Detail, flag.ClearedAt));
+        // Editors see it among the articles to review, with the department's new answer beside it.
+        var listed = (await Api.GetAsync(editor, "/api/knowledge/flags")).EnumerateArray().Single(f => f.GetProperty("articleId").GetInt64() == article);
+        Assert.Equal(("DepartmentAnswerChanged", number), (listed.Str("reason"), listed.Str("ticketNumber")));
+    }
+
+    [Fact]
     public async Task An_enterprise_that_calls_enters_the_enterprise_library()
     {
         var code = Hotline.Tests.Enterprises.PolicyPushTests.Code(555);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Tests.Knowledge;
 
@@ -11,6 +13,19 @@ public sealed class KnowledgeSearchTests(KnowledgeFixture fixture) : IClassFixtu
     public Task InitializeAsync() => Knowledge.SeededAsync(Factory);
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task The_seeded_knowledge_base_has_at_least_200_articles_and_every_one_names_its_source()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var seeded = await scope.ServiceProvider.GetRequiredService<Hotline.Server.Data.HotlineDbContext>().KnowledgeArticles.AsNoTracking()
+            .Where(a => a.SeedKey != null).Select(a => new { a.SeedKey, a.Source }).ToListAsync();
+        Assert.True(seeded.Count >= 200, $"{seeded.Count} seeded articles");
+        Assert.All(seeded, a => Assert.False(string.IsNullOrWhiteSpace(a.Source), $"{a.SeedKey} has no source"));
+        // Agents see the source with the article.
+        var article = await Api.GetAsync(await Factory.AgentAsync(), $"/api/knowledge/articles/{await Knowledge.IdOfSeedAsync(Factory, "faq-pf-loan")}");
+        Assert.Equal(seeded.Single(a => a.SeedKey == "faq-pf-loan").Source, article.GetProperty("content").Str("source"));
+    }
 
     [Fact]
     public async Task A_two_character_word_finds_its_article_through_a_synonym()

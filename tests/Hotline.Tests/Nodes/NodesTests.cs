@@ -359,8 +359,13 @@ public sealed class NodesTests
     }
 }
 
-/// <summary>Multi-node tests run one at a time: each starts several servers, and two clusters at once would starve a 2-core machine.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// Multi-node tests run one at a time (one collection): each starts several servers, and two clusters at once would
+/// starve a 2-core machine. The collection runs beside the others, not alone after them: most of its time is spent
+/// waiting (a dead node's lease, Redis coming back), and <see cref="LongestFirst"/> starts it first so it is not the
+/// suite's tail.
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class ClusterTests
 {
     public const string Name = "Nodes";
