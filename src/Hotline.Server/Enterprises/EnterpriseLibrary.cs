@@ -26,7 +26,10 @@ public sealed record DeliveryView(long PolicyId, string PolicyTitle, string Emai
 
 public sealed record RejectedRow(int Row, IReadOnlyDictionary<string, string[]> Errors);
 
-public sealed record ImportReport(int Rows, int Added, int Updated, IReadOnlyList<RejectedRow> Rejected);
+/// <summary>A good row of an import left out because a later row of the same file has the same credit code (the later one is stored).</summary>
+public sealed record SupersededRow(int Row, int By, string CreditCode);
+
+public sealed record ImportReport(int Rows, int Added, int Updated, IReadOnlyList<RejectedRow> Rejected, IReadOnlyList<SupersededRow> Superseded);
 
 /// <summary>
 /// 企业库: every enterprise that contacted us (entered by the knowledge feedback from tickets) and those imported from
@@ -129,15 +132,21 @@ public sealed class EnterpriseLibrary(IDbContextFactory<HotlineDbContext> contex
             throw new RequestValidationException([new("file", ErrorCodes.TooMany, MaxImportRows)]);
 
         var rejected = new List<RejectedRow>();
-        var good = new Dictionary<string, EnterpriseRecord>(StringComparer.Ordinal);
+        var good = new Dictionary<string, (EnterpriseRecord Record, int Row)>(StringComparer.Ordinal);
+        var superseded = new List<SupersededRow>();
         for (var i = 0; i < rows.Count; i++)
         {
             var record = Read(rows[i]);
             var errors = record.Validate(reference.IsDistrict);
             if (errors.Count > 0)
+            {
                 rejected.Add(new(i + 2, errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(describe).ToArray())));
-            else
-                good[record.CreditCode!.Trim().ToUpperInvariant()] = record; // a later row of the same code wins
+                continue;
+            }
+            var code = record.CreditCode!.Trim().ToUpperInvariant();
+            if (good.TryGetValue(code, out var earlier))
+                superseded.Add(new(earlier.Row, i + 2, code)); // a later row of the same code wins, and the report says which it replaced
+            good[code] = (record, i + 2);
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -146,7 +155,7 @@ public sealed class EnterpriseLibrary(IDbContextFactory<HotlineDbContext> contex
         {
             var codes = chunk.Select(c => c.Key).ToList();
             var known = await db.Enterprises.Where(e => codes.Contains(e.CreditCode)).ToDictionaryAsync(e => e.CreditCode, ct);
-            foreach (var (code, record) in chunk)
+            foreach (var (code, (record, _)) in chunk)
             {
                 if (!known.TryGetValue(code, out var e))
                 {
@@ -160,7 +169,7 @@ public sealed class EnterpriseLibrary(IDbContextFactory<HotlineDbContext> contex
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }
-        return new ImportReport(rows.Count, added, updated, rejected);
+        return new ImportReport(rows.Count, added, updated, rejected, superseded);
     }
 
     private void Apply(Enterprise e, EnterpriseRecord r)

@@ -50,7 +50,9 @@ public sealed class EnterpriseImportTests(HotlineFixture fixture) : IClassFixtur
         Assert.Equal(["name"], rejected[1].GetProperty("errors").EnumerateObject().Select(p => p.Name));
         Assert.All(rejected, r => Assert.All(r.GetProperty("errors").EnumerateObject(), p => Assert.False(string.IsNullOrWhiteSpace(p.Value[0].GetString()))));
 
-        // The duplicate's later row wins; the enterprise is stored once, as the workbook says it.
+        // The duplicate's later row wins, the report says which row it replaced, and the enterprise is stored once, as the workbook says it.
+        var superseded = Assert.Single(report.GetProperty("superseded").EnumerateArray());
+        Assert.Equal((2, 6, PolicyPushTests.Code(801)), (superseded.GetProperty("row").GetInt32(), superseded.GetProperty("by").GetInt32(), superseded.Str("creditCode")));
         var jia = await Api.GetAsync(editor, $"/api/enterprises/{PolicyPushTests.Code(801)}");
         Assert.Equal(("常州甲精密机械股份有限公司", "new@jia.example.com", "C", "tianning", "Small", "import"),
             (jia.Str("name"), jia.Str("email"), jia.Str("industry"), jia.Str("districtCode"), jia.Str("size"), jia.Str("source")));
