@@ -294,13 +294,13 @@ public static class BenchReport
 public static class ChildServers
 {
     /// <summary>Signs in as the server's first admin (its InitialAdmin settings) and creates an Agent API key.</summary>
-    public static async Task<string> AgentKeyAsync(Uri address, string admin, string password)
+    public static async Task<string> AgentKeyAsync(Uri address, string admin, string password, string role = "Agent")
     {
         using var client = new HttpClient { BaseAddress = address };
         using var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = admin, password });
         login.EnsureSuccessStatusCode();
         var cookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("hotline.auth=", StringComparison.Ordinal));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/api-keys") { Content = JsonContent.Create(new { name = "bench", role = "Agent" }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/api-keys") { Content = JsonContent.Create(new { name = $"bench-{role}", role }) };
         request.Headers.Add("Cookie", cookie);
         using var created = await client.SendAsync(request);
         created.EnsureSuccessStatusCode();

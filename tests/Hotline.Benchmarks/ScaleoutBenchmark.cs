@@ -34,7 +34,8 @@ namespace Hotline.Benchmarks;
 /// balancer, which spreads them over both nodes; tickets registered on node a at --fanout-rate per second for
 /// --fanout-seconds are timed from their OccurredAt to receipt and counted per client (0 lost is the goal).
 /// Options: --postgres "Host=…" (else HOTLINE_TEST_POSTGRES) --nodes 1,2,3 --tickets 5000 --clients 32 --warmup 300 (tickets, repeated until --warmup-seconds 45 have passed)
-/// --fanout-clients 5000 (0 skips) --fanout-seconds 30 --fanout-rate 5 --no-doc.
+/// --fanout-clients 5000 (0 skips) --fanout-seconds 30 --fanout-rate 5 --no-doc; --herd-only [--herd 10000] measures only the SLA herd
+/// (no kill) on each --nodes size (default 1,2).
 /// Needs /usr/bin/redis-server. CPU: nodes = sum of the node processes' CPU time over the measured phase.
 /// </summary>
 public static class ScaleoutBenchmark
@@ -49,7 +50,9 @@ public static class ScaleoutBenchmark
             Console.Error.WriteLine("scaleout needs --postgres (or HOTLINE_TEST_POSTGRES) and /usr/bin/redis-server");
             return 2;
         }
-        var counts = (args.Text("nodes") ?? "1,2,3").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
+        var counts = (args.Text("nodes") ?? (args.Flag("herd-only") ? "1,2" : "1,2,3")).Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
+        if (args.Flag("herd-only"))
+            return await HerdOnlyAsync(postgres, counts, args.Whole("herd", 10_000));
         var tickets = args.Whole("tickets", 5_000);
         var clients = args.Whole("clients", 32);
         var warmup = args.Whole("warmup", 300);
@@ -314,6 +317,132 @@ public static class ScaleoutBenchmark
 
     private static readonly TimeSpan FailoverPatience = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// <c>--herd-only</c>: on each cluster size, only the SLA herd, no kill: <paramref name="size"/> SignFor clocks of dispatched
+    /// tickets breach in the same whole second (the sla benchmark's herd, on PostgreSQL), timed from that second to the
+    /// commit that takes the first and the last of them, each node's CPU over it, and checked exactly once.
+    /// </summary>
+    private static async Task<int> HerdOnlyAsync(string postgres, IReadOnlyList<int> counts, int size)
+    {
+        var lines = new List<string>();
+        foreach (var n in counts)
+        {
+            await using var cluster = await Cluster.StartAsync(postgres, n);
+            var result = await HerdAsync(cluster, size);
+            var line = $"herd on {n} node(s): {result}";
+            Console.WriteLine(line);
+            lines.Add(line);
+        }
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+        return 0;
+    }
+
+    private static async Task<string> HerdAsync(Cluster cluster, int size)
+    {
+        // One ticket through the API (registered, dispatched to cgj, whose head gets the breach emails), copied in SQL.
+        var agent = await cluster.ApiKeyAsync();
+        var dispatcher = await cluster.ApiKeyAsync("Dispatcher");
+        using var http = new HttpClient { BaseAddress = cluster.Balancer, Timeout = TimeSpan.FromMinutes(2) };
+        using var content = new ByteArrayContent(TicketCorpus.Generate(1, 4242).Single().ToJson());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var register = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = content };
+        register.Headers.Add("X-Api-Key", agent);
+        using var registered = await http.SendAsync(register);
+        registered.EnsureSuccessStatusCode();
+        var view = await registered.Content.ReadFromJsonAsync<JsonElement>();
+        var number = view.GetProperty("number").GetString()!;
+        using var dispatch = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{number}/actions/dispatch")
+        {
+            Content = JsonContent.Create(new { departmentCode = "cgj", instructions = "请按职责办理。", expectedVersion = view.GetProperty("version").GetInt32() }),
+        };
+        dispatch.Headers.Add("X-Api-Key", dispatcher);
+        using var dispatched = await http.SendAsync(dispatch);
+        if (!dispatched.IsSuccessStatusCode)
+            return $"not measured: dispatching the template ticket answered {(int)dispatched.StatusCode} {await dispatched.Content.ReadAsStringAsync()}";
+
+        var firstTicket = await cluster.ScalarAsync("SELECT MAX(\"Id\") FROM tickets") + 1;
+        // Set up a day ahead, and brought due once the copies' events are projected (the projector must not run with the herd).
+        var due = TimeProvider.System.GetUtcNow().AddDays(1);
+        due = due.AddTicks(-(due.UtcTicks % TimeSpan.TicksPerSecond));
+        string At(DateTimeOffset t) => $"timestamptz '{t.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00'";
+        var dueSql = At(due);
+        var ticketColumns = await cluster.ColumnsAsync("tickets");
+        var clockColumns = await cluster.ColumnsAsync("sla_clocks");
+        string Pick(IEnumerable<string> columns, string table, IReadOnlyDictionary<string, string> set) =>
+            string.Join(", ", columns.Select(c => set.TryGetValue(c, out var v) ? v : $"{table}.\"{c}\""));
+        var ticketSet = new Dictionary<string, string> { ["Number"] = "'H' || lpad(g::text, 15, '0')", ["IdempotencyKey"] = "NULL" };
+        var clockSet = new Dictionary<string, string>
+        {
+            ["TicketId"] = "n.\"Id\"", ["Stage"] = "'WarnedAgain'", ["FirstWarningAt"] = $"{dueSql} - interval '60 seconds'",
+            ["SecondWarningAt"] = $"{dueSql} - interval '30 seconds'", ["DueAt"] = dueSql, ["EscalateAt"] = $"{dueSql} + interval '30 days'", ["NextAt"] = dueSql,
+        };
+        var eventColumns = (await cluster.ColumnsAsync("ticket_events")).Where(c => c != "Id").ToList();
+        var tickets = ticketColumns.Where(c => c != "Id").ToList();
+        var clocks = clockColumns.Where(c => c != "Id").ToList();
+        var copied = await cluster.ScalarAsync(
+            $"WITH t AS (SELECT * FROM tickets WHERE \"Number\" = '{number}'), " +
+            $"n AS (INSERT INTO tickets ({string.Join(", ", tickets.Select(c => $"\"{c}\""))}) SELECT {Pick(tickets, "t", ticketSet)} FROM t, generate_series(1, {size}) g RETURNING \"Id\"), " +
+            $"c AS (INSERT INTO sla_clocks ({string.Join(", ", clocks.Select(c => $"\"{c}\""))}) SELECT {Pick(clocks, "k", clockSet)} FROM n, " +
+            $"sla_clocks k WHERE k.\"TicketId\" = (SELECT \"Id\" FROM t) AND k.\"Kind\" = 'SignFor' RETURNING 1), " +
+            // Each copy's register and dispatch events too, so the projector and the publisher see whole tickets.
+            $"e AS (INSERT INTO ticket_events ({string.Join(", ", eventColumns.Select(c => $"\"{c}\""))}) SELECT {Pick(eventColumns, "v", new Dictionary<string, string> { ["TicketId"] = "n.\"Id\"" })} " +
+            $"FROM n, ticket_events v WHERE v.\"TicketId\" = (SELECT \"Id\" FROM t) ORDER BY n.\"Id\", v.\"Version\" RETURNING 1) SELECT COUNT(*) FROM c");
+        if (copied != size)
+            return $"not measured: {copied} clocks set up instead of {size}";
+        var events = await cluster.ScalarAsync("SELECT MAX(\"Id\") FROM ticket_events");
+        var settle = Stopwatch.StartNew();
+        while (await cluster.ScalarAsync("SELECT COALESCE(MAX(\"Position\"), 0) FROM analytics_checkpoints") < events && settle.Elapsed < FailoverPatience)
+            await Task.Delay(200);
+        Console.WriteLine($"herd: {size:N0} tickets set up, their events projected in {Fmt(settle.Elapsed.TotalSeconds, 1)} s");
+        var baseline = await cluster.ScalarAsync("SELECT COALESCE(MAX(\"Id\"), 0) FROM ticket_events");
+        var far = due;
+        due = TimeProvider.System.GetUtcNow().AddSeconds(5);
+        due = due.AddTicks(-(due.UtcTicks % TimeSpan.TicksPerSecond));
+        var shift = $"interval '{(long)(due - far).TotalSeconds} seconds'";
+        await cluster.ScalarAsync($"WITH s AS (UPDATE sla_clocks SET \"FirstWarningAt\" = \"FirstWarningAt\" + {shift}, \"SecondWarningAt\" = \"SecondWarningAt\" + {shift}, " +
+            $"\"DueAt\" = \"DueAt\" + {shift}, \"EscalateAt\" = \"EscalateAt\" + {shift}, \"NextAt\" = \"NextAt\" + {shift} WHERE \"NextAt\" = {dueSql} RETURNING 1) SELECT COUNT(*) FROM s");
+        dueSql = At(due);
+
+        // Watch the herd's clocks leave their due instant (each commit moves a batch's NextAt on to the escalation).
+        var wait = due - TimeProvider.System.GetUtcNow() - TimeSpan.FromMilliseconds(200);
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait);
+        var cpuBefore = cluster.CpuTimes();
+        double? first = null;
+        var commits = 0;
+        var left = (long)size;
+        while (left > 0)
+        {
+            var now = await cluster.ScalarAsync($"SELECT COUNT(*) FROM sla_clocks WHERE \"NextAt\" = {dueSql}");
+            var ms = (TimeProvider.System.GetUtcNow() - due).TotalMilliseconds;
+            if (now < left)
+            {
+                first ??= ms;
+                commits++;
+                left = now;
+            }
+            if (ms > FailoverPatience.TotalMilliseconds)
+                return $"not cleared within {FailoverPatience.TotalSeconds:0} s: {left:N0} of {size:N0} left";
+            if (left > 0)
+                await Task.Delay(10);
+        }
+        var cleared = (TimeProvider.System.GetUtcNow() - due).TotalMilliseconds;
+        var cpu = cluster.CpuTimes().Select((t, i) => $"{cpuBefore[i].Id} {Fmt((t.Cpu - cpuBefore[i].Cpu).TotalSeconds, 2)} s").ToList();
+
+        // Exactly once: one breach, one automatic supervision order and one head's email per clock.
+        await Task.Delay(1_000);
+        var herdTickets = $"\"TicketId\" >= {firstTicket}";
+        var breaches = await cluster.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline} AND {herdTickets} AND \"Action\" = 'SlaBreach'");
+        var supervisions = await cluster.ScalarAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline} AND {herdTickets} AND \"Action\" = 'Supervise'");
+        var twice = await cluster.ScalarAsync($"SELECT COUNT(*) FROM (SELECT \"TicketId\" FROM ticket_events WHERE \"Id\" > {baseline} AND {herdTickets} GROUP BY \"TicketId\", \"Action\" HAVING COUNT(*) > 1) d");
+        var emails = await cluster.ScalarAsync($"SELECT COUNT(*) FROM outbox_emails WHERE {herdTickets} AND \"Kind\" = 'sla-breach'");
+        var emailsTwice = await cluster.ScalarAsync($"SELECT COUNT(*) FROM (SELECT \"TicketId\" FROM outbox_emails WHERE {herdTickets} AND \"Kind\" = 'sla-breach' GROUP BY \"TicketId\" HAVING COUNT(*) > 1) d");
+        var once = breaches == size && supervisions == size && twice == 0 && emails == size && emailsTwice == 0;
+        return $"{size:N0} breaches due {due:HH:mm:ss}: first committed +{Fmt(first ?? 0, 0)} ms, cleared +{Fmt(cleared, 0)} ms after due "
+            + $"({commits} commits seen); node CPU {string.Join(", ", cpu)}; breaches {breaches:N0}, supervisions {supervisions:N0}, "
+            + $"emails {emails:N0}, twice {twice + emailsTwice}: {(once ? "exactly once" : "NOT exactly once")}";
+    }
+
     /// <summary>Moves the running clocks that match <paramref name="where"/> 60 days back (all their steps fall due); returns how many.</summary>
     private static string ShiftClocks(string where) =>
         "WITH s AS (UPDATE sla_clocks SET \"StartedAt\" = \"StartedAt\" - interval '60 days', \"FirstWarningAt\" = \"FirstWarningAt\" - interval '60 days', " +
@@ -343,8 +472,8 @@ public static class ScaleoutBenchmark
             b.AppendLine(ci, $"| {r.Nodes} | {Fmt(r.Rate, 0)} | {(one > 0 ? Fmt(r.Rate / one, 2) : "–")} | {Fmt(r.Latency.P50)} | {Fmt(r.Latency.P99)} | {Fmt(r.CpuMsPerTicket, 2)} | {r.Errors} |");
         if (failover is { Problem: null } f)
             b.AppendLine().Append(ci, $"Failover (2 nodes): the first SLA step after killing the node executing the sweep came {Fmt(f.FailoverSeconds!.Value, 2)} s later ")
-                .Append(ci, $"(goal ≤ 15 s: check-in every 3 s, dead 4 s after a missed one); the herd of {f.Clocks:N0} clocks ({f.Steps:N0} steps) was cleared {Fmt(f.HerdSeconds!.Value, 2)} s after it fell due ")
-                .Append("(goal: 10,000 within 2 s on two nodes).").AppendLine();
+                .Append(ci, $"(goal ≤ 15 s: check-in every 3 s, dead 4 s after a missed one); the herd of {f.Clocks:N0} clocks ({f.Steps:N0} steps) was cleared {Fmt(f.HerdSeconds!.Value, 2)} s after it fell due, ")
+                .Append("the kill and the takeover included (the herd goal, 10,000 within 2 s on two nodes, is measured alone by --herd-only).").AppendLine();
         else if (failover is { } stopped)
             b.AppendLine().Append(ci, $"Failover (2 nodes): not measured, {stopped}.").AppendLine();
         if (fanout is { } o)
@@ -395,8 +524,11 @@ public static class ScaleoutBenchmark
                 start.Environment["Database__ConnectionString"] = connection;
                 start.Environment["Redis__Configuration"] = $"127.0.0.1:{redisPort}";
                 var process = Process.Start(start)!;
-                process.OutputDataReceived += (_, _) => { };
-                process.ErrorDataReceived += (_, _) => { };
+                // HOTLINE_BENCH_NODE_LOGS=DIR keeps each node's console output in DIR/node-x.log (to read what a node did).
+                var log = Environment.GetEnvironmentVariable("HOTLINE_BENCH_NODE_LOGS") is { Length: > 0 } logs
+                    ? TextWriter.Synchronized(new StreamWriter(Path.Combine(logs, $"{id}.log")) { AutoFlush = true }) : null;
+                process.OutputDataReceived += (_, e) => log?.WriteLine(e.Data);
+                process.ErrorDataReceived += (_, e) => log?.WriteLine(e.Data);
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
                 var address = new Uri($"http://127.0.0.1:{port}");
@@ -445,7 +577,24 @@ public static class ScaleoutBenchmark
 
         public Uri NodeAddress(string id) => nodes.Single(n => n.Id == id).Address;
 
-        public Task<string> ApiKeyAsync() => ChildServers.AgentKeyAsync(nodes[0].Address, "bench-admin", "Bench-admin-password-1");
+        public Task<string> ApiKeyAsync(string role = "Agent") => ChildServers.AgentKeyAsync(nodes[0].Address, "bench-admin", "Bench-admin-password-1", role);
+
+        /// <summary>Each live node's CPU time so far.</summary>
+        public List<(string Id, TimeSpan Cpu)> CpuTimes() =>
+            nodes.Where(n => !n.Process.HasExited).Select(n => { n.Process.Refresh(); return (n.Id, n.Process.TotalProcessorTime); }).ToList();
+
+        /// <summary>A table's columns in their order.</summary>
+        public async Task<List<string>> ColumnsAsync(string table)
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Database = database }.ToString());
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var columns = new List<string>();
+            while (await reader.ReadAsync())
+                columns.Add(reader.GetString(0));
+            return columns;
+        }
 
         public TimeSpan CpuTime() =>
             nodes.Where(n => !n.Process.HasExited).Aggregate(TimeSpan.Zero, (sum, n) => { n.Process.Refresh(); return sum + n.Process.TotalProcessorTime; });

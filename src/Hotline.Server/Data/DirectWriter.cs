@@ -46,6 +46,60 @@ public sealed class DirectWriter : IAsyncDisposable
     /// </summary>
     public async Task UpdateAsync<T>(T entity, object?[] before, CancellationToken ct) where T : class
     {
+        if (UpdateText(entity, before) is not { } update)
+            return;
+        if (!commands.TryGetValue(update.Key, out var command))
+            command = commands[update.Key] = Create(update.Text);
+        command.Parameters.Clear();
+        update.Bind(command, command.Parameters);
+        if (await command.ExecuteNonQueryAsync(ct) != 1)
+            throw new DbUpdateConcurrencyException($"{EntityType<T>().DisplayName()} changed since it was read.");
+    }
+
+    /// <summary>
+    /// <see cref="UpdateAsync"/> for many rows at once. On PostgreSQL every statement is a round trip, and a sweep batch's
+    /// 500 clocks and 500 tickets one by one were most of its time (docs/benchmarks.md, "scaleout: notes"): here the
+    /// UPDATEs travel together in one <see cref="DbBatch"/> per <see cref="UpdatesPerBatch"/> rows, each still guarded by
+    /// its key and tokens and checked to have hit its one row. On SQLite (no round trips, no batches) one by one, as before.
+    /// </summary>
+    public async Task UpdateAllAsync<T>(IReadOnlyList<(T Entity, object?[] Before)> rows, CancellationToken ct) where T : class
+    {
+        var connection = db.Database.GetDbConnection();
+        if (!connection.CanCreateBatch)
+        {
+            foreach (var (entity, before) in rows)
+                await UpdateAsync(entity, before, ct);
+            return;
+        }
+        var updates = rows.Select(r => UpdateText(r.Entity, r.Before)).OfType<RowUpdate>().ToList();
+        await using var factory = connection.CreateCommand(); // the type mappings make parameters through a command
+        foreach (var chunk in updates.Chunk(UpdatesPerBatch))
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var update in chunk)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = update.Text;
+                update.Bind(factory, command.Parameters);
+                batch.BatchCommands.Add(command);
+            }
+            await batch.PrepareAsync(ct); // the same few texts every batch: parsed and planned once per connection
+            await batch.ExecuteNonQueryAsync(ct);
+            if (batch.BatchCommands.Any(c => c.RecordsAffected != 1))
+                throw new DbUpdateConcurrencyException($"{EntityType<T>().DisplayName()} changed since it was read.");
+        }
+    }
+
+    /// <summary>Statements per <see cref="DbBatch"/> in <see cref="UpdateAllAsync"/>.</summary>
+    private const int UpdatesPerBatch = 1000;
+
+    /// <summary>One row's guarded UPDATE: its text (the same for every row that changed the same columns) and its values.</summary>
+    private sealed record RowUpdate(string Key, string Text, Action<DbCommand, DbParameterCollection> Bind);
+
+    /// <summary>The UPDATE of the columns of <paramref name="entity"/> that differ from <paramref name="before"/>; null when none do.</summary>
+    private RowUpdate? UpdateText<T>(T entity, object?[] before) where T : class
+    {
         var columns = Columns<T>();
         var changed = new List<int>();
         for (var i = 0; i < columns.Count; i++)
@@ -54,25 +108,27 @@ public sealed class DirectWriter : IAsyncDisposable
                 changed.Add(i);
         }
         if (changed.Count == 0)
-            return;
+            return null;
         var type = EntityType<T>();
         var guards = columns.Select((p, i) => (p, i)).Where(x => x.p.IsPrimaryKey() || x.p.IsConcurrencyToken).ToList();
         var key = $"U:{type.Name}:{string.Join(',', changed)}";
-        if (!commands.TryGetValue(key, out var command))
+        if (!texts.TryGetValue(key, out var text))
         {
             var table = sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
             var set = string.Join(", ", changed.Select(i => $"{Column(columns[i])} = {sql.GenerateParameterNamePlaceholder($"s{i}")}"));
             var where = string.Join(" AND ", guards.Select(g => $"{Column(g.p)} = {sql.GenerateParameterNamePlaceholder($"w{g.i}")}"));
-            command = commands[key] = Create($"UPDATE {table} SET {set} WHERE {where}");
+            text = texts[key] = $"UPDATE {table} SET {set} WHERE {where}";
         }
-        command.Parameters.Clear();
-        foreach (var i in changed)
-            command.Parameters.Add(Parameter(command, columns[i], $"s{i}", columns[i].GetGetter().GetClrValue(entity)));
-        foreach (var (p, i) in guards)
-            command.Parameters.Add(Parameter(command, p, $"w{i}", before[i]));
-        if (await command.ExecuteNonQueryAsync(ct) != 1)
-            throw new DbUpdateConcurrencyException($"{type.DisplayName()} changed since it was read.");
+        return new RowUpdate(key, text, (factory, parameters) =>
+        {
+            foreach (var i in changed)
+                parameters.Add(Parameter(factory, columns[i], $"s{i}", columns[i].GetGetter().GetClrValue(entity)));
+            foreach (var (p, i) in guards)
+                parameters.Add(Parameter(factory, p, $"w{i}", before[i]));
+        });
     }
+
+    private readonly Dictionary<string, string> texts = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Inserts many new rows, for bulk paths such as the analytics projector's catch-up, where EF's change tracking and

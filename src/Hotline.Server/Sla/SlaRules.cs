@@ -22,6 +22,13 @@ public sealed class SlaOptions
     [Range(1, 5_000)]
     public int SweepBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Sweep transactions run side by side on PostgreSQL, each claiming its own due clocks (FOR UPDATE SKIP LOCKED), so
+    /// that the node's work on one batch overlaps the database's on another. SQLite has one writer: always 1 there.
+    /// </summary>
+    [Range(1, 16)]
+    public int SweepWorkers { get; set; } = 2;
+
     /// <summary>The centre's own limit to dispatch a registered, returned or reopened ticket (派单时限), in working hours.</summary>
     [Range(1, 100)]
     public int DispatchWorkingHours { get; set; } = 2;

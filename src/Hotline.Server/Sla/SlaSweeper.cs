@@ -12,7 +12,9 @@ namespace Hotline.Server.Sla;
 /// 时限巡检: finds every clock whose next instant has come (one indexed range scan on next_at), and for each step —
 /// first warning, second warning, breach, escalation — appends the ticket's event, raises the automatic supervision
 /// order or the leaders' escalation, and advances the clock, all in one transaction. The clock's next_at is its
-/// concurrency token, so of two sweepers (two instances) only one advances a clock: each step happens exactly once.
+/// concurrency token, so of two sweepers (two instances) only one advances a clock: each step happens exactly once. On
+/// PostgreSQL each batch also claims its clocks (FOR UPDATE SKIP LOCKED) and <see cref="SlaOptions.SweepWorkers"/>
+/// batches run side by side, so a herd's batches share the work instead of racing for the same clocks.
 /// Missed steps (after downtime) are taken in due-time order on the first sweep. A ticket's Version guards its row the
 /// same way, so a sweep racing a person's action on the same ticket loses and retries that clock on the next sweep.
 /// </summary>
@@ -22,40 +24,74 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
 
     public async Task<int> SweepAsync(CancellationToken ct)
     {
+        if (!claims || options.Value.SweepWorkers <= 1)
+            return await SweepBatchesAsync(ct);
+        // Side by side, each taking what the others have not claimed: a herd's batches overlap the node's CPU with the database's.
+        var workers = await Task.WhenAll(Enumerable.Range(0, options.Value.SweepWorkers).Select(_ => SweepBatchesAsync(ct)));
+        return workers.Sum();
+    }
+
+    /// <summary>On PostgreSQL a batch claims its due clocks in its own transaction (FOR UPDATE SKIP LOCKED); on SQLite, the one writer, it reads them first.</summary>
+    private readonly bool claims = UsesClaims(contexts);
+
+    private static bool UsesClaims(IDbContextFactory<HotlineDbContext> contexts)
+    {
+        using var db = contexts.CreateDbContext();
+        return db.Database.IsNpgsql();
+    }
+
+    private async Task<int> SweepBatchesAsync(CancellationToken ct)
+    {
         var handled = 0;
+        var size = options.Value.SweepBatchSize;
         while (true)
         {
             var now = clock.Now;
-            List<long> ids;
-            await using (var db = await contexts.CreateDbContextAsync(ct))
+            List<long>? due = null; // with claims, the batch takes its own
+            if (!claims)
             {
-                ids = await db.SlaClocks.AsNoTracking().Where(c => c.NextAt != null && c.NextAt <= now)
-                    .OrderBy(c => c.NextAt).Select(c => c.Id).Take(options.Value.SweepBatchSize).ToListAsync(ct);
+                await using var db = await contexts.CreateDbContextAsync(ct);
+                due = await db.SlaClocks.AsNoTracking().Where(c => c.NextAt != null && c.NextAt <= now)
+                    .OrderBy(c => c.NextAt).Select(c => c.Id).Take(size).ToListAsync(ct);
+                if (due.Count == 0)
+                    return handled;
             }
-            if (ids.Count == 0)
-                return handled;
+            IReadOnlyCollection<long> ids;
             try
             {
-                handled += await StepAsync(ids, now, ct);
+                var (taken, steps) = await StepAsync(due, now, ct);
+                handled += steps;
+                ids = taken;
             }
-            catch (Exception ex) when (ids.Count > 1 && ex is DbUpdateException or System.Data.Common.DbException)
+            catch (BatchFailed failed) when (failed.Ids.Count > 1)
             {
                 // Someone acted on one of these tickets meanwhile (or another instance took a clock): one at a time.
-                logger.LogDebug(ex, "SLA batch of {Count} conflicted; stepping one by one", ids.Count);
+                logger.LogDebug(failed.InnerException, "SLA batch of {Count} conflicted; stepping one by one", failed.Ids.Count);
+                ids = failed.Ids;
                 foreach (var id in ids)
                 {
                     try
                     {
-                        handled += await StepAsync([id], now, ct);
+                        handled += (await StepAsync([id], now, ct)).Steps;
                     }
-                    catch (Exception single) when (single is DbUpdateException or System.Data.Common.DbException) // taken by another sweeper, or the ticket changed: the next sweep looks again
+                    catch (BatchFailed) // taken by another sweeper, or the ticket changed: the next sweep looks again
                     {
                     }
                 }
             }
-            if (ids.Count < options.Value.SweepBatchSize)
+            catch (BatchFailed)
+            {
+                return handled; // a single clock conflicted: the next sweep looks again
+            }
+            if (ids.Count < size)
                 return handled;
         }
+    }
+
+    /// <summary>A batch's transaction failed on a conflict (nothing of it was written); <see cref="Ids"/> are the clocks it held.</summary>
+    private sealed class BatchFailed(IReadOnlyCollection<long> ids, Exception inner) : Exception("SLA batch conflicted", inner)
+    {
+        public IReadOnlyCollection<long> Ids { get; } = ids;
     }
 
     /// <summary>The earliest instant any clock is next due (one look at the end of the next_at index), or null.</summary>
@@ -65,52 +101,89 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
         return await db.SlaClocks.AsNoTracking().Where(c => c.NextAt != null).OrderBy(c => c.NextAt).Select(c => c.NextAt).FirstOrDefaultAsync(ct);
     }
 
-    private async Task<int> StepAsync(IReadOnlyCollection<long> ids, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// One transaction: the clocks <paramref name="ids"/> (or, with claims, up to a batch of due ones, locked) that are
+    /// still due, every step each has reached, and their tickets' events and emails. Returns the clocks it held and the steps taken.
+    /// </summary>
+    private async Task<(IReadOnlyCollection<long> Ids, int Steps)> StepAsync(IReadOnlyCollection<long>? ids, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        // Read without tracking and write with DirectWriter: tracking 500 tickets and their clocks cost more than the
-        // writes themselves (docs/benchmarks.md, "sla"), and a herd of 10,000 breaches must clear within 2 seconds.
-        var rows = await db.SlaClocks.AsNoTracking().Where(c => ids.Contains(c.Id) && c.NextAt != null && c.NextAt <= now).OrderBy(c => c.NextAt).ToListAsync(ct);
-        if (rows.Count == 0)
-            return 0;
-        var ticketIds = rows.Select(r => r.TicketId).Distinct().ToList();
-        var tickets = await db.Tickets.AsNoTracking().Where(t => ticketIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
-        await using var writer = await DirectWriter.BeginAsync(db, ct);
-        var ticketsBefore = tickets.Values.ToDictionary(t => t.Id, writer.Snapshot);
-        var events = new List<TicketEvent>();
-        var emails = new List<Notifications.OutboxEmail>();
-        var steps = 0;
-        foreach (var row in rows)
+        DirectWriter? writer = null;
+        List<SlaClockRow> rows = [];
+        try
         {
-            var before = writer.Snapshot(row);
-            var ticket = tickets[row.TicketId];
-            while (row.NextAt is { } at && at <= now)
+            // Read without tracking and write with DirectWriter: tracking 500 tickets and their clocks cost more than the
+            // writes themselves (docs/benchmarks.md, "sla"), and a herd of 10,000 breaches must clear within 2 seconds.
+            if (claims)
             {
-                foreach (var change in Effects(row, ticket, at))
-                {
-                    var transition = TicketWorkflow.ForChange(change);
-                    if (TicketWorkflow.Check(transition.Action, ticket.Status, ticket.AssignedDepartmentCode, Actor.System, ticket.CoHandlingDepartmentCodes) == TransitionVerdict.Allowed)
-                    {
-                        var e = ticket.Act(change, Actor.System, at);
-                        events.Add(e);
-                        emails.AddRange(outbox.Emails(ticket, [e])); // the breach email to the department head commits with the breach
-                    }
-                }
-                row.Stage++;
-                row.NextAt = row.Schedule.NextAt(row.Stage);
-                steps++;
+                var at = now.ToUniversalTime(); // Npgsql writes timestamptz from UTC offsets only
+                // The rows stay locked until this transaction ends; a concurrent batch (another worker, or another node's
+                // sweep still finishing after a failover) skips them rather than waiting to lose on the concurrency token.
+                writer = await DirectWriter.BeginAsync(db, ct);
+                rows = ids is null
+                    ? await db.SlaClocks.FromSql($"SELECT * FROM sla_clocks WHERE \"NextAt\" <= {at} ORDER BY \"NextAt\" LIMIT {options.Value.SweepBatchSize} FOR UPDATE SKIP LOCKED").AsNoTracking().ToListAsync(ct)
+                    : await db.SlaClocks.FromSql($"SELECT * FROM sla_clocks WHERE \"Id\" = ANY({ids.ToArray()}) AND \"NextAt\" <= {at} ORDER BY \"NextAt\" FOR UPDATE SKIP LOCKED").AsNoTracking().ToListAsync(ct);
             }
-            await writer.UpdateAsync(row, before, ct);
+            else
+            {
+                var due = ids ?? [];
+                rows = await db.SlaClocks.AsNoTracking().Where(c => due.Contains(c.Id) && c.NextAt != null && c.NextAt <= now).OrderBy(c => c.NextAt).ToListAsync(ct);
+            }
+            if (rows.Count == 0)
+                return (ids ?? [], 0);
+            var ticketIds = rows.Select(r => r.TicketId).Distinct().ToList();
+            // With claims, the tickets are locked too, in Id order: two batches holding clocks of one ticket take turns on it
+            // (the second reads it as the first left it) instead of the second failing on its version and going one by one.
+            var tickets = claims
+                ? await db.Tickets.FromSql($"SELECT * FROM tickets WHERE \"Id\" = ANY({ticketIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE").AsNoTracking().ToDictionaryAsync(t => t.Id, ct)
+                : await db.Tickets.AsNoTracking().Where(t => ticketIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
+            writer ??= await DirectWriter.BeginAsync(db, ct);
+            var ticketsBefore = tickets.Values.ToDictionary(t => t.Id, writer.Snapshot);
+            var events = new List<TicketEvent>();
+            var emails = new List<Notifications.OutboxEmail>();
+            var steps = 0;
+            var clockUpdates = new List<(SlaClockRow, object?[])>(rows.Count);
+            foreach (var row in rows)
+            {
+                var before = writer.Snapshot(row);
+                var ticket = tickets[row.TicketId];
+                while (row.NextAt is { } at && at <= now)
+                {
+                    foreach (var change in Effects(row, ticket, at))
+                    {
+                        var transition = TicketWorkflow.ForChange(change);
+                        if (TicketWorkflow.Check(transition.Action, ticket.Status, ticket.AssignedDepartmentCode, Actor.System, ticket.CoHandlingDepartmentCodes) == TransitionVerdict.Allowed)
+                        {
+                            var e = ticket.Act(change, Actor.System, at);
+                            events.Add(e);
+                            emails.AddRange(outbox.Emails(ticket, [e])); // the breach email to the department head commits with the breach
+                        }
+                    }
+                    row.Stage++;
+                    row.NextAt = row.Schedule.NextAt(row.Stage);
+                    steps++;
+                }
+                clockUpdates.Add((row, before));
+            }
+            await writer.UpdateAllAsync(clockUpdates, ct);
+            await writer.UpdateAllAsync(tickets.Values.Select(t => (t, ticketsBefore[t.Id])).ToList(), ct);
+            await writer.InsertManyAsync(events, ct);
+            await writer.InsertManyAsync(emails, ct);
+            await writer.CommitAsync(ct);
+            commits.Notify();
+            if (steps > 0)
+                logger.LogInformation("SLA sweep took {Steps} steps on {Clocks} clocks", steps, rows.Count);
+            return (rows.Select(r => r.Id).ToList(), steps);
         }
-        foreach (var ticket in tickets.Values)
-            await writer.UpdateAsync(ticket, ticketsBefore[ticket.Id], ct);
-        await writer.InsertManyAsync(events, ct);
-        await writer.InsertManyAsync(emails, ct);
-        await writer.CommitAsync(ct);
-        commits.Notify();
-        if (steps > 0)
-            logger.LogInformation("SLA sweep took {Steps} steps on {Clocks} clocks", steps, rows.Count);
-        return steps;
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
+        {
+            throw new BatchFailed(ids ?? rows.Select(r => r.Id).ToList(), ex);
+        }
+        finally
+        {
+            if (writer is not null)
+                await writer.DisposeAsync();
+        }
     }
 
     /// <summary>What reaching the row's next stage means for its ticket.</summary>

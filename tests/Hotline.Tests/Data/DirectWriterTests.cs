@@ -78,6 +78,44 @@ public sealed class DirectWriterTests(HotlineFixture fixture) : IClassFixture<Ho
     }
 
     [Fact]
+    public async Task Rows_updated_together_are_each_guarded_and_one_stale_row_refuses_them_all()
+    {
+        var numbers = new[] { await DispatchedAsync(), await DispatchedAsync(), await DispatchedAsync() };
+        var contexts = Factory.Services.GetRequiredService<IDbContextFactory<HotlineDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        var tickets = await db.Tickets.AsNoTracking().Where(t => numbers.Contains(t.Number)).OrderBy(t => t.Id).ToListAsync();
+
+        // Someone acts on the last of them after we read it.
+        await Api.ActAsync(await Factory.HandlerAsync("scjg"), tickets[^1].Number, "sign-for");
+
+        await using (var writer = await DirectWriter.BeginAsync(db, default))
+        {
+            var rows = tickets.Select(t => (t, writer.Snapshot(t))).ToList();
+            foreach (var t in tickets)
+                _ = t.Act(new SlaWarned(Hotline.Domain.Sla.SlaClockKind.SignFor, 1, HotlineFactory.Start), Actor.System, HotlineFactory.Start);
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => writer.UpdateAllAsync(rows, default));
+        }
+        await using (var check = await contexts.CreateDbContextAsync())
+        {
+            var versions = await check.Tickets.AsNoTracking().Where(t => numbers.Contains(t.Number)).OrderBy(t => t.Id).Select(t => t.Version).ToListAsync();
+            Assert.Equal(tickets.Select((t, i) => i == tickets.Count - 1 ? t.Version : t.Version - 1), versions); // the first two were not kept either
+        }
+
+        // Read again, all three are written, each exactly once.
+        var fresh = await db.Tickets.AsNoTracking().Where(t => numbers.Contains(t.Number)).OrderBy(t => t.Id).ToListAsync();
+        await using (var writer = await DirectWriter.BeginAsync(db, default))
+        {
+            var rows = fresh.Select(t => (t, writer.Snapshot(t))).ToList();
+            foreach (var t in fresh)
+                _ = t.Act(new SlaWarned(Hotline.Domain.Sla.SlaClockKind.SignFor, 1, HotlineFactory.Start), Actor.System, HotlineFactory.Start);
+            await writer.UpdateAllAsync(rows, default);
+            await writer.CommitAsync(default);
+        }
+        await using var after = await contexts.CreateDbContextAsync();
+        Assert.Equal(fresh.Select(t => t.Version), await after.Tickets.AsNoTracking().Where(t => numbers.Contains(t.Number)).OrderBy(t => t.Id).Select(t => t.Version).ToListAsync());
+    }
+
+    [Fact]
     public async Task Measures_written_directly_change_only_the_measures_of_the_rows_given_and_a_missing_row_is_an_error()
     {
         var contexts = Factory.Services.GetRequiredService<IDbContextFactory<HotlineDbContext>>();
