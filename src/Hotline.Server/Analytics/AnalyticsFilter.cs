@@ -38,6 +38,10 @@ public sealed record AnalyticsFilter(
 {
     public FigureScope Scope => Department is null ? FigureScope.Centre : FigureScope.Department;
 
+    /// <summary>Every ticket of the city in the period: no department, dimension or topic word filtered.</summary>
+    public bool IsWholeCentre =>
+        this is { Department: null, District: null, Category: null, CategoryCodes: null, Type: null, Channel: null, RequesterKind: null, Word: null };
+
     public AnalyticsFilter WithPeriod(Period period) => this with { Period = period };
 
     /// <summary>Back to a query string, for links and the next request.</summary>

@@ -174,8 +174,7 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
     /// </summary>
     public async Task<OnlineResolutionFigures?> OnlineResolutionsAsync(AnalyticsFilter f, CancellationToken ct, int articles = 10)
     {
-        if ((f.Department ?? f.District ?? f.Category ?? f.Word) is not null || f.CategoryCodes is { Count: > 0 }
-            || f.Type is not null || f.Channel is not null || f.RequesterKind is not null)
+        if (!f.IsWholeCentre)
             return null;
         var now = await OnlineResolvedAsync(f.Period, ct);
         var before = await OnlineResolvedAsync(f.Period.Previous, ct);

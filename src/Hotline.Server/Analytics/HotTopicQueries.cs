@@ -107,7 +107,7 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
     /// the whole city's tickets of a period, without a department or a dimension filtered.
     /// </summary>
     public static bool InWordRollups(AnalyticsFilter f, string counter) =>
-        counter == nameof(FactMeasures.Registered) && f is { Department: null, District: null, CategoryCodes: null, Type: null, Channel: null, RequesterKind: null, Word: null };
+        counter == nameof(FactMeasures.Registered) && f.IsWholeCentre;
 
     /// <summary>Tickets per word of a period from the word rollups: its whole months from month rows, the days at either end from day rows.</summary>
     internal async Task<Dictionary<string, long>> WordRollupCountsAsync(Period period, IReadOnlyList<string>? only, CancellationToken ct)
