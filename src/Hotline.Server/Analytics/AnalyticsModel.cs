@@ -4,12 +4,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Server.Analytics;
 
+/// <summary>A row of a rollup table: a day's or a month's sums (<see cref="FactSet.Covering{T}"/>).</summary>
+public interface IRollupRow
+{
+    RollupSpan Span { get; }
+    /// <summary>The day, or a month's first day.</summary>
+    DateOnly Day { get; }
+}
+
 /// <summary>
 /// 日汇总/月汇总: the sum of the fact rows of one day (or one month) and one combination of the dimensions its grain
 /// keeps (<see cref="RollupKey"/>). The dashboard reads these; the projector keeps every grain and span equal to the sum
 /// of <c>analytics_facts</c> by applying each ticket's difference.
 /// </summary>
-public sealed class AnalyticsRollup : IFactDimensions
+public sealed class AnalyticsRollup : IFactDimensions, IRollupRow
 {
     public long Id { get; set; }
     /// <summary><see cref="RollupKey.Text"/>: unique, so the projector finds a row in one indexed lookup.</summary>
@@ -58,7 +66,7 @@ public sealed class TicketWord
 /// 热点词汇总: how many tickets registered on a day (or in a month) have a topic word (<see cref="WordRollupKey"/>):
 /// the sum of their centre rows' <see cref="FactMeasures.Registered"/>. Kept by the projector with the facts.
 /// </summary>
-public sealed class WordRollup
+public sealed class WordRollup : IRollupRow
 {
     public long Id { get; set; }
     /// <summary><see cref="WordRollupKey.Text"/>: unique, so the projector finds a row in one indexed lookup.</summary>

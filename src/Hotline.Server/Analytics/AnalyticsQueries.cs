@@ -196,7 +196,7 @@ public sealed class AnalyticsQueries(HotlineDbContext db, ReferenceData referenc
     }
 
     /// <summary>A period's days as instants: from its first day's midnight in the city to the midnight after its last.</summary>
-    private (DateTimeOffset From, DateTimeOffset To) Instants(Period period) => (clock.StartOf(period.From), clock.StartOf(period.To.AddDays(1)));
+    private (DateTimeOffset From, DateTimeOffset Until) Instants(Period period) => clock.Instants(period.From, period.To);
 
     private static double? CountChange(long now, long before) =>
         Assessment.Change(new Figure("OnlineResolutions", FigureKind.Count, now, now, 0), new Figure("OnlineResolutions", FigureKind.Count, before, before, 0));

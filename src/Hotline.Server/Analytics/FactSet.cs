@@ -56,16 +56,26 @@ public static class FactSet
         if ((RollupGrains.Of(grain).Keeps & Filtered(f)) != Filtered(f))
             throw new ArgumentException($"The {grain} rollups do not keep the filter's dimensions.", nameof(grain));
         var spans = byDay || !RollupGrains.Of(grain).Months ? new RollupSpans(f.Period.From, f.Period.To, null, null) : RollupSpans.Of(f.Period.From, f.Period.To);
-        // One range per span, each with the grain, so each is a range of the (grain, span, day) index: SQLite reads an OR of
-        // indexable terms as a union of index ranges, PostgreSQL as a bitmap OR.
-        var ranges = new List<Expression<Func<AnalyticsRollup, bool>>>();
+        return Where(db.Set<AnalyticsRollup>().AsNoTracking().Where(Covering<AnalyticsRollup>(spans, r => r.Grain == grain)), f);
+    }
+
+    /// <summary>
+    /// The rows of a rollup table that make up <paramref name="spans"/>: its whole months from month rows, the days at
+    /// either end from day rows. One range per span, each after <paramref name="each"/> (the columns the table's index
+    /// has before span and day), so each is a range of that index: SQLite reads an OR of indexable terms as a union of
+    /// index ranges, PostgreSQL as a bitmap OR.
+    /// </summary>
+    public static Expression<Func<T, bool>> Covering<T>(RollupSpans spans, Expression<Func<T, bool>>? each = null) where T : class, IRollupRow
+    {
+        var ranges = new List<Expression<Func<T, bool>>>();
         if (spans is { FirstMonth: { } first, LastMonth: { } last })
-            ranges.Add(r => r.Grain == grain && r.Span == RollupSpan.Month && r.Day >= first && r.Day <= last);
+            ranges.Add(r => r.Span == RollupSpan.Month && r.Day >= first && r.Day <= last);
         foreach (var (start, end) in new[] { spans.LeadingDays, spans.TrailingDays }.OfType<(DateOnly From, DateOnly To)>())
-            ranges.Add(r => r.Grain == grain && r.Span == RollupSpan.Day && r.Day >= start && r.Day <= end);
-        var row = ranges[0].Parameters[0];
-        var any = ranges.Skip(1).Aggregate(ranges[0].Body, (body, next) => Expression.OrElse(body, ReplacingExpressionVisitor.Replace(next.Parameters[0], row, next.Body)));
-        return Where(db.Set<AnalyticsRollup>().AsNoTracking().Where(Expression.Lambda<Func<AnalyticsRollup, bool>>(any, row)), f);
+            ranges.Add(r => r.Span == RollupSpan.Day && r.Day >= start && r.Day <= end);
+        var row = Expression.Parameter(typeof(T), "r");
+        Expression Body(LambdaExpression e) => ReplacingExpressionVisitor.Replace(e.Parameters[0], row, e.Body);
+        var any = ranges.Select(range => each is null ? Body(range) : Expression.AndAlso(Body(each), Body(range))).Aggregate(Expression.OrElse);
+        return Expression.Lambda<Func<T, bool>>(any, row);
     }
 
     /// <summary>The smallest grain that keeps the filter's dimensions and <paramref name="groupedBy"/>.</summary>

@@ -112,15 +112,7 @@ public sealed class HotTopicQueries(HotlineDbContext db, Reference.ReferenceData
     /// <summary>Tickets per word of a period from the word rollups: its whole months from month rows, the days at either end from day rows.</summary>
     internal async Task<Dictionary<string, long>> WordRollupCountsAsync(Period period, IReadOnlyList<string>? only, CancellationToken ct)
     {
-        var spans = RollupSpans.Of(period.From, period.To);
-        // An absent span is an empty range; the three ranges of the (span, day, word) index are read as one OR.
-        var (monthFrom, monthTo) = spans is { FirstMonth: { } first, LastMonth: { } last } ? (first, last) : (DateOnly.MaxValue, DateOnly.MinValue);
-        var (leadFrom, leadTo) = spans.LeadingDays ?? (DateOnly.MaxValue, DateOnly.MinValue);
-        var (trailFrom, trailTo) = spans.TrailingDays ?? (DateOnly.MaxValue, DateOnly.MinValue);
-        var rows = db.Set<WordRollup>().AsNoTracking().Where(r =>
-            (r.Span == RollupSpan.Month && r.Day >= monthFrom && r.Day <= monthTo)
-            || (r.Span == RollupSpan.Day && r.Day >= leadFrom && r.Day <= leadTo)
-            || (r.Span == RollupSpan.Day && r.Day >= trailFrom && r.Day <= trailTo));
+        var rows = db.Set<WordRollup>().AsNoTracking().Where(FactSet.Covering<WordRollup>(RollupSpans.Of(period.From, period.To)));
         if (only is not null)
             rows = rows.Where(r => only.Contains(r.Word));
         return await rows.GroupBy(r => r.Word).Select(g => new { g.Key, Count = g.Sum(r => r.Registered) })

@@ -28,4 +28,11 @@ public sealed class CityClock(TimeProvider time, IOptions<HotlineOptions> option
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
     }
+
+    /// <summary>
+    /// The instants a span of local days covers, both days included: from the first day's start up to, not including, the
+    /// start of the day after the last. An open end is the earliest or latest instant there is.
+    /// </summary>
+    public (DateTimeOffset From, DateTimeOffset Until) Instants(DateOnly? first, DateOnly? last) =>
+        (first is { } f ? StartOf(f) : DateTimeOffset.MinValue, last is { } l ? StartOf(l.AddDays(1)) : DateTimeOffset.MaxValue);
 }

@@ -32,10 +32,11 @@ public sealed class RatingScores(HotlineDbContext db, ReferenceData reference, C
     public async Task<IReadOnlyList<DepartmentScore>> SummaryAsync(DateOnly? from, DateOnly? to, string? department, CancellationToken ct)
     {
         var rows = db.Ratings.AsNoTracking();
-        if (from is { } f)
-            rows = rows.Where(r => r.RatedAt >= clock.StartOf(f));
-        if (to is { } t)
-            rows = rows.Where(r => r.RatedAt < clock.StartOf(t.AddDays(1)));
+        var (start, end) = clock.Instants(from, to);
+        if (from is not null)
+            rows = rows.Where(r => r.RatedAt >= start);
+        if (to is not null)
+            rows = rows.Where(r => r.RatedAt < end);
         if (department is not null)
             rows = rows.Where(r => r.DepartmentCode == department);
         var counts = await rows

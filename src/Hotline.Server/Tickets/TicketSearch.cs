@@ -157,8 +157,7 @@ public sealed class TicketSearch(HotlineDbContext db, ReferenceData reference, C
         var to = QueryDays.Parse(f.To, "to", errors);
         if (from is not null || to is not null)
         {
-            var start = from is { } d1 ? clock.StartOf(d1) : DateTimeOffset.MinValue;
-            var end = to is { } d2 ? clock.StartOf(d2.AddDays(1)) : DateTimeOffset.MaxValue;
+            var (start, end) = clock.Instants(from, to);
             query = query.Where(t => t.RegisteredAt >= start && t.RegisteredAt < end);
             // The same range as ids (min and max over the registration-time index), so the page walks the primary key
             // instead of sorting a month of rows by id (measured at 1M rows: ~100 ms → ~10 ms). Exact for any data.
