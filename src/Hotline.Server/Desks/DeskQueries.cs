@@ -107,7 +107,7 @@ public sealed class DeskQueries(
                 returned = new ReturnInfo(dept, DepartmentName(dept) ?? dept, r.Reason, r.Explanation, e.At);
             }
             var reopen = t.Status == TicketStatus.Reopened && events.GetValueOrDefault((t.Id, TicketAction.Reopen)) is { Change: Reopened o } ? o.Reason : null;
-            var proposals = routing.ProposalsFor(t);
+            var proposals = routing.ProposalsFor(t).ToValueList();
             return new DispatchRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, proposals, returned, reopen, clocks.GetValueOrDefault((t.Id, SlaClockKind.Dispatch)));
         }).ToList();
     }
@@ -122,7 +122,7 @@ public sealed class DeskQueries(
         return tickets.Select(t => new InboxRow(Row(t, actor) with { Rating = ratings.GetValueOrDefault(t.Id) }, !actor.IsDepartmentHandler || t.AssignedDepartmentCode == actor.DepartmentCode,
             t.Status == TicketStatus.Dispatched ? clocks.GetValueOrDefault((t.Id, SlaClockKind.SignFor)) : null,
             clocks.GetValueOrDefault((t.Id, SlaClockKind.Handling)),
-            t.PendingExtensionDeadline, t.OpenSupervisionOrders, t.AwaitingRequesterSince is not null)).ToList();
+            t.PendingExtensionDeadline, t.OpenSupervisionOrders.ToValueList(), t.AwaitingRequesterSince is not null)).ToList();
     }
 
     /// <summary>Open supervision orders and leaders' instructions, the earliest due first.</summary>
@@ -330,7 +330,7 @@ public sealed class DeskQueries(
         reference.CategoryName(t.CategoryCode),
         t.DistrictCode is null ? null : reference.DistrictName(t.DistrictCode),
         t.AssignedDepartmentCode, DepartmentName(t.AssignedDepartmentCode), t.RegisteredAt, t.Version,
-        TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, actor, t.CoHandlingDepartmentCodes));
+        TicketWorkflow.AllowedActions(t.Status, t.AssignedDepartmentCode, actor, t.CoHandlingDepartmentCodes).ToValueList());
 
     private string? DepartmentName(string? code) => code is null ? null : reference.DepartmentName(code);
 }

@@ -75,6 +75,6 @@ public sealed class TicketRouting(IDbContextFactory<HotlineDbContext> contexts, 
         var department = reference.Departments.GetValueOrDefault(p.DepartmentCode);
         return new ProposalView(p.DepartmentCode, reference.DepartmentName(p.DepartmentCode),
             requester == RequesterKind.Enterprise && department?.HasEnterpriseDesk == true,
-            p.CoHandlingDepartmentCodes, p.RuleCode, p.Reason, p.Score, p.Confidence);
+            p.CoHandlingDepartmentCodes.ToValueList(), p.RuleCode, p.Reason, p.Score, p.Confidence);
     }
 }

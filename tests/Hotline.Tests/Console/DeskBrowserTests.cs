@@ -354,6 +354,27 @@ public sealed class DeskBrowserTests(KestrelHotlineFixture fixture)
             Assert.Single(await Hotline.Tests.Ratings.RatingStory.EventsAsync(Factory, number), e => e.Str("action") == "sign-for");
     }
 
+    /// <summary>
+    /// The root of the lost sign-for click: every live reload replaced every row of the inbox (MudTable keys its rows by
+    /// the row record, and the records held lists that compared by reference), so a click pressed on a row while it was
+    /// replaced never fired. A ticket arriving now leaves the rows already shown in place: the same elements.
+    /// </summary>
+    [BrowserFact]
+    public async Task A_ticket_arriving_in_the_inbox_leaves_the_rows_already_shown_in_place()
+    {
+        const string department = "mzj";
+        var shown = await DispatchedToAsync(department);
+        var page = await SignInAsync("desk.rows.kept", Roles.DepartmentHandler, department);
+        var button = page.GetByTestId($"sign-for-{shown}");
+        await Assertions.Expect(button).ToBeVisibleAsync();
+        await button.EvaluateAsync("b => { b.keptMark = true; b.closest('tr').keptMark = true; }"); // a property, not an attribute Blazor would see
+
+        var arrived = await DispatchedToAsync(department);
+        await Assertions.Expect(page.GetByTestId($"sign-for-{arrived}")).ToBeVisibleAsync();
+
+        Assert.True(await button.EvaluateAsync<bool>("b => b.keptMark === true && b.closest('tr').keptMark === true"), "the row's elements were replaced");
+    }
+
     /// <summary>Bug: the dispatch dialog's 批示/要求 label lay over the text typed into it.</summary>
     [BrowserFact]
     public async Task The_dispatch_dialogs_instructions_label_stays_clear_of_the_typed_text()

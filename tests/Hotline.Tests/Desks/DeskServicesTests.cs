@@ -105,6 +105,37 @@ public sealed class DeskServicesTests(HotlineFixture fixture) : IClassFixture<Ho
         Assert.Equal(expected, (await queries.InboxAsync(Scjg, CancellationToken.None)).Single(r => r.Ticket.Number == number).Ticket.Rating);
     }
 
+    /// <summary>
+    /// MudTable keys each row by its item (<c>@key="item"</c>): a desk's row must equal its predecessor when nothing about
+    /// its ticket changed, or every live reload replaces every row's elements and a click pressed during one is lost
+    /// (<see cref="Hotline.Tests.Console.DeskBrowserTests"/>, the arriving ticket). Before, the rows' lists compared by reference.
+    /// </summary>
+    [Fact]
+    public async Task A_desk_read_again_without_a_change_gives_rows_equal_to_the_first_so_its_table_keeps_their_elements()
+    {
+        var agent = await fixture.Factory.AgentAsync();
+        var waiting = (await Api.RegisterAsync(agent, Api.Enterprise())).Number(); // with routing proposals
+        var dispatched = (await Api.RegisterAsync(agent)).Number();
+        await Api.ActAsync(await fixture.Factory.DispatcherAsync(), dispatched, "dispatch", Api.Dispatch("scjg"));
+        await Api.ActAsync(await fixture.Factory.ClientAsync(Roles.Supervisor), dispatched, "supervise",
+            new JsonObject { ["instructions"] = "请尽快答复。", ["dueAt"] = (HotlineFactory.Start + TimeSpan.FromDays(3)).ToString("O") });
+        var queries = fixture.Factory.Services.GetRequiredService<DeskQueries>();
+        var dispatcher = new Actor("desk-test-dispatcher", "测试派单员", Roles.Dispatcher, null);
+        var supervisor = new Actor("desk-test-supervisor", "测试督办员", Roles.Supervisor, null);
+
+        var queue = await queries.DispatchQueueAsync(dispatcher, CancellationToken.None);
+        Assert.NotEmpty(queue.Single(r => r.Ticket.Number == waiting).Proposals);
+        Assert.Equal(queue, await queries.DispatchQueueAsync(dispatcher, CancellationToken.None));
+        var inbox = await queries.InboxAsync(Scjg, CancellationToken.None);
+        Assert.NotEmpty(inbox.Single(r => r.Ticket.Number == dispatched).OpenOrders);
+        Assert.Equal(inbox, await queries.InboxAsync(Scjg, CancellationToken.None));
+        var orders = await queries.OpenOrdersAsync(supervisor, CancellationToken.None);
+        Assert.Contains(orders, r => r.Ticket.Number == dispatched);
+        Assert.Equal(orders, await queries.OpenOrdersAsync(supervisor, CancellationToken.None));
+        Assert.Equal(await queries.PendingExtensionsAsync(supervisor, CancellationToken.None), await queries.PendingExtensionsAsync(supervisor, CancellationToken.None));
+        Assert.Equal(await queries.ReopenedAsync(supervisor, CancellationToken.None), await queries.ReopenedAsync(supervisor, CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_returned_ticket_in_the_dispatch_queue_says_who_returned_it_and_why_with_the_routing_proposal()
     {
