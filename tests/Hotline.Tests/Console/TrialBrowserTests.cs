@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+
+namespace Hotline.Tests.Console;
+
+/// <summary>
+/// What a centre's staff and the public tripped on when trying the product (issue 12): words left in the wrong language
+/// and a language switch broken over two lines on a phone.
+/// </summary>
+public sealed class TrialBrowserTests(KestrelHotlineFixture fixture)
+    : DeskBrowserTestBase(fixture.Factory, fixture.BaseAddress), IClassFixture<KestrelHotlineFixture>
+{
+    [BrowserFact]
+    public async Task A_chinese_desk_counts_its_rows_and_names_its_pager_buttons_in_chinese()
+    {
+        // Bug: the inbox's pager read "1-1 of 1" and its buttons were "First page" … "Last page" to a screen reader.
+        await DispatchedToAsync("scjg");
+        var page = await SignInAsync("trial.pager", Roles.DepartmentHandler, "scjg");
+
+        var pager = page.GetByTestId("inbox").Locator(".mud-table-pagination");
+        await Assertions.Expect(pager).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"第 1-\d+ 条，共 \d+ 条"));
+        await Assertions.Expect(pager).Not.ToContainTextAsync(" of ");
+        await Assertions.Expect(pager.GetByRole(AriaRole.Button, new() { Name = "下一页", Exact = true })).ToHaveCountAsync(1);
+        await Assertions.Expect(pager.GetByRole(AriaRole.Button, new() { Name = "第一页", Exact = true })).ToHaveCountAsync(1);
+    }
+
+    [BrowserFact]
+    public async Task A_required_field_left_empty_says_so_in_chinese()
+    {
+        // Bug: leaving the extension's reason empty showed MudBlazor's English "Required" under it, and the submit's
+        // "必填项。" under the same field a moment later.
+        var number = await DispatchedToAsync("scjg");
+        await Api.ActAsync(await Factory.HandlerAsync("scjg"), number, "sign-for");
+        var page = await SignInAsync("trial.required", Roles.DepartmentHandler, "scjg");
+
+        await page.GetByTestId($"request-extension-{number}").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        var reason = dialog.GetByLabel("原因");
+        await reason.FocusAsync();
+        await reason.BlurAsync();
+
+        await Assertions.Expect(dialog).ToContainTextAsync("必填项。");
+        await Assertions.Expect(dialog).Not.ToContainTextAsync("Required");
+    }
+
+    [BrowserFact]
+    public async Task On_a_phone_the_public_pages_language_switch_stays_on_one_line_and_is_marked_as_chinese()
+    {
+        // Bug: beside the long English title, "中文" broke into "中" over "文".
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            DeviceScaleFactor = 2,
+            IsMobile = true,
+            HasTouch = true,
+            Locale = "en",
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+
+        foreach (var route in new[] { "/track", "/ask" })
+        {
+            await page.GotoAsync(route);
+            var link = page.Locator("header a");
+            await Assertions.Expect(link).ToHaveTextAsync("中文");
+            // The text's own boxes, one per line it takes (the link itself is one block, a flex item, however it wraps).
+            Assert.Equal(1, await link.EvaluateAsync<int>("a => { const r = document.createRange(); r.selectNodeContents(a); return r.getClientRects().length; }"));
+            await Assertions.Expect(link).ToHaveAttributeAsync("lang", "zh-CN");
+        }
+    }
+}
