@@ -68,4 +68,18 @@ public sealed class TrialBrowserTests(KestrelHotlineFixture fixture)
             await Assertions.Expect(link).ToHaveAttributeAsync("lang", "zh-CN");
         }
     }
+
+    [BrowserFact]
+    public async Task An_english_leader_reads_todays_rated_departments_in_english()
+    {
+        // Bug: "Satisfaction by department today" listed 常州市市场监督管理局 on the English desk.
+        var number = await Hotline.Tests.Ratings.RatingStory.RepliedTicketAsync(Factory);
+        using (var response = await Api.PostAsync(await Factory.AgentAsync(), $"/api/tickets/{number}/rating", new JsonObject { ["level"] = "Dissatisfied", ["resolved"] = false }))
+            await Api.ExpectAsync(response, HttpStatusCode.Created);
+        var page = await SignInAsync("trial.leader", Roles.Leader);
+
+        await page.GotoAsync("/culture?culture=en&returnUrl=/leader");
+
+        await Assertions.Expect(page.GetByTestId("satisfaction-scjg")).ToHaveTextAsync("Changzhou Administration for Market Regulation");
+    }
 }
