@@ -82,4 +82,23 @@ public sealed class TrialBrowserTests(KestrelHotlineFixture fixture)
 
         await Assertions.Expect(page.GetByTestId("satisfaction-scjg")).ToHaveTextAsync("Changzhou Administration for Market Regulation");
     }
+
+    [BrowserFact]
+    public async Task An_admin_who_chooses_a_file_that_is_not_a_calendar_is_told_so()
+    {
+        // Bug: "请求参数有误，请检查标出的字段。值的格式不正确。" with no field marked and the file not named.
+        var page = await SignInAsync("trial.admin", Roles.Admin);
+        await page.GotoAsync("/admin/calendar");
+        await Assertions.Expect(page.GetByTestId("calendar-page")).ToHaveAttributeAsync("data-interactive", "true");
+
+        foreach (var (name, text) in new[] { ("2027.ics", "not a calendar"), ("2027.json", "{\"year\": 2027, \"holidays\": \"x\"}") })
+        {
+            await page.Locator("#calendar-file").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "text/plain", Buffer = System.Text.Encoding.UTF8.GetBytes(text) });
+            await page.GetByTestId("calendar-preview").ClickAsync();
+
+            var problem = page.GetByTestId("calendar-problem");
+            await Assertions.Expect(problem).ToContainTextAsync("所选文件无法作为日历读取");
+            await Assertions.Expect(problem).Not.ToContainTextAsync("请检查标出的字段");
+        }
+    }
 }
