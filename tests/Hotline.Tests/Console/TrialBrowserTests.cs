@@ -101,4 +101,21 @@ public sealed class TrialBrowserTests(KestrelHotlineFixture fixture)
             await Assertions.Expect(problem).Not.ToContainTextAsync("请检查标出的字段");
         }
     }
+
+    [BrowserFact]
+    public async Task The_analysis_reports_print_button_opens_the_print_dialog()
+    {
+        // Bug: its onclick="window.print()" was refused by the Content-Security-Policy: the button did nothing.
+        var page = await SignInAsync("trial.reports", Roles.Admin);
+        var refused = new List<string>();
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) refused.Add(m.Text); };
+        await page.AddInitScriptAsync("window.print = () => { window.__printed = (window.__printed || 0) + 1; };");
+        using var built = await Api.PostAsync(await Factory.ClientAsync(Roles.Admin), "/api/analytics/reports", new JsonObject { ["period"] = "week" });
+        await page.GotoAsync(built.Headers.Location!.ToString().Replace("/api", "", StringComparison.Ordinal));
+
+        await page.GetByTestId("report").GetByRole(AriaRole.Button, new() { Name = "打印" }).ClickAsync();
+
+        await page.WaitForFunctionAsync("() => window.__printed === 1", null, new() { Timeout = 5_000 });
+        Assert.Empty(refused);
+    }
 }
