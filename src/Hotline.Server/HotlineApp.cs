@@ -95,6 +95,7 @@ public static class HotlineApp
             o.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
             o.SnackbarConfiguration.VisibleStateDuration = 4000;
         });
+        services.AddTransient<MudBlazor.MudLocalizer, Console.ConsoleMudLocalizer>();
         services.AddSingleton<ConsoleQueries>();
         services.AddDesks();
         services.AddTelephony();

@@ -171,7 +171,8 @@ public sealed class RequesterPages(HotlineDbContext db, RequesterLinks links, Ac
         return true;
     }
 
-    public string? DepartmentName(string? code) => code is null ? null : reference.Departments.GetValueOrDefault(code)?.Name ?? code;
+    /// <summary>In the reader's language: an English page said "常州市市场监督管理局" where the console says "Changzhou Administration for Market Regulation".</summary>
+    public string? DepartmentName(string? code) => code is null ? null : reference.DepartmentName(code);
 
     /// <summary>The department a ticket was with when this event happened: the latest dispatch before it.</summary>
     private static string? DepartmentAt(List<TicketEvent> events, TicketEvent at) =>

@@ -10,25 +10,28 @@ namespace Hotline.Server.Tickets;
 /// </summary>
 public sealed class TicketEventText(IStringLocalizer<Messages> text, ReferenceData reference, CityClock clock)
 {
+    /// <summary>"：" between a label and its text in Chinese, ": " in English (an English history read "Resolved：…").</summary>
+    private string Colon => text["Text.Colon"];
+
     public string Action(string route) => TicketWorkflow.ForRoute(route) is { } t ? text[$"Action.{t.Action}"] : route;
 
     public string Summary(TicketChange change) => change switch
     {
         Registered r => $"{r.Draft.Requester.Name} · {reference.CategoryPath(r.Draft.CategoryCode)}",
         ResolvedAtIntake a => a.Answer,
-        Dispatched d => $"{text["Ticket.To"]} {Dept(d.DepartmentCode)}{(d.CoHandlers.Count > 0 ? $"（{text["Ticket.CoHandling"]} {string.Join("、", d.CoHandlers.Select(Dept))}）" : "")}{(d.Instructions is { Length: > 0 } i ? $"：{i}" : "")}",
+        Dispatched d => $"{text["Ticket.To"]} {Dept(d.DepartmentCode)}{(d.CoHandlers.Count > 0 ? $"（{text["Ticket.CoHandling"]} {string.Join("、", d.CoHandlers.Select(Dept))}）" : "")}{(d.Instructions is { Length: > 0 } i ? $"{Colon}{i}" : "")}",
         SignedFor s => s.Note ?? "",
-        Returned r => $"{(r.Reason is { } reason ? text[$"ReturnReason.{reason}"] : "")}：{r.Explanation}",
-        Replied r => $"{(r.Result is { } result ? text[$"ReplyResult.{result}"] : "")}：{r.Resolution}",
+        Returned r => $"{(r.Reason is { } reason ? text[$"ReturnReason.{reason}"] : "")}{Colon}{r.Explanation}",
+        Replied r => $"{(r.Result is { } result ? text[$"ReplyResult.{result}"] : "")}{Colon}{r.Resolution}",
         Closed c => text.Stored(c.Note),
         Reopened r => text.Stored(r.Reason),
         AttachmentAdded a => a.FileName,
         ProgressAdded p => p.Note,
-        CoHandlingContributed c => $"{Dept(c.DepartmentCode)}：{c.Contribution}",
+        CoHandlingContributed c => $"{Dept(c.DepartmentCode)}{Colon}{c.Contribution}",
         ExtensionRequested x => $"{x.Reason}（{(x.RequestedDeadline is { } d ? clock.Local(d) : "")}）",
-        ExtensionDecided x => $"{(x.Approved == true ? text["Ticket.Approve"] : text["Ticket.Reject"])}{(x.Comment is { Length: > 0 } c ? $"：{c}" : "")}",
-        SupervisionRaised s => $"{text["Ticket.OrderNumber", s.OrderNumber]}：{text.Stored(s.Instructions)}",
-        SupervisionAnswered a => $"{text["Ticket.OrderNumber", a.OrderNumber ?? 0]}：{a.Answer}",
+        ExtensionDecided x => $"{(x.Approved == true ? text["Ticket.Approve"] : text["Ticket.Reject"])}{(x.Comment is { Length: > 0 } c ? $"{Colon}{c}" : "")}",
+        SupervisionRaised s => $"{text["Ticket.OrderNumber", s.OrderNumber]}{Colon}{text.Stored(s.Instructions)}",
+        SupervisionAnswered a => $"{text["Ticket.OrderNumber", a.OrderNumber ?? 0]}{Colon}{a.Answer}",
         EscalatedToLeader e => text.Stored(e.Reason),
         LeaderInstructed l => l.Instructions,
         MarkedDuplicate m => m.MasterNumber,

@@ -62,6 +62,16 @@ public sealed class EnglishConsoleTests(HotlineFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void A_history_line_separates_its_label_from_the_text_with_the_readers_colon()
+    {
+        // Bug: the English history read "Resolved：已现场检查…" and "Not our responsibility：…" with the Chinese colon.
+        var text = fixture.Factory.Services.GetRequiredService<Hotline.Server.Tickets.TicketEventText>();
+        var reply = new Hotline.Domain.Tickets.Replied(Hotline.Domain.Tickets.ReplyResult.Resolved, "已现场检查。", null);
+        InCulture("en", () => Assert.Equal("Resolved: 已现场检查。", text.Summary(reply)));
+        InCulture("zh-CN", () => Assert.Equal("已解决：已现场检查。", text.Summary(reply)));
+    }
+
+    [Fact]
     public void Every_action_name_in_english_starts_with_a_capital_letter()
     {
         var resx = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Hotline.Server", "Resources", "Messages.resx"));

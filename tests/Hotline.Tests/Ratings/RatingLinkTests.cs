@@ -146,6 +146,9 @@ public sealed class RatingLinkTests(HotlineFixture fixture) : IClassFixture<Hotl
 
         Assert.Contains("How satisfied are you with the result?", html, StringComparison.Ordinal);
         Assert.Contains("culture=zh-CN", html, StringComparison.Ordinal);
+        // Bug: the department that answered was named in Chinese on the English page.
+        Assert.Contains("Changzhou Administration for Market Regulation", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("常州市市场监督管理局", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,6 +53,21 @@ public sealed class SelfServiceTests(HotlineFixture fixture) : IClassFixture<Hot
     }
 
     [Fact]
+    public async Task An_english_reader_sees_the_departments_in_the_timeline_in_english()
+    {
+        // Bug: "Passed to the department: 常州市市场监督管理局" on the English page.
+        var number = await WorkedTicketAsync();
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+
+        var (status, html) = await PostFormAsync(client, $"/track?number={number}", "track", Lookup(number, await Code(number)));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Passed to the department: Changzhou Administration for Market Regulation", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("常州市市场监督管理局", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_wrong_code_is_refused_without_revealing_whether_the_ticket_exists()
     {
         var number = await RepliedTicketAsync(Factory);
