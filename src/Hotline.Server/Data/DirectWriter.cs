@@ -57,42 +57,82 @@ public sealed class DirectWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// <see cref="UpdateAsync"/> for many rows at once. On PostgreSQL every statement is a round trip, and a sweep batch's
-    /// 500 clocks and 500 tickets one by one were most of its time (docs/benchmarks.md, "scaleout: notes"): here the
-    /// UPDATEs travel together in one <see cref="DbBatch"/> per <see cref="UpdatesPerBatch"/> rows, each still guarded by
-    /// its key and tokens and checked to have hit its one row. On SQLite (no round trips, no batches) one by one, as before.
+    /// <see cref="UpdateAsync"/> for many rows at once. On PostgreSQL every statement is a round trip and has its own
+    /// bind and execution, and a sweep batch's 500 clocks and 500 tickets one by one were most of its time
+    /// (docs/benchmarks.md, "scaleout: notes"): here the rows that changed the same columns go in one
+    /// <c>UPDATE … FROM (VALUES …)</c> per few hundred rows, each row still guarded by its key and tokens, and a statement
+    /// that hit fewer rows than it carried refuses them all. On SQLite (no round trips) one prepared statement per row.
     /// </summary>
     public async Task UpdateAllAsync<T>(IReadOnlyList<(T Entity, object?[] Before)> rows, CancellationToken ct) where T : class
     {
-        var connection = db.Database.GetDbConnection();
-        if (!connection.CanCreateBatch)
+        if (db.Database.IsSqlite())
         {
             foreach (var (entity, before) in rows)
                 await UpdateAsync(entity, before, ct);
             return;
         }
-        var updates = rows.Select(r => UpdateText(r.Entity, r.Before)).OfType<RowUpdate>().ToList();
-        await using var factory = connection.CreateCommand(); // the type mappings make parameters through a command
-        foreach (var chunk in updates.Chunk(UpdatesPerBatch))
+        var type = EntityType<T>();
+        var columns = Columns<T>();
+        var guards = Guards(type, columns);
+        var changes = rows.Select(r => (r.Entity, r.Before, Changed: Changed(columns, r.Entity, r.Before))).Where(r => r.Changed.Count > 0);
+        foreach (var group in changes.GroupBy(r => string.Join(',', r.Changed), StringComparer.Ordinal))
         {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var update in chunk)
+            var changed = group.First().Changed;
+            foreach (var chunk in group.Chunk(Math.Max(1, MaxParameters / (changed.Count + guards.Count))))
             {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = update.Text;
-                update.Bind(factory, command.Parameters);
-                batch.BatchCommands.Add(command);
+                var key = $"V:{type.Name}:{group.Key}:{chunk.Length}";
+                if (!commands.TryGetValue(key, out var command))
+                    command = commands[key] = Create(UpdateFromValuesSql(type, columns, changed, guards, chunk.Length));
+                command.Parameters.Clear();
+                for (var r = 0; r < chunk.Length; r++)
+                {
+                    var (entity, before, _) = chunk[r];
+                    var c = 0;
+                    foreach (var i in changed)
+                        command.Parameters.Add(Parameter(command, columns[i], ParameterName(r, c++), columns[i].GetGetter().GetClrValue(entity)));
+                    foreach (var i in guards)
+                        command.Parameters.Add(Parameter(command, columns[i], ParameterName(r, c++), before[i]));
+                }
+                if (await command.ExecuteNonQueryAsync(ct) != chunk.Length)
+                    throw new DbUpdateConcurrencyException($"{type.DisplayName()} changed since it was read.");
             }
-            await batch.PrepareAsync(ct); // the same few texts every batch: parsed and planned once per connection
-            await batch.ExecuteNonQueryAsync(ct);
-            if (batch.BatchCommands.Any(c => c.RecordsAffected != 1))
-                throw new DbUpdateConcurrencyException($"{EntityType<T>().DisplayName()} changed since it was read.");
         }
     }
 
-    /// <summary>Statements per <see cref="DbBatch"/> in <see cref="UpdateAllAsync"/>.</summary>
-    private const int UpdatesPerBatch = 1000;
+    /// <summary>The positions (in <paramref name="columns"/>) of the columns whose value differs from <paramref name="before"/>.</summary>
+    private static List<int> Changed<T>(IReadOnlyList<IProperty> columns, T entity, object?[] before) where T : class
+    {
+        var changed = new List<int>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (!columns[i].GetValueComparer().Equals(before[i], columns[i].GetGetter().GetClrValue(entity)))
+                changed.Add(i);
+        }
+        return changed;
+    }
+
+    /// <summary>The positions of the key and the concurrency tokens: what an UPDATE checks still has its value as read.</summary>
+    private static IReadOnlyList<int> Guards(IEntityType type, IReadOnlyList<IProperty> columns) =>
+        GuardsByType.GetOrAdd(type, _ => columns.Select((p, i) => (p, i)).Where(x => x.p.IsPrimaryKey() || x.p.IsConcurrencyToken).Select(x => x.i).ToList());
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, IReadOnlyList<int>> GuardsByType = new();
+
+    /// <summary>
+    /// <c>UPDATE table AS u SET a = v.c0, … FROM (VALUES (…), …) AS v(c0, …) WHERE u.key = v.cK AND u.token = v.cT</c>
+    /// for <paramref name="rows"/> rows: each row's changed values, then its guards' values as read. Every value is cast
+    /// to its column's type, so a first row of NULLs does not make the VALUES column text.
+    /// </summary>
+    private string UpdateFromValuesSql(IEntityType type, IReadOnlyList<IProperty> columns, List<int> changed, IReadOnlyList<int> guards, int rows)
+    {
+        var all = changed.Concat(guards).ToList();
+        string Value(int c) => sql.DelimitIdentifier($"c{c}");
+        string Cast(int c) => $"CAST(v.{Value(c)} AS {columns[all[c]].GetColumnType()})";
+        var set = string.Join(", ", changed.Select((i, c) => $"{Column(columns[i])} = {Cast(c)}"));
+        var where = string.Join(" AND ", guards.Select((i, g) => $"u.{Column(columns[i])} = {Cast(changed.Count + g)}"));
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+            $"({string.Join(", ", all.Select((_, c) => sql.GenerateParameterNamePlaceholder(ParameterName(r, c))))})"));
+        return $"UPDATE {sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema())} AS u SET {set} FROM (VALUES {values}) AS v({string.Join(", ", all.Select((_, c) => Value(c)))}) WHERE {where}";
+    }
 
     /// <summary>One row's guarded UPDATE: its text (the same for every row that changed the same columns) and its values.</summary>
     private sealed record RowUpdate(string Key, string Text, Action<DbCommand, DbParameterCollection> Bind);
@@ -101,16 +141,11 @@ public sealed class DirectWriter : IAsyncDisposable
     private RowUpdate? UpdateText<T>(T entity, object?[] before) where T : class
     {
         var columns = Columns<T>();
-        var changed = new List<int>();
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (!columns[i].GetValueComparer().Equals(before[i], columns[i].GetGetter().GetClrValue(entity)))
-                changed.Add(i);
-        }
+        var changed = Changed(columns, entity, before);
         if (changed.Count == 0)
             return null;
         var type = EntityType<T>();
-        var guards = columns.Select((p, i) => (p, i)).Where(x => x.p.IsPrimaryKey() || x.p.IsConcurrencyToken).ToList();
+        var guards = Guards(type, columns).Select(i => (p: columns[i], i)).ToList();
         var key = $"U:{type.Name}:{string.Join(',', changed)}";
         if (!texts.TryGetValue(key, out var text))
         {
