@@ -171,7 +171,9 @@ public sealed class DirectWriter : IAsyncDisposable
     /// keys are left to the database and not read back. On SQLite each row is one execution of one prepared single-row
     /// INSERT: Microsoft.Data.Sqlite binds every parameter of a command by a name lookup in each statement, so a
     /// multi-row statement (or EF's batch of many) costs the square of its parameter count, measured slower than
-    /// EF itself. On PostgreSQL, where each execution is a round trip, a statement carries a few hundred rows' values.
+    /// EF itself. On PostgreSQL the rows go in one binary COPY: no parameter objects on our side and no statement for
+    /// the server to parse and plan (a multi-row INSERT of a few hundred rows' parameters cost the SLA sweep as much as
+    /// its ticket UPDATEs; docs/benchmarks.md, "scaleout: notes"). COPY fires the same constraints and triggers as INSERT.
     /// A constraint violation surfaces as <see cref="DbUpdateException"/>, as from SaveChanges.
     /// </summary>
     public async Task InsertManyAsync<T>(IReadOnlyList<T> entities, CancellationToken ct) where T : class
@@ -180,15 +182,18 @@ public sealed class DirectWriter : IAsyncDisposable
             return;
         var type = EntityType<T>();
         var columns = FlatColumns(type);
-        var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
-        foreach (var chunk in entities.Chunk(perStatement))
+        if (db.Database.GetDbConnection() is Npgsql.NpgsqlConnection postgres)
         {
-            var key = $"M:{type.Name}:{chunk.Length}";
+            await CopyAsync(postgres, type, columns, entities, ct);
+            return;
+        }
+        foreach (var entity in entities)
+        {
+            var key = $"M:{type.Name}:1";
             if (!commands.TryGetValue(key, out var command))
-                command = commands[key] = Create(InsertSql(sql, type, columns, chunk.Length));
+                command = commands[key] = Create(InsertSql(sql, type, columns, 1));
             command.Parameters.Clear();
-            for (var r = 0; r < chunk.Length; r++)
-                Bind(command, columns, r, chunk[r]);
+            Bind(command, columns, 0, entity);
             try
             {
                 await command.ExecuteNonQueryAsync(ct);
@@ -197,6 +202,41 @@ public sealed class DirectWriter : IAsyncDisposable
             {
                 throw new DbUpdateException($"Inserting {type.DisplayName()} rows failed.", ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="InsertManyAsync"/> on PostgreSQL: <c>COPY … FROM STDIN (FORMAT BINARY)</c> in the writer's transaction,
+    /// each value converted as EF converts a parameter's (enums as text, JSON payloads) and sent as its column's type.
+    /// </summary>
+    private async Task CopyAsync<T>(Npgsql.NpgsqlConnection connection, IEntityType type, IReadOnlyList<IProperty> columns, IReadOnlyList<T> entities, CancellationToken ct)
+        where T : class
+    {
+        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        var names = string.Join(", ", columns.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
+        var mappings = columns.Select(p => p.GetRelationalTypeMapping()).ToList();
+        try
+        {
+            await using var copy = await connection.BeginBinaryImportAsync($"COPY {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var entity in entities)
+            {
+                await copy.StartRowAsync(ct);
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    var value = columns[i].GetGetter().GetClrValueUsingContainingEntity(entity);
+                    if (value is not null && mappings[i].Converter is { } converter)
+                        value = converter.ConvertToProvider(value);
+                    if (value is null)
+                        await copy.WriteNullAsync(ct);
+                    else
+                        await copy.WriteAsync(value, mappings[i].StoreTypeNameBase, ct);
+                }
+            }
+            await copy.CompleteAsync(ct);
+        }
+        catch (DbException ex)
+        {
+            throw new DbUpdateException($"Inserting {type.DisplayName()} rows failed.", ex);
         }
     }
 
@@ -382,7 +422,7 @@ public sealed class DirectWriter : IAsyncDisposable
         return order;
     }
 
-    /// <summary>Parameters per multi-row INSERT on PostgreSQL (its limit is 65,535).</summary>
+    /// <summary>Parameters per multi-row UPDATE on PostgreSQL (its limit is 65,535).</summary>
     private const int MaxParameters = 4000;
 
     /// <summary>Saves anything else the context tracks (in the same transaction), then commits.</summary>
