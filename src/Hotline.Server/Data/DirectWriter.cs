@@ -82,7 +82,7 @@ public sealed class DirectWriter : IAsyncDisposable
             {
                 var key = $"V:{type.Name}:{group.Key}:{chunk.Length}";
                 if (!commands.TryGetValue(key, out var command))
-                    command = commands[key] = Create(UpdateFromValuesSql(type, columns, changed, guards, chunk.Length));
+                    command = commands[key] = Create(UpdateFromValuesSql(type, changed.Select(i => columns[i]).ToList(), guards.Select(i => columns[i]).ToList(), chunk.Length));
                 command.Parameters.Clear();
                 for (var r = 0; r < chunk.Length; r++)
                 {
@@ -119,19 +119,19 @@ public sealed class DirectWriter : IAsyncDisposable
 
     /// <summary>
     /// <c>UPDATE table AS u SET a = v.c0, … FROM (VALUES (…), …) AS v(c0, …) WHERE u.key = v.cK AND u.token = v.cT</c>
-    /// for <paramref name="rows"/> rows: each row's changed values, then its guards' values as read. Every value is cast
-    /// to its column's type, so a first row of NULLs does not make the VALUES column text.
+    /// for <paramref name="rows"/> rows: each row's <paramref name="set"/> values, then its <paramref name="guards"/>'
+    /// values. Every value is cast to its column's type, so a first row of NULLs does not make the VALUES column text.
     /// </summary>
-    private string UpdateFromValuesSql(IEntityType type, IReadOnlyList<IProperty> columns, List<int> changed, IReadOnlyList<int> guards, int rows)
+    private string UpdateFromValuesSql(IEntityType type, List<IProperty> set, IReadOnlyList<IProperty> guards, int rows)
     {
-        var all = changed.Concat(guards).ToList();
+        var all = set.Concat(guards).ToList();
         string Value(int c) => sql.DelimitIdentifier($"c{c}");
-        string Cast(int c) => $"CAST(v.{Value(c)} AS {columns[all[c]].GetColumnType()})";
-        var set = string.Join(", ", changed.Select((i, c) => $"{Column(columns[i])} = {Cast(c)}"));
-        var where = string.Join(" AND ", guards.Select((i, g) => $"u.{Column(columns[i])} = {Cast(changed.Count + g)}"));
+        string Cast(int c) => $"CAST(v.{Value(c)} AS {all[c].GetColumnType()})";
+        var assignments = string.Join(", ", set.Select((p, c) => $"{Column(p)} = {Cast(c)}"));
+        var where = string.Join(" AND ", guards.Select((p, g) => $"u.{Column(p)} = {Cast(set.Count + g)}"));
         var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
             $"({string.Join(", ", all.Select((_, c) => sql.GenerateParameterNamePlaceholder(ParameterName(r, c))))})"));
-        return $"UPDATE {sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema())} AS u SET {set} FROM (VALUES {values}) AS v({string.Join(", ", all.Select((_, c) => Value(c)))}) WHERE {where}";
+        return $"UPDATE {sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema())} AS u SET {assignments} FROM (VALUES {values}) AS v({string.Join(", ", all.Select((_, c) => Value(c)))}) WHERE {where}";
     }
 
     /// <summary>One row's guarded UPDATE: its text (the same for every row that changed the same columns) and its values.</summary>
@@ -242,8 +242,8 @@ public sealed class DirectWriter : IAsyncDisposable
 
     /// <summary>
     /// Writes the columns of one complex property (<paramref name="complexProperty"/>, e.g. a rollup's measures) of rows
-    /// read earlier untracked, one prepared single-row UPDATE by primary key per row, as <see cref="InsertManyAsync"/>
-    /// inserts. Only those columns are set, so SQLite touches no index of the row's other columns (an UPDATE that sets an
+    /// read earlier untracked: on SQLite one prepared single-row UPDATE by primary key per row, as <see cref="InsertManyAsync"/>
+    /// inserts there; on PostgreSQL a few hundred rows per <c>UPDATE … FROM (VALUES …)</c>, as <see cref="UpdateAllAsync"/>. Only those columns are set, so SQLite touches no index of the row's other columns (an UPDATE that sets an
     /// indexed column rewrites its index entries even to the same value). No concurrency check: for a writer that holds its
     /// rows by other means (the analytics projector's rollups, guarded by its checkpoint in the same transaction). A row
     /// that is not there any more is an error.
@@ -256,6 +256,27 @@ public sealed class DirectWriter : IAsyncDisposable
         var keys = type.FindPrimaryKey()!.Properties;
         var columns = (type.FindComplexProperty(complexProperty) ?? throw new InvalidOperationException($"{type.DisplayName()} has no complex property {complexProperty}."))
             .ComplexType.GetFlattenedProperties().ToList();
+        if (!db.Database.IsSqlite())
+        {
+            // On PostgreSQL a statement per row is a round trip per row: a few hundred rows per UPDATE … FROM (VALUES …).
+            var rows = entities.Distinct(ReferenceEqualityComparer.Instance).Cast<T>().ToList(); // a row given twice is written once
+            foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / (columns.Count + keys.Count))))
+            {
+                var textKey = $"V:{type.Name}.{complexProperty}:{chunk.Length}";
+                if (!commands.TryGetValue(textKey, out var values))
+                    values = commands[textKey] = Create(UpdateFromValuesSql(type, columns, keys, chunk.Length));
+                values.Parameters.Clear();
+                for (var r = 0; r < chunk.Length; r++)
+                {
+                    var c = 0;
+                    foreach (var p in columns.Concat(keys))
+                        values.Parameters.Add(Parameter(values, p, ParameterName(r, c++), p.GetGetter().GetClrValueUsingContainingEntity(chunk[r])));
+                }
+                if (await values.ExecuteNonQueryAsync(ct) != chunk.Length)
+                    throw new DbUpdateConcurrencyException($"{type.DisplayName()} is not there any more.");
+            }
+            return;
+        }
         var name = $"U:{type.Name}.{complexProperty}";
         if (!commands.TryGetValue(name, out var command))
         {
