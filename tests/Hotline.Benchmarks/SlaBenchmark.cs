@@ -140,7 +140,12 @@ public static class SlaBenchmark
             var clockRows = Rows(c, "SELECT * FROM sla_clocks ORDER BY Id");
             if (eventRows.Count != 2 || clockRows.Count != 3 || (string)ticketRow["Status"]! != "Dispatched")
                 throw new InvalidOperationException($"template ticket: {eventRows.Count} events, {clockRows.Count} clocks, status {ticketRow["Status"]}");
-            Exec(c, "DELETE FROM sla_clocks; DELETE FROM ticket_events; DELETE FROM tickets;");
+            // Whatever else the template's registration wrote about its ticket (access code, analytics rows, …) goes too:
+            // the copies reuse its ids, and these foreign keys would otherwise refuse deleting it.
+            Exec(c, "PRAGMA foreign_keys=OFF;"); // the dependents among themselves in any order
+            foreach (var dependent in Rows(c, "SELECT DISTINCT m.name AS name FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = 'tickets'"))
+                Exec(c, $"DELETE FROM \"{dependent["name"]}\";");
+            Exec(c, "DELETE FROM tickets; PRAGMA foreign_keys=ON;");
             var kinds = new[] { "Dispatch", "SignFor", "Handling" };
             var clockByKind = kinds.Select(k => clockRows.Single(r => (string)r["Kind"]! == k)).ToList();
 

@@ -57,42 +57,82 @@ public sealed class DirectWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// <see cref="UpdateAsync"/> for many rows at once. On PostgreSQL every statement is a round trip, and a sweep batch's
-    /// 500 clocks and 500 tickets one by one were most of its time (docs/benchmarks.md, "scaleout: notes"): here the
-    /// UPDATEs travel together in one <see cref="DbBatch"/> per <see cref="UpdatesPerBatch"/> rows, each still guarded by
-    /// its key and tokens and checked to have hit its one row. On SQLite (no round trips, no batches) one by one, as before.
+    /// <see cref="UpdateAsync"/> for many rows at once. On PostgreSQL every statement is a round trip and has its own
+    /// bind and execution, and a sweep batch's 500 clocks and 500 tickets one by one were most of its time
+    /// (docs/benchmarks.md, "scaleout: notes"): here the rows that changed the same columns go in one
+    /// <c>UPDATE … FROM (VALUES …)</c> per few hundred rows, each row still guarded by its key and tokens, and a statement
+    /// that hit fewer rows than it carried refuses them all. On SQLite (no round trips) one prepared statement per row.
     /// </summary>
     public async Task UpdateAllAsync<T>(IReadOnlyList<(T Entity, object?[] Before)> rows, CancellationToken ct) where T : class
     {
-        var connection = db.Database.GetDbConnection();
-        if (!connection.CanCreateBatch)
+        if (db.Database.IsSqlite())
         {
             foreach (var (entity, before) in rows)
                 await UpdateAsync(entity, before, ct);
             return;
         }
-        var updates = rows.Select(r => UpdateText(r.Entity, r.Before)).OfType<RowUpdate>().ToList();
-        await using var factory = connection.CreateCommand(); // the type mappings make parameters through a command
-        foreach (var chunk in updates.Chunk(UpdatesPerBatch))
+        var type = EntityType<T>();
+        var columns = Columns<T>();
+        var guards = Guards(type, columns);
+        var changes = rows.Select(r => (r.Entity, r.Before, Changed: Changed(columns, r.Entity, r.Before))).Where(r => r.Changed.Count > 0);
+        foreach (var group in changes.GroupBy(r => string.Join(',', r.Changed), StringComparer.Ordinal))
         {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var update in chunk)
+            var changed = group.First().Changed;
+            foreach (var chunk in group.Chunk(Math.Max(1, MaxParameters / (changed.Count + guards.Count))))
             {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = update.Text;
-                update.Bind(factory, command.Parameters);
-                batch.BatchCommands.Add(command);
+                var key = $"V:{type.Name}:{group.Key}:{chunk.Length}";
+                if (!commands.TryGetValue(key, out var command))
+                    command = commands[key] = Create(UpdateFromValuesSql(type, changed.Select(i => columns[i]).ToList(), guards.Select(i => columns[i]).ToList(), chunk.Length));
+                command.Parameters.Clear();
+                for (var r = 0; r < chunk.Length; r++)
+                {
+                    var (entity, before, _) = chunk[r];
+                    var c = 0;
+                    foreach (var i in changed)
+                        command.Parameters.Add(Parameter(command, columns[i], ParameterName(r, c++), columns[i].GetGetter().GetClrValue(entity)));
+                    foreach (var i in guards)
+                        command.Parameters.Add(Parameter(command, columns[i], ParameterName(r, c++), before[i]));
+                }
+                if (await command.ExecuteNonQueryAsync(ct) != chunk.Length)
+                    throw new DbUpdateConcurrencyException($"{type.DisplayName()} changed since it was read.");
             }
-            await batch.PrepareAsync(ct); // the same few texts every batch: parsed and planned once per connection
-            await batch.ExecuteNonQueryAsync(ct);
-            if (batch.BatchCommands.Any(c => c.RecordsAffected != 1))
-                throw new DbUpdateConcurrencyException($"{EntityType<T>().DisplayName()} changed since it was read.");
         }
     }
 
-    /// <summary>Statements per <see cref="DbBatch"/> in <see cref="UpdateAllAsync"/>.</summary>
-    private const int UpdatesPerBatch = 1000;
+    /// <summary>The positions (in <paramref name="columns"/>) of the columns whose value differs from <paramref name="before"/>.</summary>
+    private static List<int> Changed<T>(IReadOnlyList<IProperty> columns, T entity, object?[] before) where T : class
+    {
+        var changed = new List<int>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (!columns[i].GetValueComparer().Equals(before[i], columns[i].GetGetter().GetClrValue(entity)))
+                changed.Add(i);
+        }
+        return changed;
+    }
+
+    /// <summary>The positions of the key and the concurrency tokens: what an UPDATE checks still has its value as read.</summary>
+    private static IReadOnlyList<int> Guards(IEntityType type, IReadOnlyList<IProperty> columns) =>
+        GuardsByType.GetOrAdd(type, _ => columns.Select((p, i) => (p, i)).Where(x => x.p.IsPrimaryKey() || x.p.IsConcurrencyToken).Select(x => x.i).ToList());
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, IReadOnlyList<int>> GuardsByType = new();
+
+    /// <summary>
+    /// <c>UPDATE table AS u SET a = v.c0, … FROM (VALUES (…), …) AS v(c0, …) WHERE u.key = v.cK AND u.token = v.cT</c>
+    /// for <paramref name="rows"/> rows: each row's <paramref name="set"/> values, then its <paramref name="guards"/>'
+    /// values. Every value is cast to its column's type, so a first row of NULLs does not make the VALUES column text.
+    /// </summary>
+    private string UpdateFromValuesSql(IEntityType type, List<IProperty> set, IReadOnlyList<IProperty> guards, int rows)
+    {
+        var all = set.Concat(guards).ToList();
+        string Value(int c) => sql.DelimitIdentifier($"c{c}");
+        string Cast(int c) => $"CAST(v.{Value(c)} AS {all[c].GetColumnType()})";
+        var assignments = string.Join(", ", set.Select((p, c) => $"{Column(p)} = {Cast(c)}"));
+        var where = string.Join(" AND ", guards.Select((p, g) => $"u.{Column(p)} = {Cast(set.Count + g)}"));
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+            $"({string.Join(", ", all.Select((_, c) => sql.GenerateParameterNamePlaceholder(ParameterName(r, c))))})"));
+        return $"UPDATE {sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema())} AS u SET {assignments} FROM (VALUES {values}) AS v({string.Join(", ", all.Select((_, c) => Value(c)))}) WHERE {where}";
+    }
 
     /// <summary>One row's guarded UPDATE: its text (the same for every row that changed the same columns) and its values.</summary>
     private sealed record RowUpdate(string Key, string Text, Action<DbCommand, DbParameterCollection> Bind);
@@ -101,16 +141,11 @@ public sealed class DirectWriter : IAsyncDisposable
     private RowUpdate? UpdateText<T>(T entity, object?[] before) where T : class
     {
         var columns = Columns<T>();
-        var changed = new List<int>();
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (!columns[i].GetValueComparer().Equals(before[i], columns[i].GetGetter().GetClrValue(entity)))
-                changed.Add(i);
-        }
+        var changed = Changed(columns, entity, before);
         if (changed.Count == 0)
             return null;
         var type = EntityType<T>();
-        var guards = columns.Select((p, i) => (p, i)).Where(x => x.p.IsPrimaryKey() || x.p.IsConcurrencyToken).ToList();
+        var guards = Guards(type, columns).Select(i => (p: columns[i], i)).ToList();
         var key = $"U:{type.Name}:{string.Join(',', changed)}";
         if (!texts.TryGetValue(key, out var text))
         {
@@ -136,7 +171,9 @@ public sealed class DirectWriter : IAsyncDisposable
     /// keys are left to the database and not read back. On SQLite each row is one execution of one prepared single-row
     /// INSERT: Microsoft.Data.Sqlite binds every parameter of a command by a name lookup in each statement, so a
     /// multi-row statement (or EF's batch of many) costs the square of its parameter count, measured slower than
-    /// EF itself. On PostgreSQL, where each execution is a round trip, a statement carries a few hundred rows' values.
+    /// EF itself. On PostgreSQL the rows go in one binary COPY: no parameter objects on our side and no statement for
+    /// the server to parse and plan (a multi-row INSERT of a few hundred rows' parameters cost the SLA sweep as much as
+    /// its ticket UPDATEs; docs/benchmarks.md, "scaleout: notes"). COPY fires the same constraints and triggers as INSERT.
     /// A constraint violation surfaces as <see cref="DbUpdateException"/>, as from SaveChanges.
     /// </summary>
     public async Task InsertManyAsync<T>(IReadOnlyList<T> entities, CancellationToken ct) where T : class
@@ -145,15 +182,18 @@ public sealed class DirectWriter : IAsyncDisposable
             return;
         var type = EntityType<T>();
         var columns = FlatColumns(type);
-        var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
-        foreach (var chunk in entities.Chunk(perStatement))
+        if (db.Database.GetDbConnection() is Npgsql.NpgsqlConnection postgres)
         {
-            var key = $"M:{type.Name}:{chunk.Length}";
+            await CopyAsync(postgres, type, columns, entities, ct);
+            return;
+        }
+        foreach (var entity in entities)
+        {
+            var key = $"M:{type.Name}:1";
             if (!commands.TryGetValue(key, out var command))
-                command = commands[key] = Create(InsertSql(sql, type, columns, chunk.Length));
+                command = commands[key] = Create(InsertSql(sql, type, columns, 1));
             command.Parameters.Clear();
-            for (var r = 0; r < chunk.Length; r++)
-                Bind(command, columns, r, chunk[r]);
+            Bind(command, columns, 0, entity);
             try
             {
                 await command.ExecuteNonQueryAsync(ct);
@@ -166,9 +206,44 @@ public sealed class DirectWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// <see cref="InsertManyAsync"/> on PostgreSQL: <c>COPY … FROM STDIN (FORMAT BINARY)</c> in the writer's transaction,
+    /// each value converted as EF converts a parameter's (enums as text, JSON payloads) and sent as its column's type.
+    /// </summary>
+    private async Task CopyAsync<T>(Npgsql.NpgsqlConnection connection, IEntityType type, IReadOnlyList<IProperty> columns, IReadOnlyList<T> entities, CancellationToken ct)
+        where T : class
+    {
+        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        var names = string.Join(", ", columns.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
+        var mappings = columns.Select(p => p.GetRelationalTypeMapping()).ToList();
+        try
+        {
+            await using var copy = await connection.BeginBinaryImportAsync($"COPY {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var entity in entities)
+            {
+                await copy.StartRowAsync(ct);
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    var value = columns[i].GetGetter().GetClrValueUsingContainingEntity(entity);
+                    if (value is not null && mappings[i].Converter is { } converter)
+                        value = converter.ConvertToProvider(value);
+                    if (value is null)
+                        await copy.WriteNullAsync(ct);
+                    else
+                        await copy.WriteAsync(value, mappings[i].StoreTypeNameBase, ct);
+                }
+            }
+            await copy.CompleteAsync(ct);
+        }
+        catch (DbException ex)
+        {
+            throw new DbUpdateException($"Inserting {type.DisplayName()} rows failed.", ex);
+        }
+    }
+
+    /// <summary>
     /// Writes the columns of one complex property (<paramref name="complexProperty"/>, e.g. a rollup's measures) of rows
-    /// read earlier untracked, one prepared single-row UPDATE by primary key per row, as <see cref="InsertManyAsync"/>
-    /// inserts. Only those columns are set, so SQLite touches no index of the row's other columns (an UPDATE that sets an
+    /// read earlier untracked: on SQLite one prepared single-row UPDATE by primary key per row, as <see cref="InsertManyAsync"/>
+    /// inserts there; on PostgreSQL a few hundred rows per <c>UPDATE … FROM (VALUES …)</c>, as <see cref="UpdateAllAsync"/>. Only those columns are set, so SQLite touches no index of the row's other columns (an UPDATE that sets an
     /// indexed column rewrites its index entries even to the same value). No concurrency check: for a writer that holds its
     /// rows by other means (the analytics projector's rollups, guarded by its checkpoint in the same transaction). A row
     /// that is not there any more is an error.
@@ -181,6 +256,27 @@ public sealed class DirectWriter : IAsyncDisposable
         var keys = type.FindPrimaryKey()!.Properties;
         var columns = (type.FindComplexProperty(complexProperty) ?? throw new InvalidOperationException($"{type.DisplayName()} has no complex property {complexProperty}."))
             .ComplexType.GetFlattenedProperties().ToList();
+        if (!db.Database.IsSqlite())
+        {
+            // On PostgreSQL a statement per row is a round trip per row: a few hundred rows per UPDATE … FROM (VALUES …).
+            var rows = entities.Distinct(ReferenceEqualityComparer.Instance).Cast<T>().ToList(); // a row given twice is written once
+            foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / (columns.Count + keys.Count))))
+            {
+                var textKey = $"V:{type.Name}.{complexProperty}:{chunk.Length}";
+                if (!commands.TryGetValue(textKey, out var values))
+                    values = commands[textKey] = Create(UpdateFromValuesSql(type, columns, keys, chunk.Length));
+                values.Parameters.Clear();
+                for (var r = 0; r < chunk.Length; r++)
+                {
+                    var c = 0;
+                    foreach (var p in columns.Concat(keys))
+                        values.Parameters.Add(Parameter(values, p, ParameterName(r, c++), p.GetGetter().GetClrValueUsingContainingEntity(chunk[r])));
+                }
+                if (await values.ExecuteNonQueryAsync(ct) != chunk.Length)
+                    throw new DbUpdateConcurrencyException($"{type.DisplayName()} is not there any more.");
+            }
+            return;
+        }
         var name = $"U:{type.Name}.{complexProperty}";
         if (!commands.TryGetValue(name, out var command))
         {
@@ -347,7 +443,7 @@ public sealed class DirectWriter : IAsyncDisposable
         return order;
     }
 
-    /// <summary>Parameters per multi-row INSERT on PostgreSQL (its limit is 65,535).</summary>
+    /// <summary>Parameters per multi-row UPDATE on PostgreSQL (its limit is 65,535).</summary>
     private const int MaxParameters = 4000;
 
     /// <summary>Saves anything else the context tracks (in the same transaction), then commits.</summary>

@@ -110,6 +110,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
         await using var db = await contexts.CreateDbContextAsync(ct);
         DirectWriter? writer = null;
         List<SlaClockRow> rows = [];
+        var phases = new Phases(); // where a batch's time goes, in the log line (docs/benchmarks.md, "scaleout: notes")
         try
         {
             // Read without tracking and write with DirectWriter: tracking 500 tickets and their clocks cost more than the
@@ -131,6 +132,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
             }
             if (rows.Count == 0)
                 return (ids ?? [], 0);
+            phases.Mark("clocks");
             var ticketIds = rows.Select(r => r.TicketId).Distinct().ToList();
             // With claims, the tickets are locked too, in Id order: two batches holding clocks of one ticket take turns on it
             // (the second reads it as the first left it) instead of the second failing on its version and going one by one.
@@ -138,6 +140,7 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                 ? await db.Tickets.FromSql($"SELECT * FROM tickets WHERE \"Id\" = ANY({ticketIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE").AsNoTracking().ToDictionaryAsync(t => t.Id, ct)
                 : await db.Tickets.AsNoTracking().Where(t => ticketIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
             writer ??= await DirectWriter.BeginAsync(db, ct);
+            phases.Mark("tickets");
             var ticketsBefore = tickets.Values.ToDictionary(t => t.Id, writer.Snapshot);
             var events = new List<TicketEvent>();
             var emails = new List<Notifications.OutboxEmail>();
@@ -165,14 +168,20 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
                 }
                 clockUpdates.Add((row, before));
             }
+            phases.Mark("domain");
             await writer.UpdateAllAsync(clockUpdates, ct);
+            phases.Mark("clock updates");
             await writer.UpdateAllAsync(tickets.Values.Select(t => (t, ticketsBefore[t.Id])).ToList(), ct);
+            phases.Mark("ticket updates");
             await writer.InsertManyAsync(events, ct);
+            phases.Mark("events");
             await writer.InsertManyAsync(emails, ct);
+            phases.Mark("emails");
             await writer.CommitAsync(ct);
+            phases.Mark("commit");
             commits.Notify();
             if (steps > 0)
-                logger.LogInformation("SLA sweep took {Steps} steps on {Clocks} clocks", steps, rows.Count);
+                logger.LogInformation("SLA sweep took {Steps} steps on {Clocks} clocks in {Phases}", steps, rows.Count, phases);
             return (rows.Select(r => r.Id).ToList(), steps);
         }
         catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
@@ -184,6 +193,23 @@ public sealed class SlaSweeper(IDbContextFactory<HotlineDbContext> contexts, Sla
             if (writer is not null)
                 await writer.DisposeAsync();
         }
+    }
+
+    /// <summary>Milliseconds between marks, for the batch's log line: "clocks 12, tickets 30, …" (wall time, so under load it includes waiting for the CPU).</summary>
+    private sealed class Phases
+    {
+        private long last = System.Diagnostics.Stopwatch.GetTimestamp();
+        private readonly System.Text.StringBuilder text = new();
+
+        public void Mark(string phase)
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            text.Append(text.Length == 0 ? "" : ", ").Append(phase).Append(' ')
+                .Append(System.Diagnostics.Stopwatch.GetElapsedTime(last, now).TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture));
+            last = now;
+        }
+
+        public override string ToString() => $"{text} ms";
     }
 
     /// <summary>What reaching the row's next stage means for its ticket.</summary>

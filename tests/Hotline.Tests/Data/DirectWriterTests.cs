@@ -116,6 +116,54 @@ public sealed class DirectWriterTests(HotlineFixture fixture) : IClassFixture<Ho
     }
 
     [Fact]
+    public async Task Rows_updated_together_with_different_changes_each_read_back_as_written()
+    {
+        // Two tickets breach (with their automatic orders), one is only warned: two sets of changed columns in one call,
+        // and their clocks (whose NextAt is both written and the guard) in another.
+        var numbers = new[] { await DispatchedAsync(), await DispatchedAsync(), await DispatchedAsync() };
+        var contexts = Factory.Services.GetRequiredService<IDbContextFactory<HotlineDbContext>>();
+        var at = HotlineFactory.Start.AddHours(3);
+        List<Ticket> tickets;
+        List<Hotline.Server.Sla.SlaClockRow> clocks;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            tickets = await db.Tickets.AsNoTracking().Where(t => numbers.Contains(t.Number)).OrderBy(t => t.Id).ToListAsync();
+            var ids = tickets.Select(t => t.Id).ToList();
+            clocks = await db.SlaClocks.AsNoTracking().Where(c => ids.Contains(c.TicketId) && c.NextAt != null).OrderBy(c => c.Id).ToListAsync();
+            await using var writer = await DirectWriter.BeginAsync(db, default);
+            var ticketRows = tickets.Select(t => (t, writer.Snapshot(t))).ToList();
+            var clockRows = clocks.Select(c => (c, writer.Snapshot(c))).ToList();
+            var events = new List<TicketEvent>();
+            foreach (var t in tickets[..2])
+            {
+                events.Add(t.Act(new SlaBreached(Hotline.Domain.Sla.SlaClockKind.SignFor, at), Actor.System, at));
+                events.Add(t.Act(new SupervisionRaised(t.SupervisionCount + 1, "自动督办：请立即签收。", at.AddDays(1)), Actor.System, at));
+            }
+            events.Add(tickets[2].Act(new SlaWarned(Hotline.Domain.Sla.SlaClockKind.SignFor, 1, at), Actor.System, at));
+            foreach (var c in clocks)
+                c.NextAt = c.NextAt!.Value.AddDays(30);
+            await writer.UpdateAllAsync(ticketRows, default);
+            await writer.UpdateAllAsync(clockRows, default);
+            await writer.InsertManyAsync(events, default);
+            await writer.CommitAsync(default);
+        }
+
+        await using var check = await contexts.CreateDbContextAsync();
+        foreach (var written in tickets)
+        {
+            var stored = await check.Tickets.AsNoTracking().SingleAsync(t => t.Id == written.Id);
+            var replayed = Ticket.Replay(await check.TicketEvents.AsNoTracking().Where(e => e.TicketId == written.Id).OrderBy(e => e.Version).ToListAsync());
+            Assert.Equal(written.Version, stored.Version);
+            foreach (var p in typeof(Ticket).GetProperties().Where(p => p.Name is not (nameof(Ticket.Requester) or nameof(Ticket.HandlingDueAt))))
+                Assert.Equal(System.Text.Json.JsonSerializer.Serialize(p.GetValue(replayed)), System.Text.Json.JsonSerializer.Serialize(p.GetValue(stored)));
+        }
+        Assert.True((await check.Tickets.AsNoTracking().SingleAsync(t => t.Id == tickets[0].Id)).Overdue);
+        Assert.False((await check.Tickets.AsNoTracking().SingleAsync(t => t.Id == tickets[2].Id)).Overdue);
+        var clockIds = clocks.Select(c => c.Id).ToList();
+        Assert.Equal(clocks.Select(c => c.NextAt), await check.SlaClocks.AsNoTracking().Where(c => clockIds.Contains(c.Id)).OrderBy(c => c.Id).Select(c => c.NextAt).ToListAsync());
+    }
+
+    [Fact]
     public async Task Measures_written_directly_change_only_the_measures_of_the_rows_given_and_a_missing_row_is_an_error()
     {
         var contexts = Factory.Services.GetRequiredService<IDbContextFactory<HotlineDbContext>>();
