@@ -56,7 +56,7 @@ public sealed class KnowledgePublic(IDbContextFactory<HotlineDbContext> contexts
         return true;
     }
 
-    public Task<IntakeResult> RegisterAsync(OnlineTicketForm form, CancellationToken ct)
+    public async Task<IntakeResult> RegisterAsync(OnlineTicketForm form, CancellationToken ct)
     {
         var title = (form.Question ?? "").Trim();
         if (title.Length > TicketDraftValidator.MaxTitle)
@@ -67,10 +67,19 @@ public sealed class KnowledgePublic(IDbContextFactory<HotlineDbContext> contexts
             new RequesterRequest(form.Kind, form.Name, form.Phone, form.Email,
                 form.Kind == RequesterKind.Enterprise ? form.CreditCode : null, form.Kind == RequesterKind.Enterprise ? form.ContactPerson : null, false),
             title, description, form.CategoryCode, form.DistrictCode, null, ["在线问答"]);
-        var (draft, errors) = request.ToDraft();
-        if (draft is null)
-            throw new Problems.RequestValidationException(errors);
         var key = string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > 100 ? null : $"ask-{form.Key}";
-        return intake.RegisterAsync(draft, WebRequester, key, ct);
+        try
+        {
+            var (draft, errors) = request.ToDraft();
+            if (draft is null)
+                throw new Problems.RequestValidationException(errors);
+            return await intake.RegisterAsync(draft, WebRequester, key, ct);
+        }
+        catch (Problems.RequestValidationException e) when (string.IsNullOrWhiteSpace(form.Description) && e.Errors.Any(x => x.Field == "description"))
+        {
+            // A description left empty is the question: its "required" would only repeat the question's, under a field
+            // the form calls optional.
+            throw new Problems.RequestValidationException([.. e.Errors.Where(x => x.Field != "description")]);
+        }
     }
 }

@@ -72,6 +72,26 @@ public sealed partial class AskPageTests(AskPageTests.Fixture fixture) : IClassF
         Assert.Single(tickets.GetProperty("items").EnumerateArray(), t => t.Str("title") == "小区门口的路灯坏了一个月没人修");
     }
 
+    [Fact]
+    public async Task Still_need_help_sent_without_a_question_asks_for_the_question_and_not_for_the_optional_details()
+    {
+        // Bug: "详细情况（选填）" said "必填项。" too: an empty description takes the question, which was empty as well.
+        var client = Factory.CreateClient();
+        var form = await client.GetStringAsync("/ask/help");
+        var fields = new Dictionary<string, string>
+        {
+            ["_handler"] = "help", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(Token().Match(form).Groups[1].Value),
+            ["Form.Key"] = WebUtility.HtmlDecode(Key().Match(form).Groups[1].Value), ["Form.Question"] = "", ["Form.Description"] = "",
+            ["Form.CategoryCode"] = "urban-management", ["Form.Kind"] = "Citizen", ["Form.Name"] = "周先生", ["Form.Phone"] = "13912345678",
+        };
+
+        using var refused = await client.PostAsync("/ask/help", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Single(Regex.Matches(page, "必填项。")); // under the question only
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     internal static partial Regex Token();
 
