@@ -13,6 +13,9 @@ public abstract class DeskBrowserTestBase(HotlineFactory factory, Uri baseAddres
     /// <summary>The shared Chromium, for pages of another shape (a requester's phone).</summary>
     protected IBrowser Browser => chromium!.Browser;
 
+    /// <summary>A requester's phone (<see cref="TestChromium.NewPhonePageAsync"/>).</summary>
+    protected Task<IPage> NewPhonePageAsync(string locale, Uri? baseAddress = null) => chromium!.NewPhonePageAsync(locale, baseAddress);
+
     public async Task InitializeAsync() => chromium = await TestChromium.LaunchAsync();
 
     public async Task DisposeAsync()

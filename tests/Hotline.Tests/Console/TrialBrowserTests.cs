@@ -46,17 +46,7 @@ public sealed class TrialBrowserTests(KestrelHotlineFixture fixture)
     public async Task On_a_phone_the_public_pages_language_switch_stays_on_one_line_and_is_marked_as_chinese()
     {
         // Bug: beside the long English title, "中文" broke into "中" over "文".
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            DeviceScaleFactor = 2,
-            IsMobile = true,
-            HasTouch = true,
-            Locale = "en",
-        });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
+        var page = await NewPhonePageAsync("en", fixture.BaseAddress);
 
         foreach (var route in new[] { "/track", "/ask" })
         {

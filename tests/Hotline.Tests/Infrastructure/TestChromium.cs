@@ -30,6 +30,25 @@ public sealed class TestChromium : IAsyncDisposable
         return new TestChromium(playwright, browser);
     }
 
+    /// <summary>
+    /// A page on a phone (390×844 at twice the density, touch), as the public opens the rating link, /track and /ask:
+    /// in <paramref name="locale"/>, relative addresses against <paramref name="baseAddress"/> when given.
+    /// </summary>
+    public async Task<IPage> NewPhonePageAsync(string locale, Uri? baseAddress = null)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress?.ToString().TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            DeviceScaleFactor = 2,
+            IsMobile = true,
+            HasTouch = true,
+            Locale = locale,
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();

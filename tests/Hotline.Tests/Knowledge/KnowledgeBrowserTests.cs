@@ -70,17 +70,7 @@ public sealed class KnowledgeBrowserTests(KestrelKnowledgeFixture fixture) : ICl
     [BrowserFact]
     public async Task A_citizen_finds_an_answer_on_the_public_page_on_a_phone_and_says_it_solved_the_question()
     {
-        var context = await chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            DeviceScaleFactor = 2,
-            IsMobile = true,
-            HasTouch = true,
-            Locale = "zh-CN",
-        });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
+        var page = await chromium!.NewPhonePageAsync("zh-CN", fixture.BaseAddress);
         await page.GotoAsync("/ask");
 
         await page.GetByLabel("您的问题").FillAsync("外地交的社保怎么转到常州");

@@ -112,16 +112,7 @@ public sealed partial class ClosedLoopBrowserTests(ClosedLoopFixture fixture)
     /// <summary>A phone-sized page (390×844, touch) that opens the link as the mail app would: the absolute address.</summary>
     private async Task<IPage> PhonePageAsync(string url)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            DeviceScaleFactor = 2,
-            IsMobile = true,
-            HasTouch = true,
-            Locale = "zh-CN",
-        });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
+        var page = await NewPhonePageAsync("zh-CN");
         await page.GotoAsync(url);
         return page;
     }

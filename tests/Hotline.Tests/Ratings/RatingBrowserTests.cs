@@ -48,17 +48,7 @@ public sealed class RatingBrowserTests(KestrelHotlineFixture fixture) : IClassFi
     /// </summary>
     public async Task<IPage> RateThroughLinkAsync(Uri ratingUrl, string level, bool resolved, string? comment = null, string? screenshotBeforeSubmit = null)
     {
-        var context = await chromium!.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseAddress.ToString().TrimEnd('/'),
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            DeviceScaleFactor = 2,
-            IsMobile = true,
-            HasTouch = true,
-            Locale = "zh-CN",
-        });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
+        var page = await chromium!.NewPhonePageAsync("zh-CN", fixture.BaseAddress);
         await page.GotoAsync(ratingUrl.PathAndQuery);
 
         var choice = page.GetByLabel(level, new() { Exact = true });
