@@ -78,24 +78,38 @@ public sealed class DirectWriter : IAsyncDisposable
         foreach (var group in changes.GroupBy(r => string.Join(',', r.Changed), StringComparer.Ordinal))
         {
             var changed = group.First().Changed;
-            foreach (var chunk in group.Chunk(Math.Max(1, MaxParameters / (changed.Count + guards.Count))))
+            await UpdateFromValuesAsync($"V:{type.Name}:{group.Key}", type, changed.Select(i => columns[i]).ToList(), guards.Select(i => columns[i]).ToList(),
+                group.ToList(), row => changed.Select(i => columns[i].GetGetter().GetClrValue(row.Entity)).Concat(guards.Select(i => row.Before[i])),
+                $"{type.DisplayName()} changed since it was read.", ct);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UpdateFromValuesSql"/> over <paramref name="rows"/>, a few hundred per statement (prepared once per
+    /// <paramref name="key"/> and size): each row's values are its <paramref name="set"/> values, then its <paramref name="guards"/>'.
+    /// A statement that hit fewer rows than it carried throws <see cref="DbUpdateConcurrencyException"/> with <paramref name="refusal"/>.
+    /// </summary>
+    private async Task UpdateFromValuesAsync<TRow>(string key, IEntityType type, List<IProperty> set, IReadOnlyList<IProperty> guards,
+        IReadOnlyList<TRow> rows, Func<TRow, IEnumerable<object?>> valuesOf, string refusal, CancellationToken ct)
+    {
+        var columns = set.Concat(guards).ToList();
+        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Count)))
+        {
+            var text = $"{key}:{chunk.Length}";
+            if (!commands.TryGetValue(text, out var command))
+                command = commands[text] = Create(UpdateFromValuesSql(type, set, guards, chunk.Length));
+            command.Parameters.Clear();
+            for (var r = 0; r < chunk.Length; r++)
             {
-                var key = $"V:{type.Name}:{group.Key}:{chunk.Length}";
-                if (!commands.TryGetValue(key, out var command))
-                    command = commands[key] = Create(UpdateFromValuesSql(type, changed.Select(i => columns[i]).ToList(), guards.Select(i => columns[i]).ToList(), chunk.Length));
-                command.Parameters.Clear();
-                for (var r = 0; r < chunk.Length; r++)
+                var c = 0;
+                foreach (var value in valuesOf(chunk[r]))
                 {
-                    var (entity, before, _) = chunk[r];
-                    var c = 0;
-                    foreach (var i in changed)
-                        command.Parameters.Add(Parameter(command, columns[i], ParameterName(r, c++), columns[i].GetGetter().GetClrValue(entity)));
-                    foreach (var i in guards)
-                        command.Parameters.Add(Parameter(command, columns[i], ParameterName(r, c++), before[i]));
+                    command.Parameters.Add(Parameter(command, columns[c], ParameterName(r, c), value));
+                    c++;
                 }
-                if (await command.ExecuteNonQueryAsync(ct) != chunk.Length)
-                    throw new DbUpdateConcurrencyException($"{type.DisplayName()} changed since it was read.");
             }
+            if (await command.ExecuteNonQueryAsync(ct) != chunk.Length)
+                throw new DbUpdateConcurrencyException(refusal);
         }
     }
 
@@ -189,11 +203,11 @@ public sealed class DirectWriter : IAsyncDisposable
         }
         foreach (var entity in entities)
         {
-            var key = $"M:{type.Name}:1";
+            var key = $"M:{type.Name}";
             if (!commands.TryGetValue(key, out var command))
-                command = commands[key] = Create(InsertSql(sql, type, columns, 1));
+                command = commands[key] = Create(InsertSql(sql, type, columns));
             command.Parameters.Clear();
-            Bind(command, columns, 0, entity);
+            Bind(command, columns, entity);
             try
             {
                 await command.ExecuteNonQueryAsync(ct);
@@ -260,21 +274,9 @@ public sealed class DirectWriter : IAsyncDisposable
         {
             // On PostgreSQL a statement per row is a round trip per row: a few hundred rows per UPDATE … FROM (VALUES …).
             var rows = entities.Distinct(ReferenceEqualityComparer.Instance).Cast<T>().ToList(); // a row given twice is written once
-            foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / (columns.Count + keys.Count))))
-            {
-                var textKey = $"V:{type.Name}.{complexProperty}:{chunk.Length}";
-                if (!commands.TryGetValue(textKey, out var values))
-                    values = commands[textKey] = Create(UpdateFromValuesSql(type, columns, keys, chunk.Length));
-                values.Parameters.Clear();
-                for (var r = 0; r < chunk.Length; r++)
-                {
-                    var c = 0;
-                    foreach (var p in columns.Concat(keys))
-                        values.Parameters.Add(Parameter(values, p, ParameterName(r, c++), p.GetGetter().GetClrValueUsingContainingEntity(chunk[r])));
-                }
-                if (await values.ExecuteNonQueryAsync(ct) != chunk.Length)
-                    throw new DbUpdateConcurrencyException($"{type.DisplayName()} is not there any more.");
-            }
+            await UpdateFromValuesAsync($"V:{type.Name}.{complexProperty}", type, columns, keys, rows,
+                row => columns.Concat(keys).Select(p => p.GetGetter().GetClrValueUsingContainingEntity(row)),
+                $"{type.DisplayName()} is not there any more.", ct);
             return;
         }
         var name = $"U:{type.Name}.{complexProperty}";
@@ -326,7 +328,7 @@ public sealed class DirectWriter : IAsyncDisposable
                 {
                     CopyPrincipalKeys(entry);
                     insert.Command.Parameters.Clear();
-                    Bind(insert.Command, insert.Columns, 0, entry.Entity);
+                    Bind(insert.Command, insert.Columns, entry.Entity);
                     try
                     {
                         if (insert.Generated is { } generated)
@@ -365,31 +367,30 @@ public sealed class DirectWriter : IAsyncDisposable
         var generated = type.FindPrimaryKey()!.Properties is [var key] && key.ValueGenerated.HasFlag(ValueGenerated.OnAdd) ? key : null;
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = InsertSql(sql, type, columns, 1, returning: generated);
+        command.CommandText = InsertSql(sql, type, columns, returning: generated);
         return (command, columns, generated);
     }
 
     /// <summary>
-    /// The one INSERT text of this writer: <paramref name="rows"/> rows of <paramref name="columns"/>, parameters named by
+    /// The one INSERT text of this writer: one row of <paramref name="columns"/>, parameters named by
     /// <see cref="ParameterName"/>, and the generated key read back when <paramref name="returning"/> is given.
     /// </summary>
-    private static string InsertSql(ISqlGenerationHelper sql, IEntityType type, IReadOnlyList<IProperty> columns, int rows, IProperty? returning = null)
+    private static string InsertSql(ISqlGenerationHelper sql, IEntityType type, IReadOnlyList<IProperty> columns, IProperty? returning = null)
     {
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         string Name(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
-        var values = Enumerable.Range(0, rows).Select(r =>
-            $"({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder(ParameterName(r, i))))})");
-        return $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(Name))}) VALUES {string.Join(", ", values)}"
+        var values = string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder(ParameterName(0, i))));
+        return $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(Name))}) VALUES ({values})"
             + (returning is null ? "" : $" RETURNING {Name(returning)}");
     }
 
     private static string ParameterName(int row, int column) => $"p{row}_{column}";
 
-    /// <summary>Binds one entity's values as row <paramref name="row"/> of an <see cref="InsertSql"/> command.</summary>
-    private static void Bind(DbCommand command, IReadOnlyList<IProperty> columns, int row, object entity)
+    /// <summary>Binds one entity's values to an <see cref="InsertSql"/> command.</summary>
+    private static void Bind(DbCommand command, IReadOnlyList<IProperty> columns, object entity)
     {
         for (var i = 0; i < columns.Count; i++)
-            command.Parameters.Add(Parameter(command, columns[i], ParameterName(row, i), columns[i].GetGetter().GetClrValueUsingContainingEntity(entity)));
+            command.Parameters.Add(Parameter(command, columns[i], ParameterName(0, i), columns[i].GetGetter().GetClrValueUsingContainingEntity(entity)));
     }
 
     /// <summary>
