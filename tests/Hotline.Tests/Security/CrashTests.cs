@@ -101,7 +101,7 @@ public sealed class CrashTests
             // The herd falls due only once this server is up and the test is watching: due before the start, a quiet
             // machine swept all of it while the server was still starting, before the first look.
             await BackdateClocksAsync(data);
-            stepsAtKill = await KillAfterTheFirstCommitAsync(data, first, $"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}");
+            stepsAtKill = await data.KillOnceCommittedAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}", () => Task.FromResult<Action?>(first.Kill));
         }
         await using (var second = await ServerProcess.StartAsync(data, sweeping))
             await UntilNothingIsDueAsync(data);
@@ -176,39 +176,6 @@ public sealed class CrashTests
     private static async Task BackdateClocksAsync(ServerData data) => await data.ExecuteAsync(data.UsesPostgres
         ? string.Join(", ", TimeColumns.Select(c => $"\"{c}\" = \"{c}\" - interval '60 days'")).Insert(0, "UPDATE sla_clocks SET ") + " WHERE \"NextAt\" IS NOT NULL"
         : string.Join(", ", TimeColumns.Select(c => $"\"{c}\" = \"{c}\" - {TimeSpan.FromDays(60).Ticks}")).Insert(0, "UPDATE sla_clocks SET ") + " WHERE \"NextAt\" IS NOT NULL");
-
-    /// <summary>
-    /// Kills the server once its work has committed something (the count is above 0), and returns the count at the kill.
-    /// Each look holds the database's write lock (SQLite's BEGIN IMMEDIATE; on PostgreSQL an EXCLUSIVE lock on
-    /// ticket_events, which every write of a step needs) and the kill happens under it, so nothing commits between the
-    /// count and the kill. Looking without the lock lost the race on a quiet machine: the whole herd committed in under
-    /// 100 ms, between two looks, and the kill found nothing left to interrupt.
-    /// </summary>
-    private static async Task<long> KillAfterTheFirstCommitAsync(ServerData data, ServerProcess server, string countSql)
-    {
-        await using var connection = await data.OpenAsync();
-        async Task<long> RunAsync(string sql)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            await RunAsync(data.UsesPostgres ? "BEGIN; LOCK TABLE ticket_events IN EXCLUSIVE MODE" : "BEGIN IMMEDIATE");
-            var count = await RunAsync(countSql);
-            if (count > 0)
-            {
-                server.Kill(); // with the lock still held: what was counted is exactly what the killed server committed
-                await RunAsync("ROLLBACK");
-                return count;
-            }
-            await RunAsync("ROLLBACK"); // a short window for the server's next commit
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(3), "still waiting for the first commit after three minutes");
-            await Task.Delay(2);
-        }
-    }
 
     /// <summary>
     /// Waits for a condition of the work's progress, as long as a loaded machine needs; a condition that never comes
