@@ -180,9 +180,15 @@ public sealed class ServerData : IDisposable
     public async Task<long> ScalarAsync(string sql)
     {
         await using var connection = await OpenAsync();
+        return await ScalarAsync(connection, sql);
+    }
+
+    /// <summary>The first column of the first row as a number, 0 for a statement that returns none.</summary>
+    private static async Task<long> ScalarAsync(DbConnection connection, string sql)
+    {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<int> ExecuteAsync(string sql)
@@ -220,27 +226,17 @@ public sealed class ServerData : IDisposable
     public async Task<long> KillOnceCommittedAsync(string countSql, Func<Task<Action?>> killer)
     {
         await using var connection = await OpenAsync();
-        async Task<long> RunAsync(string sql)
+        long count = 0;
+        await Nodes.Waits.UntilAsync(async () =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            await RunAsync(UsesPostgres ? "BEGIN; LOCK TABLE ticket_events IN EXCLUSIVE MODE" : "BEGIN IMMEDIATE");
-            var count = await RunAsync(countSql);
-            if (count > 0 && await killer() is { } kill)
-            {
-                kill(); // with the lock still held: what was counted is exactly what the killed server committed
-                await RunAsync("ROLLBACK");
-                return count;
-            }
-            await RunAsync("ROLLBACK"); // a short window for the server's next commit
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(3), "still waiting for the first commit after three minutes");
-            await Task.Delay(2);
-        }
+            await ScalarAsync(connection, UsesPostgres ? "BEGIN; LOCK TABLE ticket_events IN EXCLUSIVE MODE" : "BEGIN IMMEDIATE");
+            count = await ScalarAsync(connection, countSql);
+            var kill = count > 0 ? await killer() : null;
+            kill?.Invoke(); // with the lock still held: what was counted is exactly what the killed server committed
+            await ScalarAsync(connection, "ROLLBACK"); // until the kill, a short window for the server's next commit
+            return kill is not null;
+        }, "the first commit", cap: TimeSpan.FromMinutes(3), poll: TimeSpan.FromMilliseconds(2));
+        return count;
     }
 
     /// <summary>A copy of this data as it is now (no server may be running on it): the same folder, the same database.</summary>
