@@ -216,25 +216,52 @@ public sealed class ServerData : IDisposable
     }
 
     /// <summary>
-    /// Kills a server once its work has committed something (<paramref name="countSql"/> above 0) and returns the count
-    /// at the kill. Each look holds the database's write lock (SQLite's BEGIN IMMEDIATE; on PostgreSQL an EXCLUSIVE lock
-    /// on ticket_events, which every ticket step writes) and the kill happens under it, so nothing commits between the
-    /// count and the kill. Looking without the lock lost the race on a quiet machine: a whole SLA herd committed in under
-    /// 100 ms, between two looks, and the kill found nothing left to interrupt. <paramref name="killer"/> names the kill
-    /// once it knows whom to kill (null: look again).
+    /// Makes work fall due (<paramref name="dueSql"/>), and kills a server once it has committed some of that work
+    /// (<paramref name="countSql"/> above 0); returns the count at the kill. Each look holds the database's write lock
+    /// (SQLite's BEGIN IMMEDIATE; on PostgreSQL an EXCLUSIVE lock on ticket_events, which every ticket step writes): the
+    /// work falls due in the first look's transaction, so none of it can commit before the test is watching, and the
+    /// kill happens under the lock, so nothing commits between the count and the kill. Without the lock a quiet machine
+    /// swept a whole SLA herd in under 100 ms, between two looks or before the first, and the kill found nothing left to
+    /// interrupt. <paramref name="killer"/> names the kill once it knows whom to kill (null: not yet; asked again under the lock).
     /// </summary>
-    public async Task<long> KillOnceCommittedAsync(string countSql, Func<Task<Action?>> killer)
+    public async Task<long> KillOnceCommittedAsync(string dueSql, string countSql, Func<Task<Action?>> killer)
     {
         await using var connection = await OpenAsync();
+        if (connection is SqliteConnection)
+            await ScalarAsync(connection, "PRAGMA busy_timeout=0");
+        async Task WriteLockAsync()
+        {
+            if (connection is SqliteConnection sqlite)
+            {
+                // Asked again at once, not after SQLite's busy wait: that wait grows to 100 ms between tries, and the
+                // sweep's next batch takes the lock again a few ms after each commit, so the test would look only after
+                // the whole herd.
+                while (SQLitePCL.raw.sqlite3_exec(sqlite.Handle, "BEGIN IMMEDIATE") == SQLitePCL.raw.SQLITE_BUSY)
+                    await Task.Yield();
+            }
+            else
+                await ScalarAsync(connection, "BEGIN; LOCK TABLE ticket_events IN EXCLUSIVE MODE");
+        }
+        await WriteLockAsync();
+        await ScalarAsync(connection, dueSql);
+        await ScalarAsync(connection, "COMMIT");
         long count = 0;
         await Nodes.Waits.UntilAsync(async () =>
         {
-            await ScalarAsync(connection, UsesPostgres ? "BEGIN; LOCK TABLE ticket_events IN EXCLUSIVE MODE" : "BEGIN IMMEDIATE");
+            await WriteLockAsync();
             count = await ScalarAsync(connection, countSql);
-            var kill = count > 0 ? await killer() : null;
-            kill?.Invoke(); // with the lock still held: what was counted is exactly what the killed server committed
-            await ScalarAsync(connection, "ROLLBACK"); // until the kill, a short window for the server's next commit
-            return kill is not null;
+            if (count == 0)
+            {
+                await ScalarAsync(connection, "ROLLBACK"); // a short window for the server's next commit
+                return false;
+            }
+            // Work committed but whom to kill not known yet (between two runs of a job): the lock stays, so nothing more
+            // commits, until the killer knows.
+            Action? kill = null;
+            await Nodes.Waits.UntilAsync(async () => (kill = await killer()) is not null, "whom to kill", poll: TimeSpan.FromMilliseconds(2));
+            kill!(); // with the lock still held: what was counted is exactly what the killed server committed
+            await ScalarAsync(connection, "ROLLBACK");
+            return true;
         }, "the first commit", cap: TimeSpan.FromMinutes(3), poll: TimeSpan.FromMilliseconds(2));
         return count;
     }

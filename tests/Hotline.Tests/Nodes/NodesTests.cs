@@ -140,16 +140,15 @@ public sealed class NodesTests
         List<string> expected;
         using (var neverKilled = await data.CopyAsync())
         {
-            await ShiftClocksAsync(neverKilled);
+            await neverKilled.ExecuteAsync(ShiftClocksSql);
             await using (await ServerProcess.StartAsync(neverKilled, sweeping))
                 await UntilNothingIsDueAsync(neverKilled);
             expected = await StepsAsync(neverKilled, baseline);
         }
 
         await using var cluster = await NodeCluster.StartAsync(2, sweeping, data);
-        await ShiftClocksAsync(data); // both nodes up: the herd falls due now
-        // Mid-sweep, holding the trigger: the other node recovers it after a missed check-in.
-        var stepsAtKill = await data.KillOnceCommittedAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}", async () =>
+        // Both nodes up, the herd falls due; mid-sweep, holding the trigger, its node is killed: the other recovers it after a missed check-in.
+        var stepsAtKill = await data.KillOnceCommittedAsync(ShiftClocksSql, $"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}", async () =>
         {
             var rows = await data.RowsAsync("SELECT instance_name FROM qrtz_fired_triggers WHERE trigger_name = 'sla-sweep'");
             var sweeper = rows.Select(r => (string)r[0]!).FirstOrDefault();
@@ -330,8 +329,8 @@ public sealed class NodesTests
     private static readonly string[] TimeColumns = ["StartedAt", "FirstWarningAt", "SecondWarningAt", "DueAt", "EscalateAt", "NextAt"];
 
     /// <summary>Every running clock started 60 days ago: all its warnings, breaches and escalations are due at once.</summary>
-    private static Task<int> ShiftClocksAsync(ServerData data) =>
-        data.ExecuteAsync("UPDATE sla_clocks SET " + string.Join(", ", TimeColumns.Select(c => $"\"{c}\" = \"{c}\" - interval '60 days'")) + " WHERE \"NextAt\" IS NOT NULL");
+    private static readonly string ShiftClocksSql =
+        "UPDATE sla_clocks SET " + string.Join(", ", TimeColumns.Select(c => $"\"{c}\" = \"{c}\" - interval '60 days'")) + " WHERE \"NextAt\" IS NOT NULL";
 
     private static Task UntilNothingIsDueAsync(ServerData data) =>
         Waits.UntilAsync(async () => await data.ScalarAsync("SELECT COUNT(*) FROM sla_clocks WHERE \"NextAt\" <= now()") == 0, "every due step taken");

@@ -90,7 +90,7 @@ public sealed class CrashTests
         // Batches of 50 clocks, so the herd takes many commits and the kill after the first lands midway.
         var sweeping = new Dictionary<string, string?>(Quiet) { ["Sla:SweepIntervalMilliseconds"] = "200", ["Sla:SweepBatchSize"] = "50" };
 
-        await BackdateClocksAsync(neverKilled);
+        await neverKilled.ExecuteAsync(BackdateClocksSql(neverKilled));
         await using (var clean = await ServerProcess.StartAsync(neverKilled, sweeping))
             await UntilNothingIsDueAsync(neverKilled);
         var expected = await StepsAsync(neverKilled, baseline);
@@ -100,8 +100,8 @@ public sealed class CrashTests
         {
             // The herd falls due only once this server is up and the test is watching: due before the start, a quiet
             // machine swept all of it while the server was still starting, before the first look.
-            await BackdateClocksAsync(data);
-            stepsAtKill = await data.KillOnceCommittedAsync($"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}", () => Task.FromResult<Action?>(first.Kill));
+            stepsAtKill = await data.KillOnceCommittedAsync(BackdateClocksSql(data), $"SELECT COUNT(*) FROM ticket_events WHERE \"Id\" > {baseline}",
+                () => Task.FromResult<Action?>(first.Kill));
         }
         await using (var second = await ServerProcess.StartAsync(data, sweeping))
             await UntilNothingIsDueAsync(data);
@@ -173,9 +173,9 @@ public sealed class CrashTests
     /// Every running clock (2 working hours to dispatch) started 60 days ago: all its warnings, breaches and
     /// escalations are due at once, a herd of several batches.
     /// </summary>
-    private static async Task BackdateClocksAsync(ServerData data) => await data.ExecuteAsync(data.UsesPostgres
+    private static string BackdateClocksSql(ServerData data) => data.UsesPostgres
         ? string.Join(", ", TimeColumns.Select(c => $"\"{c}\" = \"{c}\" - interval '60 days'")).Insert(0, "UPDATE sla_clocks SET ") + " WHERE \"NextAt\" IS NOT NULL"
-        : string.Join(", ", TimeColumns.Select(c => $"\"{c}\" = \"{c}\" - {TimeSpan.FromDays(60).Ticks}")).Insert(0, "UPDATE sla_clocks SET ") + " WHERE \"NextAt\" IS NOT NULL");
+        : string.Join(", ", TimeColumns.Select(c => $"\"{c}\" = \"{c}\" - {TimeSpan.FromDays(60).Ticks}")).Insert(0, "UPDATE sla_clocks SET ") + " WHERE \"NextAt\" IS NOT NULL";
 
     /// <summary>
     /// Waits for a condition of the work's progress, as long as a loaded machine needs; a condition that never comes
